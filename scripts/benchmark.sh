@@ -1,0 +1,146 @@
+#!/usr/bin/env bash
+# Rowcast benchmark: builds the benchmark WAR, starts it on Payara Micro on 127.0.0.1, runs every scenario with the
+# Node load generator over loopback, and writes docs/benchmarks.md (raw numbers: docs/benchmark-results.json).
+#
+#   scripts/benchmark.sh            # whole run, about 8 minutes
+#   SKIP_BUILD=1 scripts/benchmark.sh
+#
+# Env: BENCH_PORT (18080), BENCH_QUICK=1 (smaller counts, for trying the script), BENCH_LOAD_WAIT (seconds to wait
+# for the machine to be idle, under 0.3 busy cores, before measuring; 180).
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+module=$root/src/rowcast-bench
+load=$module/load
+port=${BENCH_PORT:-18080}
+out=$module/target/bench
+mkdir -p "$out"
+results=$out/results.jsonl
+: > "$results"
+started_at=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+SECONDS=0
+
+# every scenario is bounded here as well as inside bench.mjs
+budget() { timeout --kill-after=10 "$@"; }
+
+if [[ -z "${SKIP_BUILD:-}" ]]; then
+  echo "== build: mvn -B package -Pbench -DskipTests -pl src/rowcast-bench -am"
+  (cd "$root" && mvn -B -q package -Pbench -DskipTests -pl src/rowcast-bench -am)
+fi
+if [[ ! -d $load/node_modules/ws ]]; then
+  (cd "$load" && npm ci --no-audit --no-fund --loglevel=error)
+fi
+
+# sockets are file descriptors: server and clients need as many as the hard limit allows
+ulimit -n "$(ulimit -Hn)"
+echo "== open files limit: $(ulimit -n)"
+
+# other work on the machine skews every number: wait (bounded) until it is nearly idle
+busy_cores() { # cores busy over the next 3 s, from /proc/stat
+  local a b
+  a=($(head -1 /proc/stat)); sleep 3; b=($(head -1 /proc/stat))
+  awk -v u=$((b[1]+b[2]+b[3]+b[6]+b[7]+b[8] - a[1]-a[2]-a[3]-a[6]-a[7]-a[8])) -v t="$(getconf CLK_TCK)" \
+    'BEGIN { printf "%.2f", u / t / 3 }'
+}
+load_wait=${BENCH_LOAD_WAIT:-180}
+for ((i = 0; i < load_wait; i += 3)); do
+  busy=$(busy_cores)
+  awk -v b="$busy" 'BEGIN { exit !(b < 0.3) }' && break
+  [[ $i == 0 ]] && echo "== waiting up to ${load_wait}s for the machine to be idle ($busy cores busy)"
+done
+echo "== machine busy before the run: $busy cores"
+load_at_start=$(cut -d' ' -f1-3 /proc/loadavg)
+top -bn1 -o %CPU | sed -n '7,12p' > "$out/top-at-start.txt" || true
+
+java_opts=(-Xmx2g -XX:FlightRecorderOptions=stackdepth=256)
+server=
+start_server() { # a fresh Payara Micro with the WAR; embedded H2 starts empty
+  echo "== start Payara Micro on 127.0.0.1:$port"
+  if curl -s -o /dev/null "http://127.0.0.1:$port/"; then
+    echo "port $port is already taken by another process; set BENCH_PORT"; exit 1
+  fi
+  java "${java_opts[@]}" -jar "$module/target/payara-micro.jar" --nocluster --port "$port" --contextroot / \
+    --deploy "$module/target/rowcast-bench.war" >> "$out/server.log" 2>&1 &
+  server=$!
+  local i
+  for ((i = 0; i < 180; i++)); do
+    if curl -sf -o /dev/null -X POST "http://127.0.0.1:$port/api/bench/commit?n=1"; then break; fi
+    kill -0 "$server" 2>/dev/null || { echo "server died, see $out/server.log"; exit 1; }
+    sleep 1
+  done
+  kill -0 "$server" 2>/dev/null || { echo "server died, see $out/server.log"; exit 1; }
+  echo "== server pid $server ready after ${SECONDS}s"
+}
+stop_server() {
+  if [[ -n $server ]]; then kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; fi
+  server=
+}
+trap stop_server EXIT
+: > "$out/server.log"
+start_server
+
+bench() { # bench <scenario> [args]: one JSON line appended to results
+  local scenario=$1; shift
+  echo "-- $scenario $*"
+  # a failed scenario is reported as missing, the rest still runs
+  (cd "$load" && budget 300 node bench.mjs "$scenario" --port "$port" --pid "$server" "$@") | tee -a "$results" \
+    | cut -c1-240 || echo "!! $scenario $* failed (see above)"
+}
+
+quick=${BENCH_QUICK:-}
+fan_n=${quick:+200}; fan_n=${fan_n:-1000}
+lat_s=${quick:+6}; lat_s=${lat_s:-20}   # long enough to overflow the slow socket's kernel send buffer (4 MB)
+rung_s=${quick:+3}; rung_s=${rung_s:-8}
+write_s=${quick:+1}; write_s=${write_s:-4}
+idle_a=${quick:+2000}; idle_a=${idle_a:-10000}
+idle_b=${quick:+4000}; idle_b=${idle_b:-20000}
+
+echo "== warm-up (JIT), not reported"
+(cd "$load" && budget 120 node bench.mjs fanout --port "$port" --pid "$server" --sockets 1000 --n 300 > /dev/null)
+(cd "$load" && budget 120 node bench.mjs fanout --port "$port" --pid "$server" --sockets 1000 --n 100 --path /raw > /dev/null)
+(cd "$load" && budget 120 node bench.mjs latency --port "$port" --pid "$server" --rate 1000 --seconds 3 > /dev/null)
+
+echo "== write path"
+bench write --seconds "$write_s" --rounds 4 --jstack 20
+
+echo "== fan-out: 1000 sockets, 10 scopes, flat out"
+bench fanout --sockets 1000 --n "$fan_n" --path /ws
+bench fanout --sockets 1000 --n "$fan_n" --path /raw --tccl app
+bench fanout --sockets 1000 --n "$fan_n" --path /raw --tccl system
+
+echo "== latency: 10 subscribers per scope"
+bench latency --sockets 100 --rate 1000 --seconds "$lat_s"
+for rate in 250 500 1500 2000; do
+  bench latency --sockets 100 --rate "$rate" --seconds "$rung_s"
+done
+
+echo "== slow consumer during the 1k commits/s latency run"
+bench latency --sockets 100 --rate 1000 --seconds "$lat_s" --slow "$load/slow.py"
+
+echo "== profiles (JFR), separate runs so sampling does not touch the numbers above"
+bench fanout --sockets 1000 --n "$fan_n" --path /ws --jfr "$out/fanout-ws.jfr"
+bench fanout --sockets 1000 --n "$fan_n" --path /raw --tccl app --jfr "$out/fanout-raw.jfr"
+(cd "$load" && node profile.mjs "$out/fanout-ws.jfr" > "$out/profile-ws.json" \
+  && node profile.mjs "$out/fanout-raw.jfr" > "$out/profile-raw.json")
+
+echo "== idle connections, on a fresh server so earlier garbage does not hide RSS growth (20k last: it may exhaust fds)"
+stop_server
+start_server
+bench idle --sockets "$idle_a" --procs 2 --histogram
+bench idle --sockets "$idle_b" --procs 3
+
+server_log_tail=$(grep -cE 'SEVERE|Too many open files' "$out/server.log" || true)
+stop_server
+
+echo "== report"
+cat > "$out/run.json" <<EOF
+{"startedAt":"$started_at","finishedAt":"$(date -u +%Y-%m-%dT%H:%M:%SZ)","durationSeconds":$SECONDS,
+ "command":"scripts/benchmark.sh","port":$port,"quick":"${quick}",
+ "nproc":$(nproc),"cpu":"$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)",
+ "memory":"$(free -g | awk '/^Mem:/ {print $2}') GiB","kernel":"$(uname -r)",
+ "jdk":"$(java -version 2>&1 | head -1 | sed 's/"/\\"/g')","node":"$(node --version)",
+ "javaOpts":"${java_opts[*]}","openFilesLimit":$(ulimit -n),
+ "loadAtStart":"$load_at_start","busyCoresAtStart":$busy,"serverLogSevereLines":${server_log_tail:-0}}
+EOF
+node "$load/report.mjs" "$out" "$root/docs"
+echo "== done in ${SECONDS}s: docs/benchmarks.md"

@@ -1,0 +1,240 @@
+// Writes docs/benchmarks.md and docs/benchmark-results.json from one run of scripts/benchmark.sh.
+// node report.mjs <run dir> <docs dir>. Every number comes from the run's files; the findings text is
+// src/rowcast-bench/findings.md, written by a person from a run's numbers and profile.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const [dir, docs] = process.argv.slice(2);
+const run = JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8'));
+const results = readFileSync(join(dir, 'results.jsonl'), 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
+const profile = (name) => {
+  const f = join(dir, `profile-${name}.json`);
+  return existsSync(f) ? JSON.parse(readFileSync(f, 'utf8')) : null;
+};
+const findingsFile = join(dirname(fileURLToPath(import.meta.url)), '..', 'findings.md');
+
+const f = (x, d = 1) => (x === null || x === undefined || Number.isNaN(x) ? 'n/a' : Number(x).toLocaleString('en-US', {
+  minimumFractionDigits: d, maximumFractionDigits: d,
+}));
+const i = (x) => f(x, 0);
+const pct = (x) => `${f(x * 100, 1)} %`;
+const ms = (l, k) => (l ? f(l[k], 2) : 'n/a');
+const met = (ok) => (ok ? '**met**' : '**not met**');
+// a window where other processes took a real share of the 2 cores is flagged: its numbers are pessimistic
+const coresCell = (c) => (c ? `${f(c.server, 2)} / ${f(c.load, 2)} / ${f(c.other, 2)}${c.other > 0.3 ? ' ⚠' : ''}` : 'n/a');
+
+const fan = results.filter((r) => r.scenario === 'fanout' && !r.jfr);
+const fanWs = fan.find((r) => r.path === '/ws');
+const fanRaw = fan.find((r) => r.path === '/raw' && r.tccl === 'app');
+const fanRawSys = fan.find((r) => r.path === '/raw' && r.tccl === 'system');
+const lat = results.filter((r) => r.scenario === 'latency' && !r.slow);
+const lat1k = lat.find((r) => r.rate === 1000);
+const slow = results.find((r) => r.scenario === 'latency' && r.slow);
+const write = results.find((r) => r.scenario === 'write');
+const idle = results.filter((r) => r.scenario === 'idle');
+
+const out = [];
+const p = (...lines) => out.push(...lines);
+
+p('# Benchmarks', '',
+  'What Rowcast costs and delivers today, measured by one command on one machine. Every number below was written by',
+  '`scripts/benchmark.sh` from its own measurements; the raw results are in',
+  '[benchmark-results.json](benchmark-results.json). Re-run it to refresh this page (7–10 minutes, after waiting at',
+  'most `BENCH_LOAD_WAIT` seconds, 180 by default, for the machine to be idle):', '',
+  '```', 'scripts/benchmark.sh', '```', '',
+  '`SKIP_BUILD=1` reuses the last build, `BENCH_PORT` moves the server off 18080, `BENCH_QUICK=1` runs reduced counts',
+  'to try the script (its numbers are not comparable).', '',
+  'It builds with `mvn -B package -Pbench -DskipTests -pl src/rowcast-bench -am` (the `bench` profile adds the',
+  '`src/rowcast-bench` WAR), starts Payara Micro on `127.0.0.1:' + run.port + '` with that WAR, drives it with the Node `ws`',
+  'load generator in `src/rowcast-bench/load/` over loopback only, samples the processes, and writes this page.', '');
+
+p('## The run', '',
+  '| | |', '|---|---|',
+  `| date (UTC) | ${run.startedAt} to ${run.finishedAt} (${run.durationSeconds} s) |`,
+  `| command | \`${run.command}\`${run.quick ? ' with BENCH_QUICK=1 (reduced counts)' : ''} |`,
+  `| machine | ${run.nproc} cores (${run.cpu}), ${run.memory} RAM, Linux ${run.kernel} |`,
+  `| JDK | ${run.jdk}; server options \`${run.javaOpts}\` |`,
+  `| server | Payara Micro 6.2025.10 (Tyrus on Grizzly), embedded H2, Hibernate 6.6, Rowcast as built from this tree, default settings |`,
+  `| load generator | Node ${run.node} with \`ws\` 8; a Python client for the slow consumer |`,
+  `| open files limit | ${run.openFilesLimit} per process (the hard limit; it cannot be raised here) |`,
+  `| machine load at start | ${run.loadAtStart} (1, 5, 15 min load average); ${run.busyCoresAtStart ?? 'n/a'} cores busy just before the server started |`, '',
+  `**The ${run.nproc} cores are shared** by the server, the load generator and whatever else runs on the machine (other`,
+  'engineers\' test suites ran during some runs). Every table gives the cores each used during the measured window,',
+  'as **server / load generator / other processes** (from `/proc/<pid>/stat` and `/proc/stat`), so you can see which',
+  'one was the bottleneck. ⚠ marks a window in which other processes used more than 0.3 cores: its latency and',
+  'throughput are pessimistic. Server CPU per frame is utime+stime of the whole Payara process over the window,',
+  'divided by the frames delivered.', '');
+
+p('### How latency is measured', '',
+  'Rowcast frames carry no commit timestamp. So the benchmark entity has a column `sent_us`: wall-clock microseconds',
+  'read just before `persist`, inside the transaction. The client subtracts it from its own wall clock at frame arrival',
+  '(same machine, same clock). The latency therefore covers insert + commit + capture + dispatch + send + client',
+  'receipt: "commit → client" as an application sees it, slightly pessimistic by the commit time itself.', '');
+
+// ---- fan-out
+p('## Fan-out: 1,000 sockets over 10 scopes, flat out', '',
+  'The driver (`POST /api/bench/commit`) makes single-row commits in a loop on the server, each in its own',
+  'transaction, topic `i % 10`; each commit goes to 100 sockets. The window runs from the driver call to the last frame.',
+  'The raw baseline, in the same server process and run, is a plain `@ServerEndpoint` keeping topic → sessions; a',
+  'REST call builds the same frame (same fields, same 100-byte payload) and calls `getAsyncRemote().sendText` for each',
+  'session on the request thread. "raw, system TCCL" is the same with the thread\'s context class loader set to the',
+  'system loader, the one trick Rowcast\'s sender uses.', '',
+  '| path | frames | bytes/frame | delivered frames/s | server CPU µs/frame | cores server / load / other | commit→client p50 / p99 ms | driver |',
+  '|---|---|---|---|---|---|---|---|');
+for (const [label, r] of [['Rowcast `/ws`', fanWs], ['raw, plain sendText', fanRaw], ['raw, system TCCL', fanRawSys]]) {
+  if (!r) continue;
+  p(`| ${label} | ${i(r.frames)} of ${i(r.expectedFrames)}${r.timedOut ? ' (timed out)' : ''} | ${i(r.avgFrameBytes)} | ${i(r.framesPerSec)} | ${f(r.serverCpuUsPerFrame)} | ${coresCell(r.cores)} | ${ms(r.latency, 'p50Ms')} / ${ms(r.latency, 'p99Ms')} | ${i(r.driver.n)} items in ${f(r.driver.seconds, 2)} s |`);
+}
+const threadLine = (r) => (r?.byThread ? r.byThread.slice(0, 6).map((g) => `\`${g.name}\` ${f(g.cores, 2)}`).join(', ') : 'n/a');
+p('', 'Server CPU by thread over the same windows, in cores (from `/proc/<pid>/task/*/stat`; names are the kernel\'s',
+  '15-character thread names):', '',
+  '| path | busiest server threads (cores) |', '|---|---|');
+for (const [label, r] of [['Rowcast `/ws`', fanWs], ['raw, plain sendText', fanRaw], ['raw, system TCCL', fanRawSys]]) {
+  if (r) p(`| ${label} | ${threadLine(r)} |`);
+}
+if (fanWs && fanRaw) {
+  p('', `Rowcast vs the naive broadcast: **${f(fanWs.framesPerSec / fanRaw.framesPerSec, 2)}×** the delivered frames/s, at`,
+    `**${f(fanWs.serverCpuUsPerFrame / fanRaw.serverCpuUsPerFrame, 2)}×** the server CPU per frame` +
+    (fanRawSys ? ` (against the system-TCCL variant: ${f(fanWs.framesPerSec / fanRawSys.framesPerSec, 2)}× frames/s, ${f(fanWs.serverCpuUsPerFrame / fanRawSys.serverCpuUsPerFrame, 2)}× CPU/frame).` : '.'),
+    'Rowcast\'s CPU per frame includes its commits (H2 insert, JTA, Hibernate), one per 100 frames; the write-path',
+    'table gives their cost. The latency column under flat-out load is mostly queueing: commits are made faster than',
+    'frames leave.', '');
+}
+
+// ---- latency
+p('## Latency: 10 subscribers per scope (100 sockets, 10 scopes)', '',
+  'Commits are paced by the server-side driver; each commit goes to the 10 sockets of its topic. "all delivered" means',
+  'every expected frame arrived.', '',
+  '| commits/s asked | achieved | frames/s | p50 ms | p95 ms | p99 ms | max ms | server µs/frame | cores server / load / other | all delivered |',
+  '|---|---|---|---|---|---|---|---|---|---|');
+const sustained = [];
+for (const r of lat.slice().sort((a, b) => a.rate - b.rate)) {
+  const ok = r.achievedCommitsPerSec >= 0.95 * r.rate && !r.timedOut && r.frames === r.expectedFrames
+    && r.latency && r.latency.p99Ms <= 100;
+  if (ok) sustained.push(r);
+  p(`| ${i(r.rate)} | ${i(r.achievedCommitsPerSec)} | ${i(r.framesPerSec)} | ${ms(r.latency, 'p50Ms')} | ${ms(r.latency, 'p95Ms')} | ${ms(r.latency, 'p99Ms')} | ${ms(r.latency, 'maxMs')} | ${f(r.serverCpuUsPerFrame)} | ${coresCell(r.cores)} | ${r.frames === r.expectedFrames ? 'yes' : `${i(r.frames)} of ${i(r.expectedFrames)}`} |`);
+}
+const best = sustained.sort((a, b) => b.rate - a.rate)[0];
+if (lat1k) p('', `Server CPU by thread at 1,000 commits/s: ${threadLine(lat1k)}.`);
+const gcLine = (r) => (r.gc ? `${i(r.rate)}/s: ${i(r.gc.pauses)} pauses, mean ${f(r.gc.meanMs, 2)} ms, ${pct(r.gc.shareOfWindow)} of the window` : null);
+const gcs = lat.slice().sort((a, b) => a.rate - b.rate).map(gcLine).filter(Boolean);
+if (gcs.length) p('', `GC pauses during each window (\`jstat -gc\`): ${gcs.join('; ')}.`);
+p('', best
+  ? `Highest rate sustained: **${i(best.rate)} commits/s (${i(best.framesPerSec)} frames/s)**, p99 ${ms(best.latency, 'p99Ms')} ms${best.rate === Math.max(...lat.map((r) => r.rate)) ? ', the top rung of the ladder: higher rates were not tried, so the limit may be higher' : ''}. "Sustained" means the driver kept ≥ 95 % of the asked rate, every frame arrived, and p99 stayed ≤ 100 ms (no growing backlog).`
+  : 'No rung met the "sustained" rule (≥ 95 % of the asked rate, every frame delivered, p99 ≤ 100 ms).', '');
+
+// ---- slow consumer
+if (slow) {
+  const s = slow.slow;
+  p('## Slow consumer', '',
+    'The 1,000 commits/s latency run again, plus one more socket subscribed to all 10 topics (so 1,000 frames/s are',
+    'meant for it) that never reads: a Python client with a 4 KB receive buffer, so the server, not the client\'s',
+    'kernel, has to hold what it cannot deliver. At the end it reads everything the server still has for it.', '',
+    '| | without | with the slow socket |', '|---|---|---|',
+    `| others' p50 / p99 / max ms | ${ms(lat1k?.latency, 'p50Ms')} / ${ms(lat1k?.latency, 'p99Ms')} / ${ms(lat1k?.latency, 'maxMs')} | ${ms(slow.latency, 'p50Ms')} / ${ms(slow.latency, 'p99Ms')} / ${ms(slow.latency, 'maxMs')} |`,
+    `| others' frames delivered | ${i(lat1k?.frames)} of ${i(lat1k?.expectedFrames)} | ${i(slow.frames)} of ${i(slow.expectedFrames)} |`,
+    `| cores server / load / other | ${coresCell(lat1k?.cores)} | ${coresCell(slow.cores)} |`,
+    `| server heap after full GC, before → after the run (MB) | ${f(lat1k?.heapKbBefore / 1024)} → ${f(lat1k?.heapKbAfter / 1024)} | ${f(s.heapKbBefore / 1024)} → ${f(s.heapKbWithSlowQueued / 1024)} |`,
+    '', '| slow socket | |', '|---|---|',
+    `| frames meant for it | ${i(s.framesOfferedToSlow)} (about ${f(s.framesOfferedToSlow * (fanWs?.avgFrameBytes ?? 317) / 1048576)} MB) |`,
+    `| held by the server's kernel send queue at the end (ss Send-Q) | ${s.serverSendQ === null ? 'n/a' : `${f(s.serverSendQ / 1024)} KB`} |`,
+    `| server heap after full GC: before → slow socket still open → after it read everything and left (MB) | ${f(s.heapKbBefore / 1024)} → ${f(s.heapKbWithSlowQueued / 1024)} → ${f(s.heapKbAfterSlowLeft / 1024)} |`,
+    `| server RSS before → with it (MB) | ${f(s.rssKbBefore / 1024)} → ${f(s.rssKbWithSlowQueued / 1024)} |`,
+    `| bytes it could still read when it started reading | ${i(s.client?.drainedBytes)} |`,
+    ...(s.heapGrowthByClass ? [`| what the extra heap is (largest growth by class, after full GC) | ${s.heapGrowthByClass.slice(0, 4).map((c) => `\`${c.cls}\` ${f(c.bytesPer / 1048576)} MB in ${i(c.instancesPer)}`).join('; ')} |`] : []),
+    `| cut off by the server? | ${s.client?.closedByServer ? 'yes (connection closed)' : 'no: the connection stayed open and everything was kept for it'} |`, '');
+}
+
+// ---- connections
+if (idle.length) {
+  p('## Idle subscribed connections', '',
+    'Sockets opened by several Node processes (each under the per-process file limit), each subscribed to one of 10',
+    'topics, then left idle. Per-connection cost = (reading with sockets − reading before) ÷ sockets connected; the',
+    'heap figure is after a full GC (`jcmd GC.run`), so it is what each connection keeps alive.', '',
+    '| target | connected | failed (first error) | connect time s | server CPU ms / handshake | RSS before → after MB | RSS KB / connection | live heap KB / connection | server fds | server threads before → after |',
+    '|---|---|---|---|---|---|---|---|---|---|');
+  for (const r of idle) {
+    p(`| ${i(r.target)} | ${i(r.connected)} | ${i(r.failed)}${r.firstError ? ` (${r.firstError})` : ''} | ${f(r.connectSeconds)} | ${f(r.serverCpuUsPerConnect / 1000, 2)} | ${f(r.rssKbBefore / 1024)} → ${f(r.rssKbAfter / 1024)} | ${f(r.rssKbPerConnection)} | ${r.heapError ? `n/a: ${r.heapError}` : f(r.heapKbPerConnection)} | ${i(r.serverOpenFds)} | ${i(r.serverThreadsBefore)} → ${i(r.serverThreadsAfter)} |`);
+  }
+  p('');
+  const h = idle.find((r) => r.heapGrowthByClass);
+  if (h) {
+    p(`What an idle connection keeps alive: the classes whose live bytes grew most with ${i(h.connected)} connections`,
+      '(`jcmd GC.class_histogram` before and after), per connection.', '',
+      '| class | instances / connection | bytes / connection |', '|---|---|---|',
+      ...h.heapGrowthByClass.map((c) => `| \`${c.cls}\` | ${f(c.instancesPer, 2)} | ${i(c.bytesPer)} |`), '');
+  }
+}
+
+// ---- write path
+if (write) {
+  const cost = 1 - write.reactivePerSec / write.plainPerSec;
+  p('## Write-path cost: @Reactive vs the same entity without it', '',
+    `Rounds of ${i(write.roundSeconds)} s of single-row commits from one thread, plain entity and \`@Reactive\` entity in`,
+    'alternating order, after a warm-up of 30,000 commits of each. No subscribers, so it is the cost every commit pays',
+    '(capture, queue hand-off, dispatch, CDI event; no frame is built). Medians of the rounds. "Committing thread CPU" is',
+    'the driver thread\'s own CPU time (`ThreadMXBean`), so the JIT compiler and other threads are not in it.', '',
+    '| entity | commits/s | server CPU µs / commit | committing thread CPU µs / commit |', '|---|---|---|---|',
+    `| plain | ${i(write.plainPerSec)} | ${f(write.plainCpuUs)} | ${f(write.plainThreadCpuUs)} |`,
+    `| @Reactive | ${i(write.reactivePerSec)} | ${f(write.reactiveCpuUs)} | ${f(write.reactiveThreadCpuUs)} |`, '',
+    `Throughput cost: **${pct(cost)}** (reactive ÷ plain = ${f(write.reactivePerSec / write.plainPerSec, 3)}); server CPU per commit`,
+    `${pct(write.reactiveCpuUs / write.plainCpuUs - 1)}. Each round:`, '',
+    '| round | entity | commits/s | server CPU µs / commit | cores server / load / other |', '|---|---|---|---|---|');
+  const threadTable = () => {
+    if (!write.threadsPlain) return;
+    const names = [...new Set([...write.threadsReactive, ...write.threadsPlain].map((g) => g.name))];
+    const us = (list, n) => list.find((g) => g.name === n)?.usPerCommit;
+    p('', 'Server CPU per commit by thread, mean of the rounds (µs):', '', '| thread | plain | @Reactive |', '|---|---|---|',
+      ...names.map((n) => `| \`${n}\` | ${f(us(write.threadsPlain, n))} | ${f(us(write.threadsReactive, n))} |`));
+  };
+  for (const r of write.rows) {
+    p(`| ${r.round} | ${r.reactive ? '@Reactive' : 'plain'} | ${i(r.commitsPerSec)} | ${f(r.serverCpuUsPerCommit)} | ${coresCell(r.cores)} |`);
+  }
+  threadTable();
+  if (write.samples) {
+    const keys = [...new Set([...write.samples.reactive.where, ...write.samples.plain.where].map((w) => w.key))];
+    const n = (side, k) => side.where.find((w) => w.key === k)?.samples ?? 0;
+    p('', `Where the committing thread was, from \`jstack\` samples during a long loop (${i(write.samples.plain.taken)} plain, ${i(write.samples.reactive.taken)} @Reactive):`, '',
+      '| committing thread in | plain | @Reactive |', '|---|---|---|',
+      ...keys.map((k) => `| ${k} | ${n(write.samples.plain, k)} | ${n(write.samples.reactive, k)} |`));
+  }
+  p('');
+}
+
+// ---- targets
+const rows = [];
+if (fanWs) rows.push(['server CPU per delivered frame (fan-out)', '≤ 8 µs', `${f(fanWs.serverCpuUsPerFrame)} µs`, fanWs.serverCpuUsPerFrame <= 8]);
+const worstIdle = idle.filter((r) => r.connected > 0).sort((a, b) => b.rssKbPerConnection - a.rssKbPerConnection)[0];
+if (worstIdle) rows.push(['RSS per idle subscribed connection', '≤ 10 KB', idle.map((r) => `${f(r.rssKbPerConnection)} KB RSS, ${f(r.heapKbPerConnection)} KB live heap (${i(r.connected)} conns)`).join('; '), idle.every((r) => r.rssKbPerConnection <= 10)]);
+if (lat1k) rows.push(['p99 commit→client at 10k frames/s', '≤ 5 ms', `${ms(lat1k.latency, 'p99Ms')} ms (${i(lat1k.framesPerSec)} frames/s delivered)`, lat1k.latency && lat1k.latency.p99Ms <= 5 && lat1k.frames === lat1k.expectedFrames]);
+if (write) rows.push(['write-path cost of @Reactive', '≤ 3 %', `${pct(1 - write.reactivePerSec / write.plainPerSec)} fewer commits/s; committing thread CPU +${pct(write.reactiveThreadCpuUs / write.plainThreadCpuUs - 1)}, plus ${f(write.threadsReactive?.find((g) => g.name.startsWith('rowcast-dispatc'))?.usPerCommit)} µs of dispatch thread per commit`, 1 - write.reactivePerSec / write.plainPerSec <= 0.03 && write.reactiveThreadCpuUs / write.plainThreadCpuUs - 1 <= 0.03]);
+p('## Against the targets', '', '| target | goal | measured | |', '|---|---|---|---|',
+  ...rows.map(([t, g, m, ok]) => `| ${t} | ${g} | ${m} | ${met(ok)} |`), '',
+  'The causes are under [Findings](#findings).', '');
+
+// ---- profiles
+for (const [name, title] of [['ws', 'Rowcast fan-out'], ['raw', 'raw broadcast (plain sendText)'],
+  ['write', '@Reactive commits, no subscribers (write path)']]) {
+  const pr = profile(name);
+  if (!pr) continue;
+  p(`### Profile: ${title}`, '',
+    `JFR (\`settings=profile\`) over a separate run of the same scenario; ${i(pr.java.samples)} Java samples (JFR samples`,
+    'only threads running Java code). A sample whose stack holds the idle-timer re-arm counts there; any other',
+    'counts in the bucket of its frame nearest the leaf.', '',
+    '| thread | share of samples | where its samples were |', '|---|---|---|');
+  for (const t of pr.java.byThread) {
+    p(`| ${t.thread} | ${pct(t.samples / pr.java.samples)} | ${t.buckets.map((b) => `${b.key} ${pct(b.share)}`).join('; ')} |`);
+  }
+  p('', '| bucket (all threads) | share |', '|---|---|', ...pr.java.buckets.map((b) => `| ${b.key} | ${pct(b.share)} |`), '');
+  const nat = pr.native.leaves.filter((l) => l.samples > 0).slice(0, 4);
+  if (nat.length) p(`Busy native samples (idle waits left out): ${nat.map((l) => `${l.key} ${i(l.samples)}`).join('; ')}.`, '');
+}
+
+p('## Findings', '');
+p(existsSync(findingsFile) ? readFileSync(findingsFile, 'utf8').trim() : '_findings.md is missing_', '');
+
+writeFileSync(join(docs, 'benchmarks.md'), out.join('\n'));
+writeFileSync(join(docs, 'benchmark-results.json'), JSON.stringify({
+  run, results, profiles: { ws: profile('ws'), raw: profile('raw'), write: profile('write') },
+}, null, 1) + '\n');

@@ -1,0 +1,29 @@
+package dev.rowcast.chat.security;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import dev.rowcast.spi.SubscriptionAuthorizer;
+import dev.rowcast.spi.SubscriptionRequest;
+
+/** Only members of a conversation, and admins, may follow its messages. */
+@ApplicationScoped
+public class MembershipAuthorizer implements SubscriptionAuthorizer {
+
+    @Inject
+    Membership membership;
+
+    @Override
+    public CompletionStage<Boolean> authorize(SubscriptionRequest request) {
+        if (!request.stream().channel().equals("message")) {
+            return CompletableFuture.completedFuture(true); // not this authorizer's channel
+        }
+        boolean allowed = request.stream().column().equals("conversation_id")
+                && request.stream().value() instanceof Long conversation
+                && membership.mayAccess(conversation, request.principal(), request.isUserInRole(Roles.ADMIN));
+        return CompletableFuture.completedFuture(allowed);
+    }
+}

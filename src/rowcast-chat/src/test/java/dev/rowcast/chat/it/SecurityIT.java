@@ -1,0 +1,377 @@
+package dev.rowcast.chat.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.net.URI;
+import java.net.http.WebSocketHandshakeException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
+
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.MACSigner;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+
+import dev.rowcast.chat.it.support.ChatApi;
+import dev.rowcast.chat.it.support.DeployedChat;
+import dev.rowcast.chat.it.support.Deployments;
+import dev.rowcast.chat.it.support.WsClient;
+
+/**
+ * The hostile-client suite, over real sockets. Each test fails if its protection is removed. Every frame bob, eve
+ * and alice receive is also audited: a private row that is not theirs, or an admin-only column, counts as a leak,
+ * and the suite asserts there were none at all.
+ */
+class SecurityIT extends DeployedChat {
+
+    private static final Duration QUIET = Duration.ofMillis(400);
+    private static final List<String> LEAKS = new ArrayList<>();
+    private static int audited;
+
+    @Deployment(testable = false)
+    static WebArchive deployment() {
+        return Deployments.chatWarForSecurity();
+    }
+
+
+    @AfterAll
+    static void no_unauthorized_frame_arrived_anywhere_in_the_suite() {
+        assertTrue(audited > 10, "the audit saw frames: " + audited);
+        assertEquals(List.of(), LEAKS, "unauthorized frames");
+    }
+
+    // --- authentication at the handshake ---
+
+    @Test
+    void should_refuse_a_handshake_without_credentials_with_401() {
+        assertRefused(WsClient.endpoint(base, ""), Map.of(), 401);
+        assertEquals(401, api.withAuthorization(null).call("GET", "api/conversations", null).status());
+    }
+
+    @Test
+    void should_refuse_a_wrong_password_with_401() {
+        assertRefused(WsClient.endpoint(base, ""), Map.of("Authorization", ChatApi.basic("alice", "bob")), 401);
+        assertRefused(WsClient.endpoint(base, ""), Map.of("Authorization", ChatApi.basic("mallory", "mallory")), 401);
+        assertRefused(WsClient.endpoint(base, ""), Map.of("Authorization", "Basic !!not-base64!!"), 401);
+    }
+
+    @Test
+    void should_accept_a_valid_token_in_the_header_the_query_or_a_cookie() {
+        String token = api.token("alice", 60);
+        for (WsClient client : List.of(
+                WsClient.connect(WsClient.endpoint(base, ""), Map.of("Authorization", "Bearer " + token)),
+                WsClient.connect(WsClient.endpoint(base, "?access_token=" + token), Map.of()),
+                WsClient.connect(WsClient.endpoint(base, ""), Map.of("Cookie", "rowcast_token=" + token)))) {
+            try (client) {
+                assertEquals("pong", client.request("{\"type\":\"ping\"}").getString("type"));
+            }
+        }
+    }
+
+    @Test
+    void should_refuse_forged_expired_and_wrong_key_tokens_with_401() throws Exception {
+        String valid = api.token("alice", 60);
+        String[] parts = valid.split("\\.");
+        String claims = new String(Base64.getUrlDecoder().decode(parts[1]));
+        String forgedClaims = Base64.getUrlEncoder().withoutPadding().encodeToString(
+                claims.replace("\"alice\"", "\"admin\"").replace("\"user\"", "\"admin\"").getBytes());
+        String forged = parts[0] + "." + forgedClaims + "." + parts[2];
+        String unsigned = Base64.getUrlEncoder().withoutPadding().encodeToString("{\"alg\":\"none\"}".getBytes())
+                + "." + forgedClaims + ".";
+        String wrongKey = sign("an attacker's key that is long enough for HS256!", "admin", 60);
+        String expired = api.token("alice", 1);
+        Thread.sleep(2_100);
+        for (String token : List.of(forged, unsigned, wrongKey, expired, "not-a-token")) {
+            assertRefused(WsClient.endpoint(base, ""), Map.of("Authorization", "Bearer " + token), 401);
+            assertRefused(WsClient.endpoint(base, "?access_token=" + token), Map.of(), 401);
+            assertRefused(WsClient.endpoint(base, ""), Map.of("Cookie", "rowcast_token=" + token), 401);
+            assertEquals(401, api.withAuthorization("Bearer " + token).call("GET", "api/conversations", null)
+                    .status(), token);
+        }
+        assertEquals(401, api.withAuthorization("Bearer " + valid).call("POST", "api/tokens", null).status(),
+                "a token cannot mint tokens");
+    }
+
+    @Test
+    void should_close_with_4401_when_the_token_expires_while_the_socket_is_open() {
+        long conversation = api.createConversation("expiring");
+        String token = api.token("alice", 2);
+        long opened = System.nanoTime();
+        try (WsClient client = WsClient.connect(WsClient.endpoint(base, "?access_token=" + token), Map.of())) {
+            client.subscribeConversation(conversation);
+            assertEquals(4401, client.closeCode(), "closed at expiry, without any message from the client");
+            long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - opened);
+            assertTrue(seconds <= 4, "closed at expiry, not later: " + seconds + " s");
+        }
+    }
+
+    @Test
+    void should_refuse_a_foreign_origin_with_403_and_admit_the_own_origin() {
+        Map<String, String> asAlice = Map.of("Authorization", ChatApi.basic("alice", "alice"));
+        for (String origin : List.of("http://evil.example", "null", "http://127.0.0.1.evil.example:" + base.getPort(),
+                "http://127.0.0.1:" + (base.getPort() + 1))) {
+            Map<String, String> headers = new java.util.HashMap<>(asAlice);
+            headers.put("Origin", origin);
+            assertRefused(WsClient.endpoint(base, ""), headers, 403);
+        }
+        Map<String, String> own = new java.util.HashMap<>(asAlice);
+        own.put("Origin", "http://127.0.0.1:" + base.getPort());
+        try (WsClient client = WsClient.connect(WsClient.endpoint(base, ""), own)) {
+            assertEquals("pong", client.request("{\"type\":\"ping\",\"id\":1}").getString("type"));
+        }
+    }
+
+    // --- authorization per subscription ---
+
+    @Test
+    void should_forbid_subscribing_to_a_conversation_you_are_not_in_until_you_are_added() {
+        long conversation = api.createConversation("members only");
+        try (Audited bob = connect("bob")) {
+            JsonObject refused = bob.client.request(subscribe(conversation, String.valueOf(conversation), "s1"));
+            assertEquals("forbidden", refused.getString("code"));
+            assertEquals("s1", refused.getString("id"));
+            api.postMessage(conversation, "not for bob");
+            bob.client.expectSilence(QUIET);
+            assertEquals(404, api.as("bob").call("GET", "api/conversations/" + conversation + "/messages", null)
+                    .status(), "REST reads are guarded too");
+            assertEquals(404, api.as("bob").call("POST", "api/conversations/" + conversation + "/members",
+                    "{\"user\":\"bob\"}").status(), "a non-member cannot add himself");
+
+            api.addMember(conversation, "bob");
+            bob.client.subscribeConversation(conversation);
+            api.postMessage(conversation, "now for bob");
+            assertEquals("now for bob", bob.client.next("change").getJsonObject("event").getJsonObject("row")
+                    .getString("body"));
+        }
+    }
+
+    @Test
+    void should_admit_only_the_roles_a_channel_allows() {
+        try (Audited user = connect("alice"); Audited admin = connect("admin")) {
+            String subscribe = "{\"type\":\"subscribe\",\"id\":1,\"channel\":\"admin_note\","
+                    + "\"scope\":{\"col\":\"topic\",\"value\":1}}";
+            JsonObject refused = user.client.request(subscribe);
+            assertEquals("forbidden", refused.getString("code"), "@Reactive(rolesAllowed = \"admin\")");
+            assertEquals("pong", user.client.request("{\"type\":\"ping\"}").getString("type"), "still open");
+            assertEquals("subscribed", admin.client.request(subscribe).getString("type"));
+        }
+    }
+
+    @Test
+    void should_not_be_fooled_by_forged_scope_values() {
+        long conversation = api.createConversation("forged scopes");
+        api.postMessage(conversation, "alice only");
+        try (Audited eve = connect("eve")) {
+            for (String value : List.of("\"" + conversation + "\"", conversation + ".0", "\" " + conversation + "\"")) {
+                assertEquals("forbidden", eve.client.request(subscribe(conversation, value, null)).getString("code"),
+                        value);
+            }
+            for (String column : List.of("id", "author", "CONVERSATION_ID", "conversation")) {
+                JsonObject refused = eve.client.request("{\"type\":\"subscribe\",\"channel\":\"message\","
+                        + "\"scope\":{\"col\":\"" + column + "\",\"value\":" + conversation + "}}");
+                assertEquals("invalid_scope", refused.getString("code"), column);
+            }
+            api.postMessage(conversation, "still alice only");
+            eve.client.expectSilence(QUIET);
+        }
+    }
+
+    // --- authorization per row ---
+
+    @Test
+    void should_never_send_a_private_message_to_anyone_but_its_author_and_admins() {
+        long conversation = api.createConversation("private");
+        api.addMember(conversation, "bob");
+        try (Audited author = connect("alice"); Audited bob = connect("bob"); Audited admin = connect("admin");
+                Audited eve = connect("eve")) {
+            author.client.subscribeConversation(conversation);
+            JsonObject bobSnapshot = bob.client.subscribeConversation(conversation);
+            admin.client.subscribeConversation(conversation);
+            assertEquals("forbidden", eve.client.request(subscribe(conversation, String.valueOf(conversation), null))
+                    .getString("code"));
+
+            api.postMessage(conversation, "secret plan", true);
+            assertEquals("secret plan", author.client.next("change").getJsonObject("event").getJsonObject("row")
+                    .getString("body"));
+            assertEquals("secret plan", admin.client.next("change").getJsonObject("event").getJsonObject("row")
+                    .getString("body"));
+            JsonObject hidden = bob.client.next("change");
+            assertEquals(JsonValue.ValueType.OBJECT, hidden.get("event").getValueType());
+            assertEquals(Set.of("type"), hidden.getJsonObject("event").keySet(), "nothing of the row: " + hidden);
+            assertEquals("hidden", hidden.getJsonObject("event").getString("type"));
+            long hiddenSeq = hidden.getJsonObject("position").getJsonNumber("seq").longValue();
+            assertEquals(bobSnapshot.getJsonObject("position").getJsonNumber("seq").longValue() + 1, hiddenSeq,
+                    "positions stay contiguous for bob");
+
+            api.postMessage(conversation, "public news");
+            JsonObject news = bob.client.next("change");
+            assertEquals("public news", news.getJsonObject("event").getJsonObject("row").getString("body"));
+            assertEquals(hiddenSeq + 1, news.getJsonObject("position").getJsonNumber("seq").longValue());
+            eve.client.expectSilence(QUIET);
+
+            String beforePrivate = bobSnapshot.getJsonObject("position").toString();
+            try (Audited again = connect("bob")) {
+                again.client.request(subscribe(conversation, String.valueOf(conversation), null)
+                        .replace("}}", "},\"from\":" + beforePrivate + "}"));
+                assertEquals("hidden", again.client.next("change").getJsonObject("event").getString("type"),
+                        "replay hides it too");
+                assertEquals("public news", again.client.next("change").getJsonObject("event")
+                        .getJsonObject("row").getString("body"));
+            }
+            try (Audited fresh = connect("bob")) {
+                JsonObject snapshot = fresh.client.subscribeConversation(conversation);
+                assertEquals(List.of("public news"), snapshot.getJsonArray("rows").stream()
+                        .map(row -> row.asJsonObject().getString("body")).toList(), "the snapshot hides it too");
+            }
+            JsonObject adminSnapshot = connect("admin").client.subscribeConversation(conversation);
+            assertEquals(2, adminSnapshot.getJsonArray("rows").size(), "an admin sees both");
+            assertFalse(api.as("bob").call("GET", "api/conversations/" + conversation + "/messages", null).body()
+                    .contains("secret plan"), "REST hides it from bob too");
+        }
+    }
+
+    @Test
+    void should_hide_the_row_only_from_the_subscriber_whose_filter_throws() {
+        long conversation = api.createConversation("boom");
+        api.addMember(conversation, "bob");
+        try (Audited author = connect("alice"); Audited bob = connect("bob")) {
+            author.client.subscribeConversation(conversation);
+            bob.client.subscribeConversation(conversation);
+            api.postMessage(conversation, "boom");
+            assertEquals("boom", author.client.next("change").getJsonObject("event").getJsonObject("row")
+                    .getString("body"), "other subscribers are unaffected");
+            assertEquals("hidden", bob.client.next("change").getJsonObject("event").getString("type"),
+                    "fail-closed for the subscriber whose filter threw");
+            api.postMessage(conversation, "calm");
+            assertEquals("calm", bob.client.next("change").getJsonObject("event").getJsonObject("row")
+                    .getString("body"));
+        }
+    }
+
+    @Test
+    void should_redact_a_column_visible_to_admins_only() {
+        try (Audited user = connect("alice"); Audited admin = connect("admin")) {
+            for (Audited viewer : List.of(user, admin)) {
+                viewer.client.subscribe("secret_note", "topic", 5);
+                viewer.client.next("snapshot");
+            }
+            ChatApi.Reply inserted = api.call("POST", "api/it/secret/5?text=hello&secret=s3cret", null);
+            assertEquals(200, inserted.status(), inserted.body());
+            long id = inserted.object().getJsonNumber("id").longValue();
+            JsonObject seenByUser = user.client.next("change").getJsonObject("event").getJsonObject("row");
+            assertEquals("hello", seenByUser.getString("text"));
+            assertFalse(seenByUser.containsKey("secret"), "redacted for a user: " + seenByUser);
+            assertEquals("s3cret", admin.client.next("change").getJsonObject("event").getJsonObject("row")
+                    .getString("secret"));
+
+            api.call("PUT", "api/it/secret/note/" + id + "?text=bye&secret=other", null);
+            JsonObject update = user.client.next("change").getJsonObject("event");
+            assertFalse(update.getJsonObject("row").containsKey("secret"));
+            assertFalse(update.getJsonObject("previous").containsKey("secret"), "no previous value either");
+            assertFalse(update.getJsonArray("changed").toString().contains("secret"));
+            assertTrue(admin.client.next("change").getJsonObject("event").getJsonObject("previous")
+                    .containsKey("secret"));
+            try (Audited late = connect("alice")) {
+                late.client.subscribe("secret_note", "topic", 5);
+                JsonObject row = late.client.next("snapshot").getJsonArray("rows").getJsonObject(0);
+                assertFalse(row.containsKey("secret"), "the snapshot is redacted too");
+            }
+        }
+    }
+
+    // --- support ---
+
+    /** A client whose every frame is audited for leaks when it closes. */
+    private final class Audited implements AutoCloseable {
+
+        final String user;
+        final WsClient client;
+
+        Audited(String user, WsClient client) {
+            this.user = user;
+            this.client = client;
+            client.onFrame(this::audit);
+        }
+
+        void audit(JsonObject frame) {
+            synchronized (LEAKS) {
+                audited++;
+            }
+            List<JsonObject> rows = new ArrayList<>();
+            if (frame.containsKey("rows")) {
+                frame.getJsonArray("rows").forEach(row -> rows.add(row.asJsonObject()));
+            }
+            if (frame.containsKey("event") && frame.getJsonObject("event").containsKey("row")) {
+                rows.add(frame.getJsonObject("event").getJsonObject("row"));
+                if (frame.getJsonObject("event").containsKey("previous")) {
+                    rows.add(frame.getJsonObject("event").getJsonObject("previous"));
+                }
+            }
+            boolean admin = user.equals("admin");
+            for (JsonObject row : rows) {
+                boolean privateOfOther = row.getBoolean("private", false) && !user.equals(row.getString("author", ""));
+                if (!admin && (privateOfOther || row.containsKey("secret"))) {
+                    synchronized (LEAKS) {
+                        LEAKS.add(user + " received " + frame);
+                    }
+                }
+            }
+        }
+
+        @Override
+        public void close() {
+            client.close();
+        }
+    }
+
+    private Audited connect(String user) {
+        return new Audited(user, WsClient.connect(base, user));
+    }
+
+    private static String subscribe(long conversation, String value, String id) {
+        return "{\"type\":\"subscribe\"," + (id == null ? "" : "\"id\":\"" + id + "\",")
+                + "\"channel\":\"message\",\"scope\":{\"col\":\"conversation_id\",\"value\":" + value + "}}";
+    }
+
+    private static void assertRefused(URI uri, Map<String, String> headers, int status) {
+        try {
+            WsClient client = WsClient.open(uri, headers).get(10, TimeUnit.SECONDS);
+            client.close();
+            fail("the handshake to " + uri + " with " + headers.keySet() + " should be refused with " + status);
+        } catch (ExecutionException e) {
+            WebSocketHandshakeException refusal = assertInstanceOf(WebSocketHandshakeException.class, e.getCause(),
+                    e.toString());
+            assertEquals(status, refusal.getResponse().statusCode(), uri + " " + headers.keySet());
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static String sign(String key, String subject, long ttlSeconds) throws Exception {
+        JWTClaimsSet claims = new JWTClaimsSet.Builder().issuer("rowcast-chat").subject(subject)
+                .claim("groups", List.of("admin"))
+                .expirationTime(new java.util.Date(System.currentTimeMillis() + ttlSeconds * 1000)).build();
+        SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), claims);
+        jwt.sign(new MACSigner(key.getBytes()));
+        return jwt.serialize();
+    }
+}

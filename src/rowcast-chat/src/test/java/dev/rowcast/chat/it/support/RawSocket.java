@@ -1,0 +1,131 @@
+package dev.rowcast.chat.it.support;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * A WebSocket client written by hand over a plain socket, to behave in ways a real client library refuses to: it
+ * never answers pings.
+ */
+public final class RawSocket implements AutoCloseable {
+
+    private final Socket socket;
+    private final DataInputStream in;
+
+    private RawSocket(Socket socket) throws IOException {
+        this.socket = socket;
+        this.in = new DataInputStream(socket.getInputStream());
+    }
+
+    /** Opens and upgrades a socket to the endpoint as the given demo user. */
+    public static RawSocket connect(URL base, String user) throws IOException {
+        return connect(base, user, 0);
+    }
+
+    /** @param receiveBuffer a small receive buffer makes a client that stops reading stall the server sooner */
+    public static RawSocket connect(URL base, String user, int receiveBuffer) throws IOException {
+        Socket socket = new Socket();
+        if (receiveBuffer > 0) {
+            socket.setReceiveBufferSize(receiveBuffer);
+        }
+        socket.connect(new java.net.InetSocketAddress("127.0.0.1", base.getPort()), 10_000);
+        socket.setSoTimeout(10_000);
+        OutputStream out = socket.getOutputStream();
+        String request = "GET /ws HTTP/1.1\r\n"
+                + "Host: 127.0.0.1:" + base.getPort() + "\r\n"
+                + "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+                + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+                + "Authorization: " + ChatApi.basic(user, user) + "\r\n\r\n";
+        out.write(request.getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        RawSocket raw = new RawSocket(socket);
+        String status = raw.readHeaders();
+        if (!status.startsWith("HTTP/1.1 101")) {
+            socket.close();
+            throw new IOException("upgrade refused: " + status);
+        }
+        return raw;
+    }
+
+    private String readHeaders() throws IOException {
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        while (!head.toString(StandardCharsets.US_ASCII).endsWith("\r\n\r\n")) {
+            head.write(in.readUnsignedByte());
+        }
+        return head.toString(StandardCharsets.US_ASCII);
+    }
+
+    /** Sends a masked text frame, as clients must. */
+    public void sendText(String text) throws IOException {
+        byte[] payload = text.getBytes(StandardCharsets.UTF_8);
+        ByteArrayOutputStream frame = new ByteArrayOutputStream();
+        frame.write(0x81);
+        if (payload.length < 126) {
+            frame.write(0x80 | payload.length);
+        } else {
+            frame.write(0x80 | 126);
+            frame.write(payload.length >> 8);
+            frame.write(payload.length & 0xFF);
+        }
+        byte[] mask = { 1, 2, 3, 4 };
+        frame.write(mask);
+        for (int i = 0; i < payload.length; i++) {
+            frame.write(payload[i] ^ mask[i % 4]);
+        }
+        socket.getOutputStream().write(frame.toByteArray());
+        socket.getOutputStream().flush();
+    }
+
+    /** The next text frame's payload. */
+    public String readText() throws IOException {
+        while (true) {
+            int first = in.readUnsignedByte();
+            byte[] payload = payload();
+            if ((first & 0x0F) == 0x1) {
+                return new String(payload, StandardCharsets.UTF_8);
+            }
+        }
+    }
+
+    private byte[] payload() throws IOException {
+        int second = in.readUnsignedByte();
+        long length = second & 0x7F;
+        if (length == 126) {
+            length = in.readUnsignedShort();
+        } else if (length == 127) {
+            length = in.readLong();
+        }
+        byte[] payload = new byte[(int) length];
+        in.readFully(payload);
+        return payload;
+    }
+
+    /**
+     * Reads frames, ignoring pings, until a close frame, and returns its code; 1006 (abnormal closure) when the
+     * server ends the connection without one. A server that keeps the connection open fails this with a timeout.
+     */
+    public int awaitCloseCode() throws IOException {
+        while (true) {
+            int first;
+            try {
+                first = in.readUnsignedByte();
+            } catch (java.io.EOFException e) {
+                return 1006;
+            }
+            byte[] payload = payload();
+            if ((first & 0x0F) == 0x8) {
+                return payload.length >= 2 ? ((payload[0] & 0xFF) << 8) | (payload[1] & 0xFF) : 1005;
+            }
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        socket.close();
+    }
+}

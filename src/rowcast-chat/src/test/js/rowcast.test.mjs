@@ -1,0 +1,179 @@
+// Unit tests of the browser client's pure logic, with Node's built-in runner: node --test
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { backoffDelay, seqRange, eventsOf, connect, LiveCollection } from '../../../../../webapp/rowcast.js';
+
+/** A WebSocket stand-in that records what is sent and lets the test play the server. */
+class FakeSocket {
+  static all = [];
+  constructor(url) { this.url = url; this.sent = []; FakeSocket.all.push(this); }
+  send(text) { this.sent.push(JSON.parse(text)); }
+  close(code, reason) { this.onclose({ code, reason }); }
+  open() { this.onopen(); }
+  receive(frame) { this.onmessage({ data: JSON.stringify(frame) }); }
+  drop(code = 1006) { this.onclose({ code, reason: '' }); }
+  last() { return this.sent[this.sent.length - 1]; }
+}
+
+/** Timers the test fires by hand. */
+function fakeTimers() {
+  const due = [];
+  return {
+    due,
+    setTimeout(fn, ms) { const t = { fn, ms, cancelled: false }; due.push(t); return t; },
+    clearTimeout(t) { if (t) t.cancelled = true; },
+    fire(filter = () => true) { for (const t of due.splice(0)) if (!t.cancelled && filter(t)) t.fn(); },
+  };
+}
+
+async function openClient(extra = {}) {
+  FakeSocket.all = [];
+  const timers = fakeTimers();
+  const client = connect({ url: 'ws://test/ws', WebSocket: FakeSocket, timers, ...extra });
+  await new Promise((resolve) => setImmediate(resolve));
+  const socket = FakeSocket.all[FakeSocket.all.length - 1];
+  return { client, timers, socket };
+}
+
+const scope = { col: 'conversation_id', value: 42 };
+const position = (seq, epoch = 'e1') => ({ epoch, seq });
+const insert = (id, body, seq) => ({
+  type: 'change', channel: 'message', scope, position: position(seq),
+  event: { type: 'afterInsert', table: 'message', primaryKey: { id }, row: { id, body, conversation_id: 42 } },
+});
+
+test('backoff grows exponentially, is capped, and is jittered downwards only', () => {
+  const options = { initialDelayMs: 100, maxDelayMs: 1000, factor: 2, jitter: 0.5 };
+  assert.equal(backoffDelay(0, options, () => 1), 100);
+  assert.equal(backoffDelay(3, options, () => 1), 800);
+  assert.equal(backoffDelay(10, options, () => 1), 1000);
+  assert.equal(backoffDelay(10, options, () => 0), 500);
+  for (let i = 0; i < 50; i++) {
+    const d = backoffDelay(2, options);
+    assert.ok(d >= 200 && d <= 400, String(d));
+  }
+});
+
+test('seq ranges cover single and batched frames alike', () => {
+  assert.deepEqual(seqRange(insert(1, 'a', 7)), { epoch: 'e1', first: 7, last: 7 });
+  const batch = { type: 'change', position: position(10), count: 3, events: [{}, {}, {}] };
+  assert.deepEqual(seqRange(batch), { epoch: 'e1', first: 8, last: 10 });
+  assert.equal(eventsOf(batch).length, 3);
+  assert.equal(seqRange({ type: 'change', event: {} }), null);
+});
+
+test('the live collection follows snapshot, changes, enter and leave', () => {
+  const rows = new LiveCollection({ compare: (a, b) => a.id - b.id });
+  const seen = [];
+  rows.onChange((r) => seen.push(r.map((x) => x.id)));
+  rows.handlers.snapshot([{ id: 2, body: 'b' }, { id: 1, body: 'a' }]);
+  rows.handlers.change({ type: 'afterInsert', primaryKey: { id: 3 }, row: { id: 3, body: 'c' } });
+  rows.handlers.change({ type: 'afterUpdate', primaryKey: { id: 1 }, row: { id: 1, body: 'A' } });
+  rows.handlers.leave({ type: 'leave', primaryKey: { id: 2 }, row: { id: 2 } });
+  rows.handlers.enter({ type: 'enter', primaryKey: { id: 9 }, row: { id: 9, body: 'moved in' } });
+  rows.handlers.change({ type: 'afterDelete', primaryKey: { id: 3 }, row: { id: 3 } });
+  assert.deepEqual(rows.rows().map((r) => r.body), ['A', 'moved in']);
+  assert.deepEqual(seen[0], [1, 2]);
+  assert.equal(seen.length, 6);
+});
+
+test('subscribing sends the request on open and routes by the canonical scope value', async () => {
+  const { client, socket } = await openClient();
+  const changes = [];
+  const snapshots = [];
+  client.subscribe('message', { col: 'conversation_id', value: '42' }, {
+    snapshot: (rows) => snapshots.push(rows), change: (e) => changes.push(e.row.body),
+  });
+  socket.open();
+  const request = socket.last();
+  assert.equal(request.type, 'subscribe');
+  assert.equal(request.from, undefined);
+  socket.receive({ type: 'subscribed', id: request.id, channel: 'message', scope, position: position(5) });
+  socket.receive({ type: 'snapshot', channel: 'message', scope, position: position(5), rows: [{ id: 1 }] });
+  socket.receive(insert(2, 'hello', 6));
+  socket.receive({ type: 'change', channel: 'message', scope, position: position(8), count: 2,
+    events: [insert(3, 'x', 7).event, insert(4, 'y', 8).event] });
+  assert.deepEqual(snapshots, [[{ id: 1 }]]);
+  assert.deepEqual(changes, ['hello', 'x', 'y']);
+});
+
+test('a gap in sequence numbers resubscribes without a cursor to get a fresh snapshot', async () => {
+  const { client, socket } = await openClient();
+  const sub = client.subscribe('message', scope, {});
+  socket.open();
+  const first = socket.last();
+  socket.receive({ type: 'subscribed', id: first.id, channel: 'message', scope, position: position(5) });
+  socket.receive(insert(1, 'a', 6));
+  socket.receive(insert(3, 'c', 9)); // 7 and 8 went missing
+  const [unsubscribe, resubscribe] = socket.sent.slice(-2);
+  assert.equal(unsubscribe.type, 'unsubscribe');
+  assert.equal(resubscribe.type, 'subscribe');
+  assert.equal(resubscribe.from, undefined);
+  assert.equal(sub.position, null);
+});
+
+test('a duplicate frame (already applied) is ignored', async () => {
+  const { client, socket } = await openClient();
+  const bodies = [];
+  client.subscribe('message', scope, { change: (e) => bodies.push(e.row.body) });
+  socket.open();
+  socket.receive({ type: 'subscribed', id: socket.last().id, channel: 'message', scope, position: position(0) });
+  socket.receive(insert(1, 'a', 1));
+  socket.receive({ ...insert(1, 'a', 1), replayed: true });
+  assert.deepEqual(bodies, ['a']);
+});
+
+test('after a drop it reconnects with backoff and resubscribes from its last position', async () => {
+  const { client, socket, timers } = await openClient();
+  const states = [];
+  client.on('state', (s) => states.push(s.state + (s.code ? ':' + s.code : '')));
+  client.subscribe('message', scope, {});
+  socket.open();
+  socket.receive({ type: 'subscribed', id: socket.last().id, channel: 'message', scope, position: position(0) });
+  socket.receive(insert(1, 'a', 1));
+  socket.drop(1006);
+  assert.equal(client.state, 'reconnecting');
+  assert.ok(timers.due.length === 1 && timers.due[0].ms <= 500);
+  timers.fire();
+  await new Promise((resolve) => setImmediate(resolve));
+  const second = FakeSocket.all[FakeSocket.all.length - 1];
+  assert.notEqual(second, socket);
+  second.open();
+  assert.deepEqual(second.last().from, position(1));
+  assert.deepEqual(states, ['open', 'reconnecting:1006', 'open']);
+});
+
+test('the token provider is asked on every connect and sent as access_token', async () => {
+  let calls = 0;
+  const { socket } = await openClient({ token: async () => 'tok' + ++calls });
+  assert.equal(socket.url, 'ws://test/ws?access_token=tok1');
+});
+
+test('requests queue while disconnected, within a bound, and time out from call time', async () => {
+  const { client, timers } = await openClient({ maxQueued: 2, requestTimeoutMs: 1000 });
+  const first = client.ping();
+  const second = client.ping();
+  await assert.rejects(client.ping(), /queue full/);
+  assert.equal(client.outbound.length, 2);
+  timers.fire((t) => t.ms === 1000);
+  await assert.rejects(first, /timed out/);
+  await assert.rejects(second, /timed out/);
+});
+
+test('a pong settles its ping', async () => {
+  const { client, socket } = await openClient();
+  socket.open();
+  const ping = client.ping();
+  socket.receive({ type: 'pong', id: socket.last().id });
+  assert.ok((await ping) >= 0);
+});
+
+test('a forbidden subscription reports to its error handler and is dropped', async () => {
+  const { client, socket } = await openClient();
+  const errors = [];
+  const sub = client.subscribe('message', scope, { error: (e) => errors.push(e.code) });
+  socket.open();
+  socket.receive({ type: 'error', id: socket.last().id, code: 'forbidden', message: 'no' });
+  assert.deepEqual(errors, ['forbidden']);
+  assert.equal(sub.active, false);
+});

@@ -1,0 +1,8 @@
+package dev.rowcast.impl.dispatch;
+
+import dev.rowcast.EntityChange;
+import dev.rowcast.impl.model.ReactiveEntityModel;
+
+/** A committed change with the model of its entity. */
+public record CapturedChange(ReactiveEntityModel model, EntityChange change) {
+}

@@ -1,0 +1,180 @@
+package dev.rowcast.impl.dispatch;
+
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedExecutorService;
+import jakarta.enterprise.concurrent.ManagedThreadFactory;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
+import jakarta.json.JsonValue;
+
+import dev.rowcast.EntityChange;
+import dev.rowcast.Reactive;
+import dev.rowcast.impl.config.RowcastSettings;
+import dev.rowcast.impl.model.ReactiveEntityModel;
+import dev.rowcast.spi.Position;
+import dev.rowcast.spi.ReplayStore;
+import dev.rowcast.spi.RowFilter;
+import dev.rowcast.spi.StreamId;
+
+/**
+ * The one thread that owns every stream. Committed transactions, subscribes, unsubscribes and disconnects are
+ * queued to it and run one at a time, so positions, replay and snapshots need no locks and see one order.
+ * <p>
+ * Transactions are released in ticket (commit) order by the {@link TicketSequencer}; each change then goes to the
+ * application's {@code @Reactive EntityChange} observers and to its streams through the {@link StreamPublisher}.
+ */
+@ApplicationScoped
+public class ChangeDispatcher implements ChangeSink {
+
+    private static final Logger LOG = Logger.getLogger(ChangeDispatcher.class.getName());
+    private static final long STOP_WAIT_MILLIS = 2_000;
+    private static final long MAX_IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
+    @Inject
+    @Reactive
+    Event<EntityChange> observers;
+
+    @Inject
+    Instance<ReplayStore> replayStores;
+
+    @Inject
+    Instance<RowFilter> rowFilters;
+
+    @Resource(lookup = "java:comp/DefaultManagedThreadFactory")
+    ManagedThreadFactory threads;
+
+    @Resource(lookup = "java:comp/DefaultManagedExecutorService")
+    ManagedExecutorService snapshotReaders;
+
+    private final BlockingQueue<Runnable> tasks = new LinkedBlockingQueue<>();
+    private final AtomicInteger queuedChanges = new AtomicInteger();
+    private final AtomicLong dropped = new AtomicLong();
+    private int capacity;
+    private TicketSequencer<List<CapturedChange>> sequencer;
+    private StreamPublisher publisher;
+    private SubscriptionManager subscriptions;
+    private volatile Thread thread;
+
+    /** Starts the dispatch thread. Called once by the web listener at application start. */
+    public synchronized void start(RowcastSettings settings) {
+        if (thread != null) {
+            return;
+        }
+        capacity = settings.dispatchQueueCapacity();
+        ReplayStore store = replayStores.isResolvable() ? replayStores.get()
+                : new MemoryReplayStore(settings.replayFramesPerStream(), settings.replayMaxStreams());
+        SubscriptionRegistry registry = new SubscriptionRegistry();
+        sequencer = new TicketSequencer<>(CaptureBridge.ticketsTaken() + 1,
+                TimeUnit.MILLISECONDS.toNanos(settings.ticketTimeoutMillis()));
+        RowPolicies policies = new RowPolicies(rowFilters.stream().toList());
+        publisher = new StreamPublisher(registry, store, policies);
+        subscriptions = new SubscriptionManager(registry, store, settings.maxSubscriptionsPerConnection(),
+                snapshotReaders, tasks::add, sequencer::releasedThrough, policies);
+        thread = threads.newThread(this::run);
+        thread.setName("rowcast-dispatch");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** Delivers what is queued, within a bound, then stops. */
+    public synchronized void stop() {
+        Thread running = thread;
+        if (running == null) {
+            return;
+        }
+        thread = null;
+        running.interrupt();
+        try {
+            running.join(STOP_WAIT_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Called on the committing thread: enqueue and return. */
+    @Override
+    public void complete(long ticket, List<CapturedChange> changes) {
+        List<CapturedChange> accepted = changes;
+        if (!changes.isEmpty() && queuedChanges.addAndGet(changes.size()) > capacity) {
+            queuedChanges.addAndGet(-changes.size());
+            accepted = List.of(); // the ticket must still complete, or later transactions would wait for it
+            long count = dropped.addAndGet(changes.size());
+            LOG.severe(() -> "Rowcast: dispatch queue full; dropped " + count + " change(s) so far. Raise "
+                    + RowcastSettings.DISPATCH_QUEUE_CAPACITY + " or find the slow @Reactive EntityChange observer.");
+        }
+        List<CapturedChange> released = accepted;
+        tasks.add(() -> onCompleted(ticket, released));
+    }
+
+    public void subscribe(Subscriber subscriber, StreamId stream, ReactiveEntityModel model, JsonValue id,
+            Position from) {
+        tasks.add(() -> subscriptions.subscribe(subscriber, stream, model, id, from));
+    }
+
+    public void unsubscribe(Subscriber subscriber, StreamId stream, JsonValue id) {
+        tasks.add(() -> subscriptions.unsubscribe(subscriber, stream, id));
+    }
+
+    public void disconnect(Subscriber subscriber) {
+        tasks.add(() -> subscriptions.disconnect(subscriber));
+    }
+
+    private void run() {
+        while (thread != null) {
+            try {
+                long untilBatch = publisher.nextDeadlineNanos() - System.nanoTime();
+                Runnable task = tasks.poll(Math.max(0, Math.min(untilBatch, MAX_IDLE_NANOS)), TimeUnit.NANOSECONDS);
+                if (task != null) {
+                    runSafely(task);
+                }
+                publisher.flushDue(System.nanoTime());
+                sequencer.expire(System.nanoTime(), this::release);
+                subscriptions.released(sequencer.releasedThrough());
+            } catch (InterruptedException e) {
+                break;
+            }
+        }
+        // stopping: deliver what was committed before the stop
+        for (Runnable rest = tasks.poll(); rest != null; rest = tasks.poll()) {
+            runSafely(rest);
+        }
+        publisher.flushDue(Long.MAX_VALUE);
+    }
+
+    private void runSafely(Runnable task) {
+        try {
+            task.run();
+        } catch (RuntimeException e) {
+            LOG.log(Level.SEVERE, "Rowcast: dispatch task failed", e);
+        }
+    }
+
+    private void onCompleted(long ticket, List<CapturedChange> changes) {
+        queuedChanges.addAndGet(-changes.size());
+        sequencer.complete(ticket, changes, System.nanoTime(), this::release);
+        subscriptions.released(sequencer.releasedThrough());
+    }
+
+    private void release(List<CapturedChange> changes) {
+        for (CapturedChange captured : changes) {
+            try {
+                observers.fire(captured.change());
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "Rowcast: an @Reactive EntityChange observer failed for "
+                        + captured.change(), e);
+            }
+            publisher.publish(captured);
+        }
+    }
+}

@@ -1,0 +1,26 @@
+package dev.rowcast.impl.dispatch;
+
+/** The {@code code} of an error frame. docs/protocol.md lists each with its meaning. */
+public enum ErrorCode {
+
+    INVALID_JSON("invalid_json"),
+    INVALID_MESSAGE("invalid_message"),
+    UNKNOWN_MESSAGE_TYPE("unknown_message_type"),
+    UNKNOWN_CHANNEL("unknown_channel"),
+    INVALID_SCOPE("invalid_scope"),
+    FORBIDDEN("forbidden"),
+    RATE_LIMITED("rate_limited"),
+    TOO_MANY_SUBSCRIPTIONS("too_many_subscriptions"),
+    REPLAY_UNAVAILABLE("replay_unavailable"),
+    SNAPSHOT_UNAVAILABLE("snapshot_unavailable");
+
+    private final String wireName;
+
+    ErrorCode(String wireName) {
+        this.wireName = wireName;
+    }
+
+    public String wireName() {
+        return wireName;
+    }
+}

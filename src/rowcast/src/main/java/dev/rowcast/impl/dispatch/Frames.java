@@ -1,0 +1,138 @@
+package dev.rowcast.impl.dispatch;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.json.JsonValue;
+
+import dev.rowcast.EntityChange;
+import dev.rowcast.impl.json.JsonText;
+import dev.rowcast.spi.Position;
+import dev.rowcast.spi.StreamId;
+
+/** Builds every server-to-client frame. docs/protocol.md is the specification of their shapes. */
+public final class Frames {
+
+    static final String ENTER = "enter";
+    static final String LEAVE = "leave";
+    static final String HIDDEN_EVENT = "{\"type\":\"hidden\"}";
+
+    private Frames() {
+    }
+
+    /** The event object of a change, with the given type: its own, or enter/leave for the stream it moved across. */
+    static String event(EntityChange change, String type) {
+        StringBuilder out = new StringBuilder(256);
+        out.append("{\"type\":");
+        JsonText.string(out, type).append(",\"table\":");
+        JsonText.string(out, change.table()).append(",\"primaryKey\":{");
+        JsonText.string(out, change.idColumn()).append(':');
+        JsonText.value(out, change.id()).append("},\"row\":");
+        JsonText.object(out, change.row());
+        if (!change.previous().isEmpty()) {
+            out.append(",\"changed\":[");
+            boolean first = true;
+            for (String column : change.changedColumns()) {
+                if (!first) {
+                    out.append(',');
+                }
+                first = false;
+                JsonText.string(out, column);
+            }
+            out.append("],\"previous\":");
+            JsonText.object(out, change.previous());
+        }
+        return out.append('}').toString();
+    }
+
+    static String change(StreamId stream, Position position, String event) {
+        StringBuilder out = new StringBuilder(event.length() + 128);
+        out.append("{\"type\":\"change\"");
+        stream(out, stream);
+        position(out, position).append(",\"event\":").append(event);
+        return out.append('}').toString();
+    }
+
+    /** A change frame whose event is {@code {"type":"hidden"}}: the position moves, nothing of the row is told. */
+    static String hidden(StreamId stream, Position position) {
+        return change(stream, position, HIDDEN_EVENT);
+    }
+
+    /** A batched change frame: {@code position} is the last event's, {@code count} says how many came before it. */
+    static String batch(StreamId stream, Position last, List<String> events) {
+        int length = 128;
+        for (String event : events) {
+            length += event.length() + 1;
+        }
+        StringBuilder out = new StringBuilder(length).append("{\"type\":\"change\"");
+        stream(out, stream);
+        position(out, last).append(",\"count\":").append(events.size()).append(",\"events\":[");
+        for (int i = 0; i < events.size(); i++) {
+            if (i > 0) {
+                out.append(',');
+            }
+            out.append(events.get(i));
+        }
+        return out.append("]}").toString();
+    }
+
+    /** The stored frame, marked as replayed. */
+    static String replayed(String frame) {
+        return "{\"replayed\":true," + frame.substring(1);
+    }
+
+    static String snapshot(StreamId stream, Position position, Collection<Map<String, Object>> rows) {
+        StringBuilder out = new StringBuilder(256 + rows.size() * 128);
+        out.append("{\"type\":\"snapshot\"");
+        stream(out, stream);
+        position(out, position).append(",\"rows\":[");
+        boolean first = true;
+        for (Map<String, Object> row : rows) {
+            if (!first) {
+                out.append(',');
+            }
+            first = false;
+            JsonText.object(out, row);
+        }
+        return out.append("]}").toString();
+    }
+
+    static String subscribed(String type, JsonValue id, StreamId stream, Position position) {
+        StringBuilder out = new StringBuilder(160).append("{\"type\":\"").append(type).append('"');
+        id(out, id);
+        stream(out, stream);
+        if (position != null) {
+            position(out, position);
+        }
+        return out.append('}').toString();
+    }
+
+    public static String error(ErrorCode code, String message, JsonValue id) {
+        StringBuilder out = new StringBuilder(128).append("{\"type\":\"error\"");
+        id(out, id).append(",\"code\":\"").append(code.wireName()).append("\",\"message\":");
+        return JsonText.string(out, message).append('}').toString();
+    }
+
+    public static String pong(JsonValue id) {
+        return id(new StringBuilder(32).append("{\"type\":\"pong\""), id).append('}').toString();
+    }
+
+    private static StringBuilder stream(StringBuilder out, StreamId stream) {
+        out.append(",\"channel\":");
+        JsonText.string(out, stream.channel()).append(",\"scope\":{\"col\":");
+        JsonText.string(out, stream.column()).append(",\"value\":");
+        return JsonText.value(out, stream.value()).append('}');
+    }
+
+    private static StringBuilder position(StringBuilder out, Position position) {
+        out.append(",\"position\":{\"epoch\":");
+        JsonText.string(out, position.epoch()).append(",\"seq\":").append(position.seq());
+        return out.append('}');
+    }
+
+    /** Echoes the client's id, already checked to be a string or a number. */
+    private static StringBuilder id(StringBuilder out, JsonValue id) {
+        return id == null ? out : out.append(",\"id\":").append(id);
+    }
+}

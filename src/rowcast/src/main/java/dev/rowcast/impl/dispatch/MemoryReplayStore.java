@@ -1,0 +1,88 @@
+package dev.rowcast.impl.dispatch;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Function;
+
+import dev.rowcast.spi.Position;
+import dev.rowcast.spi.ReplayStore;
+import dev.rowcast.spi.StreamId;
+
+/**
+ * The default replay store: the last {@code framesPerStream} frames of at most {@code maxStreams} streams, in
+ * memory, least recently used first out. A stream that is evicted and comes back gets a new epoch, and so does every
+ * stream after a restart: the epoch is what tells a client its cursor no longer covers the history.
+ * <p>
+ * Not thread-safe: only the dispatch thread calls it.
+ */
+final class MemoryReplayStore implements ReplayStore {
+
+    private final int framesPerStream;
+    private final Map<StreamId, StreamHistory> streams;
+    private final String instance = Long.toString(System.currentTimeMillis(), 36)
+            + Long.toString(ThreadLocalRandom.current().nextLong() & 0xFFFFFL, 36);
+    private long generation;
+
+    private static final class StreamHistory {
+        final String epoch;
+        final ArrayDeque<String> frames = new ArrayDeque<>();
+        long seq;
+
+        StreamHistory(String epoch) {
+            this.epoch = epoch;
+        }
+    }
+
+    MemoryReplayStore(int framesPerStream, int maxStreams) {
+        this.framesPerStream = framesPerStream;
+        this.streams = new LinkedHashMap<>(1024, 0.75f, true) {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<StreamId, StreamHistory> eldest) {
+                return size() > maxStreams;
+            }
+        };
+    }
+
+    @Override
+    public Position head(StreamId stream) {
+        StreamHistory history = history(stream);
+        return new Position(history.epoch, history.seq);
+    }
+
+    @Override
+    public Position append(StreamId stream, Function<Position, String> frameAt) {
+        StreamHistory history = history(stream);
+        Position position = new Position(history.epoch, history.seq + 1);
+        history.frames.addLast(frameAt.apply(position));
+        history.seq = position.seq();
+        if (history.frames.size() > framesPerStream) {
+            history.frames.removeFirst();
+        }
+        return position;
+    }
+
+    @Override
+    public Optional<List<String>> framesAfter(StreamId stream, Position from) {
+        StreamHistory history = streams.get(stream);
+        if (history == null || !history.epoch.equals(from.epoch()) || from.seq() > history.seq) {
+            return Optional.empty();
+        }
+        long missing = history.seq - from.seq();
+        if (missing > history.frames.size()) {
+            return Optional.empty();
+        }
+        List<String> all = new ArrayList<>(history.frames);
+        return Optional.of(List.copyOf(all.subList(all.size() - (int) missing, all.size())));
+    }
+
+    private StreamHistory history(StreamId stream) {
+        return streams.computeIfAbsent(stream, s -> new StreamHistory(instance + "-" + Long.toString(++generation, 36)));
+    }
+}

@@ -1,0 +1,191 @@
+package dev.rowcast.impl.dispatch;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import jakarta.json.JsonValue;
+
+import dev.rowcast.impl.model.ReactiveChannels;
+import dev.rowcast.impl.model.ReactiveEntityModel;
+import dev.rowcast.impl.model.ScopeModel;
+import dev.rowcast.impl.model.SnapshotSource;
+import dev.rowcast.impl.security.RowPolicy;
+import dev.rowcast.impl.security.RowViews;
+import dev.rowcast.spi.Position;
+import dev.rowcast.spi.ReplayStore;
+import dev.rowcast.spi.RowVisibility;
+import dev.rowcast.spi.StreamId;
+
+/**
+ * Subscribe, unsubscribe, replay and snapshot, run on the dispatch thread between changes, so a subscription joins
+ * its stream at an exact position: what came before is replayed or in the snapshot, what comes after is sent live.
+ * <p>
+ * A snapshot is read off the dispatch thread. It is sent only once every transaction that took its ticket before
+ * the read ended has been released, and the changes held meanwhile are folded in: see {@link SnapshotMerge}.
+ */
+final class SubscriptionManager {
+
+    private static final Logger LOG = Logger.getLogger(SubscriptionManager.class.getName());
+
+    private record ReadSnapshot(Subscription subscription, List<Map<String, Object>> rows, long ticket) {
+    }
+
+    private final SubscriptionRegistry registry;
+    private final ReplayStore store;
+    private final int maxSubscriptions;
+    private final Executor reader;
+    private final Consumer<Runnable> onDispatchThread;
+    private final LongSupplier releasedThrough;
+    private final RowPolicies policies;
+    private final List<ReadSnapshot> waitingForTickets = new ArrayList<>();
+
+    SubscriptionManager(SubscriptionRegistry registry, ReplayStore store, int maxSubscriptions, Executor reader,
+            Consumer<Runnable> onDispatchThread, LongSupplier releasedThrough, RowPolicies policies) {
+        this.registry = registry;
+        this.store = store;
+        this.maxSubscriptions = maxSubscriptions;
+        this.reader = reader;
+        this.onDispatchThread = onDispatchThread;
+        this.releasedThrough = releasedThrough;
+        this.policies = policies;
+    }
+
+    void subscribe(Subscriber subscriber, StreamId stream, ReactiveEntityModel model, JsonValue id, Position from) {
+        if (registry.find(subscriber, stream) != null) {
+            subscriber.send(Frames.subscribed("subscribed", id, stream, store.head(stream)));
+            return; // one stream, not two
+        }
+        if (registry.count(subscriber) >= maxSubscriptions) {
+            subscriber.send(Frames.error(ErrorCode.TOO_MANY_SUBSCRIPTIONS, "A connection may hold at most "
+                    + maxSubscriptions + " subscriptions; unsubscribe from one first.", id));
+            return;
+        }
+        Subscription subscription = new Subscription(subscriber, stream, model);
+        registry.add(subscription);
+        Position head = store.head(stream);
+        subscription.liveAfter = head.seq();
+        subscriber.send(Frames.subscribed("subscribed", id, stream, head));
+        if (from != null) {
+            Optional<List<String>> missed = store.framesAfter(stream, from);
+            if (missed.isPresent()) {
+                Optional<RowPolicy> policy = policies.of(model);
+                for (String frame : missed.get()) {
+                    String visible = policy.isEmpty() ? frame
+                            : ReplayFilter.apply(frame, stream, policy.get(), subscriber.viewer());
+                    subscriber.send(Frames.replayed(visible));
+                }
+                return;
+            }
+            subscriber.send(Frames.error(ErrorCode.REPLAY_UNAVAILABLE, "The server no longer has every change after "
+                    + "that position" + (model.snapshotModel().isPresent() ? "; a snapshot follows." : "; reload the "
+                    + "current state."), id));
+        }
+        if (model.snapshotModel().isPresent()) {
+            startSnapshot(subscription, id);
+        }
+    }
+
+    void unsubscribe(Subscriber subscriber, StreamId stream, JsonValue id) {
+        registry.remove(subscriber, stream);
+        subscriber.send(Frames.subscribed("unsubscribed", id, stream, null));
+    }
+
+    void disconnect(Subscriber subscriber) {
+        registry.removeAll(subscriber);
+    }
+
+    /** After each release of transactions: sends the snapshots that waited for them. */
+    void released(long releasedThrough) {
+        if (waitingForTickets.isEmpty()) {
+            return;
+        }
+        for (Iterator<ReadSnapshot> it = waitingForTickets.iterator(); it.hasNext();) {
+            ReadSnapshot read = it.next();
+            if (read.ticket() <= releasedThrough) {
+                it.remove();
+                send(read);
+            }
+        }
+    }
+
+    private void startSnapshot(Subscription subscription, JsonValue id) {
+        Optional<SnapshotSource> source = ReactiveChannels.snapshotSource(subscription.stream.channel());
+        ScopeModel scope = subscription.model.scopeByColumn(subscription.stream.column()).orElseThrow();
+        if (source.isEmpty()) {
+            subscription.subscriber.send(Frames.error(ErrorCode.SNAPSHOT_UNAVAILABLE,
+                    "No snapshot source for this channel; live changes follow.", id));
+            return;
+        }
+        subscription.holdUntilSnapshot();
+        try {
+            reader.execute(() -> {
+                try {
+                    List<Map<String, Object>> rows = source.get().read(scope, subscription.stream.value());
+                    // every transaction that could have committed before the read ended has a ticket up to this one
+                    long ticket = CaptureBridge.ticketsTaken();
+                    onDispatchThread.accept(() -> snapshotRead(new ReadSnapshot(subscription, rows, ticket)));
+                } catch (RuntimeException e) {
+                    onDispatchThread.accept(() -> snapshotFailed(subscription, id, e));
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            snapshotFailed(subscription, id, e);
+        }
+    }
+
+    private void snapshotRead(ReadSnapshot read) {
+        if (read.ticket() <= releasedThrough.getAsLong()) {
+            send(read);
+        } else {
+            waitingForTickets.add(read);
+        }
+    }
+
+    private void send(ReadSnapshot read) {
+        Subscription subscription = read.subscription();
+        if (registry.find(subscription.subscriber, subscription.stream) != subscription) {
+            return; // unsubscribed or disconnected while reading
+        }
+        List<Map<String, Object>> rows = SnapshotMerge.merge(subscription.model, read.rows(), subscription.release());
+        Optional<RowPolicy> policy = policies.of(subscription.model);
+        if (policy.isPresent()) {
+            rows = visibleRows(subscription, policy.get(), rows);
+        }
+        Position head = store.head(subscription.stream);
+        subscription.liveAfter = head.seq();
+        subscription.subscriber.send(Frames.snapshot(subscription.stream, head, rows));
+    }
+
+    private static List<Map<String, Object>> visibleRows(Subscription subscription, RowPolicy policy,
+            List<Map<String, Object>> rows) {
+        List<Map<String, Object>> visible = new ArrayList<>(rows.size());
+        for (Map<String, Object> row : rows) {
+            RowVisibility verdict = policy.visibility(subscription.subscriber.viewer(),
+                    RowViews.of(subscription.stream.channel(), "snapshot", row));
+            if (!verdict.isHidden()) {
+                visible.add(verdict.droppedColumns().isEmpty() ? row
+                        : Redaction.without(row, verdict.droppedColumns()));
+            }
+        }
+        return visible;
+    }
+
+    private void snapshotFailed(Subscription subscription, JsonValue id, Exception e) {
+        LOG.log(Level.WARNING, "Rowcast: snapshot of " + subscription.stream + " failed", e);
+        if (registry.find(subscription.subscriber, subscription.stream) != subscription) {
+            return;
+        }
+        subscription.subscriber.send(Frames.error(ErrorCode.SNAPSHOT_UNAVAILABLE,
+                "The snapshot could not be read; live changes follow.", id));
+        subscription.release().forEach(held -> subscription.subscriber.send(held.frame()));
+    }
+}

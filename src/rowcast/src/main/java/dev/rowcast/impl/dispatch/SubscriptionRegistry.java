@@ -1,0 +1,61 @@
+package dev.rowcast.impl.dispatch;
+
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.rowcast.spi.StreamId;
+
+/** Which subscribers follow which streams. Dispatch thread only, so plain maps. */
+final class SubscriptionRegistry {
+
+    private final Map<StreamId, Map<Subscriber, Subscription>> byStream = new HashMap<>();
+    private final Map<Subscriber, Map<StreamId, Subscription>> bySubscriber = new HashMap<>();
+
+    Subscription find(Subscriber subscriber, StreamId stream) {
+        Map<StreamId, Subscription> streams = bySubscriber.get(subscriber);
+        return streams == null ? null : streams.get(stream);
+    }
+
+    int count(Subscriber subscriber) {
+        Map<StreamId, Subscription> streams = bySubscriber.get(subscriber);
+        return streams == null ? 0 : streams.size();
+    }
+
+    void add(Subscription subscription) {
+        byStream.computeIfAbsent(subscription.stream, s -> new LinkedHashMap<>())
+                .put(subscription.subscriber, subscription);
+        bySubscriber.computeIfAbsent(subscription.subscriber, s -> new HashMap<>())
+                .put(subscription.stream, subscription);
+    }
+
+    Subscription remove(Subscriber subscriber, StreamId stream) {
+        Map<StreamId, Subscription> streams = bySubscriber.get(subscriber);
+        Subscription removed = streams == null ? null : streams.remove(stream);
+        if (removed != null) {
+            if (streams.isEmpty()) {
+                bySubscriber.remove(subscriber);
+            }
+            Map<Subscriber, Subscription> subscribers = byStream.get(stream);
+            subscribers.remove(subscriber);
+            if (subscribers.isEmpty()) {
+                byStream.remove(stream);
+            }
+        }
+        return removed;
+    }
+
+    void removeAll(Subscriber subscriber) {
+        Map<StreamId, Subscription> streams = bySubscriber.get(subscriber);
+        if (streams != null) {
+            List.copyOf(streams.keySet()).forEach(stream -> remove(subscriber, stream));
+        }
+    }
+
+    Collection<Subscription> of(StreamId stream) {
+        Map<Subscriber, Subscription> subscribers = byStream.get(stream);
+        return subscribers == null ? List.of() : subscribers.values();
+    }
+}

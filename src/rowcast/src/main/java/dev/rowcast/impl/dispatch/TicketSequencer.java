@@ -1,0 +1,85 @@
+package dev.rowcast.impl.dispatch;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+import java.util.logging.Logger;
+
+/**
+ * Releases committed transactions in ticket order. A transaction takes its ticket in before-completion, while it
+ * still holds its row locks, so two transactions that touch the same row hold tickets in commit order even when
+ * their after-completion callbacks run the other way round.
+ * <p>
+ * A ticket whose transaction never completes would stall everything behind it, so after {@code timeoutNanos} the
+ * sequencer skips it and logs; should it complete later, it is released at once, out of order. Dispatch thread only.
+ */
+final class TicketSequencer<T> {
+
+    private static final Logger LOG = Logger.getLogger(TicketSequencer.class.getName());
+
+    private final TreeMap<Long, T> waiting = new TreeMap<>();
+    private final long timeoutNanos;
+    private long next;
+    private long blockedSince;
+
+    /** @param firstTicket the first ticket to wait for; earlier ones are released as they come */
+    TicketSequencer(long firstTicket, long timeoutNanos) {
+        this.next = firstTicket;
+        this.timeoutNanos = timeoutNanos;
+    }
+
+    /**
+     * Records a completed ticket and releases, in order, every payload that no longer waits for an earlier one.
+     *
+     * @param ticket 0 for a transaction that took none: it is released at once
+     */
+    void complete(long ticket, T payload, long nowNanos, Consumer<T> release) {
+        if (ticket == 0) {
+            release.accept(payload);
+            return;
+        }
+        if (ticket < next) {
+            LOG.warning(() -> "Rowcast: transaction ticket " + ticket + " completed after it was skipped; its changes "
+                    + "are delivered out of commit order");
+            release.accept(payload);
+            return;
+        }
+        boolean wasWaiting = !waiting.isEmpty();
+        long before = next;
+        waiting.put(ticket, payload);
+        drain(release);
+        if (!waiting.isEmpty() && (!wasWaiting || next != before)) {
+            blockedSince = nowNanos; // a new wait for the head ticket starts now
+        }
+    }
+
+    /** Skips a missing head ticket that has kept later ones waiting longer than the timeout. */
+    void expire(long nowNanos, Consumer<T> release) {
+        if (waiting.isEmpty() || nowNanos - blockedSince < timeoutNanos) {
+            return;
+        }
+        long skippedFrom = next;
+        next = waiting.firstKey();
+        LOG.warning(() -> "Rowcast: transaction ticket(s) " + skippedFrom + ".." + (next - 1) + " did not complete "
+                + "within the timeout; delivering later transactions without them");
+        drain(release);
+        blockedSince = nowNanos;
+    }
+
+    /** Every ticket up to this one has been released or skipped. */
+    long releasedThrough() {
+        return next - 1;
+    }
+
+    private void drain(Consumer<T> release) {
+        List<T> ready = new ArrayList<>();
+        for (Map.Entry<Long, T> head = waiting.firstEntry(); head != null && head.getKey() == next;
+                head = waiting.firstEntry()) {
+            ready.add(waiting.pollFirstEntry().getValue());
+            next++;
+        }
+        ready.forEach(release);
+    }
+}

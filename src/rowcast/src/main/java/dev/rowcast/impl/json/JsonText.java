@@ -1,0 +1,103 @@
+package dev.rowcast.impl.json;
+
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.sql.Time;
+import java.time.temporal.TemporalAccessor;
+import java.util.Base64;
+import java.util.Date;
+import java.util.Map;
+
+/**
+ * Appends JSON to a {@link StringBuilder}. Frames are built by hand because they are built once per change and scope
+ * on the hot path; the value mapping is specified in docs/protocol.md ("Value encoding").
+ */
+public final class JsonText {
+
+    private static final char[] HEX = "0123456789abcdef".toCharArray();
+
+    private JsonText() {
+    }
+
+    public static StringBuilder string(StringBuilder out, String value) {
+        out.append('"');
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                case '\b' -> out.append("\\b");
+                case '\f' -> out.append("\\f");
+                default -> {
+                    // U+2028/2029 are valid JSON but break JavaScript string literals in older engines
+                    if (c < 0x20 || c == '\u2028' || c == '\u2029') {
+                        out.append("\\u").append(HEX[(c >> 12) & 0xF]).append(HEX[(c >> 8) & 0xF])
+                                .append(HEX[(c >> 4) & 0xF]).append(HEX[c & 0xF]);
+                    } else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        return out.append('"');
+    }
+
+    public static StringBuilder value(StringBuilder out, Object value) {
+        if (value == null) {
+            return out.append("null");
+        }
+        if (value instanceof String s) {
+            return string(out, s);
+        }
+        if (value instanceof Boolean || value instanceof Integer || value instanceof Long || value instanceof Short
+                || value instanceof Byte || value instanceof BigInteger) {
+            return out.append(value);
+        }
+        if (value instanceof BigDecimal decimal) {
+            return out.append(decimal.toPlainString());
+        }
+        if (value instanceof Double || value instanceof Float) {
+            double d = ((Number) value).doubleValue();
+            return Double.isFinite(d) ? out.append(value) : out.append("null");
+        }
+        if (value instanceof Enum<?> e) {
+            return string(out, e.name());
+        }
+        if (value instanceof TemporalAccessor) {
+            return string(out, value.toString());
+        }
+        if (value instanceof java.sql.Date date) {
+            return string(out, date.toLocalDate().toString());
+        }
+        if (value instanceof Time time) {
+            return string(out, time.toLocalTime().toString());
+        }
+        if (value instanceof Date date) {
+            return string(out, date.toInstant().toString());
+        }
+        if (value instanceof byte[] bytes) {
+            return string(out, Base64.getEncoder().encodeToString(bytes));
+        }
+        if (value instanceof Map<?, ?> map) {
+            return object(out, map);
+        }
+        return string(out, value.toString());
+    }
+
+    public static StringBuilder object(StringBuilder out, Map<?, ?> map) {
+        out.append('{');
+        boolean first = true;
+        for (Map.Entry<?, ?> entry : map.entrySet()) {
+            if (!first) {
+                out.append(',');
+            }
+            first = false;
+            string(out, String.valueOf(entry.getKey())).append(':');
+            value(out, entry.getValue());
+        }
+        return out.append('}');
+    }
+}

@@ -1,0 +1,101 @@
+package dev.rowcast.impl.security;
+
+import java.security.Principal;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import jakarta.websocket.Session;
+import jakarta.websocket.server.HandshakeRequest;
+
+import dev.rowcast.spi.CredentialExpiry;
+
+/**
+ * Carries each handshake's identity to its session. The servlet request, where roles can be asked, is gone once the
+ * socket is open, and the endpoint configuration's user properties are shared by all handshakes. The caller
+ * {@code Principal} object is handed from the handshake to the session unchanged, so it is the key.
+ */
+public final class HandshakeIdentities {
+
+    private static final Logger LOG = Logger.getLogger(HandshakeIdentities.class.getName());
+    private static final long STALE_NANOS = 60_000_000_000L;
+
+    private record Pending(ConnectionIdentity identity, long capturedAt) {
+    }
+
+    private final Map<Principal, Pending> pending = new IdentityHashMap<>();
+    private final Supplier<Set<String>> knownRoles;
+    private final List<CredentialExpiry> expiries;
+
+    public HandshakeIdentities(Supplier<Set<String>> knownRoles, List<CredentialExpiry> expiries) {
+        this.knownRoles = knownRoles;
+        this.expiries = List.copyOf(expiries);
+    }
+
+    /** Called in {@code modifyHandshake}, while the request can still answer role questions. */
+    public void capture(HandshakeRequest request) {
+        Principal principal = request.getUserPrincipal();
+        if (principal == null) {
+            return;
+        }
+        Set<String> roles = new HashSet<>();
+        for (String role : knownRoles.get()) {
+            if (request.isUserInRole(role)) {
+                roles.add(role);
+            }
+        }
+        ConnectionIdentity identity = new ConnectionIdentity(principal, roles, expiry(request));
+        long now = System.nanoTime();
+        synchronized (pending) {
+            for (Iterator<Pending> it = pending.values().iterator(); it.hasNext();) {
+                if (now - it.next().capturedAt() > STALE_NANOS) {
+                    it.remove(); // a handshake that never opened
+                }
+            }
+            pending.put(principal, new Pending(identity, now));
+        }
+    }
+
+    /** Called in {@code onOpen}. An unknown principal gets no roles: fail closed. */
+    public ConnectionIdentity claim(Session session) {
+        Principal principal = session.getUserPrincipal();
+        if (principal == null) {
+            return ConnectionIdentity.ANONYMOUS;
+        }
+        Pending captured;
+        synchronized (pending) {
+            captured = pending.remove(principal);
+        }
+        if (captured == null) {
+            LOG.warning(() -> "Rowcast: no handshake identity recorded for " + principal.getName()
+                    + "; the connection gets no roles");
+            return new ConnectionIdentity(principal, Set.of(), null);
+        }
+        return captured.identity();
+    }
+
+    private Instant expiry(HandshakeRequest request) {
+        Instant earliest = null;
+        for (CredentialExpiry expiry : expiries) {
+            try {
+                Optional<Instant> at = expiry.expiresAt(request);
+                if (at.isPresent() && (earliest == null || at.get().isBefore(earliest))) {
+                    earliest = at.get();
+                }
+            } catch (RuntimeException e) {
+                // a credential whose expiry cannot be read is treated as expired: fail closed
+                LOG.log(Level.WARNING, "Rowcast: CredentialExpiry " + expiry.getClass().getName() + " failed", e);
+                return Instant.EPOCH;
+            }
+        }
+        return earliest;
+    }
+}

@@ -1,0 +1,37 @@
+package dev.rowcast.impl.socket;
+
+/**
+ * A token bucket for one connection's inbound messages: {@code ratePerSecond} sustained, {@code burst} at once.
+ * Only the connection's message thread calls it (the container delivers one message at a time per socket).
+ */
+final class RateLimiter {
+
+    enum Verdict { ALLOW, LIMIT, CLOSE }
+
+    private final double ratePerNano;
+    private final double burst;
+    private final int maxStrikes;
+    private double tokens;
+    private long lastNanos;
+    private int strikes;
+
+    /** @param maxStrikes refused messages in a row after which the connection is closed */
+    RateLimiter(int ratePerSecond, int burst, int maxStrikes, long nowNanos) {
+        this.ratePerNano = ratePerSecond / 1e9;
+        this.burst = burst;
+        this.maxStrikes = maxStrikes;
+        this.tokens = burst;
+        this.lastNanos = nowNanos;
+    }
+
+    Verdict acquire(long nowNanos) {
+        tokens = Math.min(burst, tokens + (nowNanos - lastNanos) * ratePerNano);
+        lastNanos = nowNanos;
+        if (tokens >= 1) {
+            tokens--;
+            strikes = 0;
+            return Verdict.ALLOW;
+        }
+        return ++strikes > maxStrikes ? Verdict.CLOSE : Verdict.LIMIT;
+    }
+}

@@ -1,0 +1,105 @@
+package dev.rowcast.impl.socket;
+
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.Endpoint;
+import jakarta.websocket.EndpointConfig;
+import jakarta.websocket.MessageHandler;
+import jakarta.websocket.PongMessage;
+import jakarta.websocket.Session;
+
+import dev.rowcast.impl.config.RowcastSettings;
+import dev.rowcast.impl.dispatch.ChangeDispatcher;
+import dev.rowcast.impl.dispatch.ErrorCode;
+import dev.rowcast.impl.dispatch.Frames;
+import dev.rowcast.impl.security.ConnectionIdentity;
+import dev.rowcast.impl.security.HandshakeIdentities;
+import dev.rowcast.impl.security.SubscriptionGate;
+
+/**
+ * The wire only: opens a {@link ClientConnection} per socket, hands text frames to the {@link ProtocolHandler}, and
+ * cleans up on close. One shared instance; it holds no per-socket state of its own.
+ */
+public final class RowcastEndpoint extends Endpoint {
+
+    private static final Logger LOG = Logger.getLogger(RowcastEndpoint.class.getName());
+    private static final String CONNECTION = ClientConnection.class.getName();
+    private static final String EXPIRY = CONNECTION + ".expiry";
+
+    private final ChangeDispatcher dispatcher;
+    private final ProtocolHandler protocol;
+    private final HandshakeIdentities identities;
+    private final ScheduledExecutorService expiries;
+    private final Connections connections;
+    private final RowcastSettings settings;
+
+    public RowcastEndpoint(ChangeDispatcher dispatcher, SubscriptionGate gate, HandshakeIdentities identities,
+            ScheduledExecutorService expiries, Connections connections, RowcastSettings settings) {
+        this.dispatcher = dispatcher;
+        this.protocol = new ProtocolHandler(dispatcher, gate);
+        this.identities = identities;
+        this.expiries = expiries;
+        this.connections = connections;
+        this.settings = settings;
+    }
+
+    @Override
+    public void onOpen(Session session, EndpointConfig config) {
+        // a larger frame closes the socket with 1009 (Message Too Big) before we see it
+        session.setMaxTextMessageBufferSize(settings.maxFrameBytes());
+        session.setMaxBinaryMessageBufferSize(settings.maxFrameBytes());
+        ConnectionIdentity identity = identities.claim(session);
+        ClientConnection connection = new ClientConnection(session, identity, settings.maxQueuedBytes(),
+                new RateLimiter(settings.inboundRatePerSecond(), settings.inboundBurst(), settings.rateLimitStrikes(),
+                        System.nanoTime()));
+        session.getUserProperties().put(CONNECTION, connection);
+        connections.add(connection);
+        session.addMessageHandler(PongMessage.class, pong -> connection.ponged());
+        if (identity.expiresAt() != null) {
+            long delay = Math.max(0, Duration.between(Instant.now(), identity.expiresAt()).toMillis());
+            ScheduledFuture<?> expiry = expiries.schedule(() -> connection.close(
+                    CloseCodes.reason(CloseCodes.CREDENTIAL_EXPIRED, "credential expired")), delay,
+                    TimeUnit.MILLISECONDS);
+            session.getUserProperties().put(EXPIRY, expiry);
+        }
+        session.addMessageHandler(String.class, new MessageHandler.Whole<String>() {
+            @Override
+            public void onMessage(String text) {
+                protocol.handle(connection, text);
+            }
+        });
+        session.addMessageHandler(ByteBuffer.class, new MessageHandler.Whole<ByteBuffer>() {
+            @Override
+            public void onMessage(ByteBuffer bytes) {
+                connection.send(Frames.error(ErrorCode.INVALID_MESSAGE,
+                        "Binary frames are not supported; send JSON in text frames.", null));
+            }
+        });
+    }
+
+    @Override
+    public void onClose(Session session, CloseReason closeReason) {
+        Object connection = session.getUserProperties().get(CONNECTION);
+        if (connection instanceof ClientConnection client) {
+            connections.remove(client);
+            dispatcher.disconnect(client);
+        }
+        if (session.getUserProperties().get(EXPIRY) instanceof ScheduledFuture<?> expiry) {
+            expiry.cancel(false);
+        }
+    }
+
+    @Override
+    public void onError(Session session, Throwable error) {
+        // a client that vanishes or breaks the protocol is routine, not a server fault
+        LOG.log(Level.FINE, "Rowcast: socket error on " + session.getId(), error);
+    }
+}

@@ -1,0 +1,142 @@
+package dev.rowcast.impl.web;
+
+import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+
+import jakarta.enterprise.concurrent.ManagedThreadFactory;
+import jakarta.enterprise.inject.spi.CDI;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.ServletContextEvent;
+import jakarta.servlet.ServletContextListener;
+import jakarta.websocket.DeploymentException;
+import jakarta.websocket.HandshakeResponse;
+import jakarta.websocket.server.HandshakeRequest;
+import jakarta.websocket.server.ServerContainer;
+import jakarta.websocket.server.ServerEndpointConfig;
+
+import dev.rowcast.impl.config.RowcastSettings;
+import dev.rowcast.impl.dispatch.CaptureBridge;
+import dev.rowcast.impl.dispatch.ChangeDispatcher;
+import dev.rowcast.impl.model.ReactiveChannels;
+import dev.rowcast.impl.model.ReactiveEntityModel;
+import dev.rowcast.impl.model.RowcastConfigurationException;
+import dev.rowcast.impl.security.HandshakeIdentities;
+import dev.rowcast.impl.security.OriginFilter;
+import dev.rowcast.impl.security.SubscriptionGate;
+import dev.rowcast.impl.socket.Connections;
+import dev.rowcast.impl.socket.RowcastEndpoint;
+import dev.rowcast.spi.CredentialExpiry;
+import dev.rowcast.spi.SubscriptionAuthorizer;
+
+/**
+ * Starts Rowcast with the web application: reads the settings, starts the dispatcher, guards the endpoint path
+ * with the origin check, and deploys the endpoint. Declared in the jar's web-fragment.xml.
+ */
+public class RowcastWebListener implements ServletContextListener {
+
+    private static final Logger LOG = Logger.getLogger(RowcastWebListener.class.getName());
+
+    private ChangeDispatcher dispatcher;
+    private ScheduledExecutorService timers;
+    private final Connections connections = new Connections();
+    private RowcastSettings settings;
+
+    @Override
+    public void contextInitialized(ServletContextEvent event) {
+        ServletContext context = event.getServletContext();
+        settings = RowcastSettings.read(new SettingSources(context)::lookup);
+        ServerContainer container = (ServerContainer) context.getAttribute(ServerContainer.class.getName());
+        if (container == null) {
+            throw new RowcastConfigurationException("The server offers no Jakarta WebSocket container to "
+                    + context.getContextPath() + ". Fix: deploy on a Jakarta EE 10 web profile server such as Payara.");
+        }
+        // captured here, once: CDI.current() is not reliable later in socket callbacks on every server
+        CDI<Object> cdi = CDI.current();
+        dispatcher = cdi.select(ChangeDispatcher.class).get();
+        dispatcher.start(settings);
+        CaptureBridge.install(dispatcher);
+        ManagedThreadFactory threads = cdi.select(ManagedThreadFactoryHolder.class).get().threads();
+        timers = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = threads.newThread(runnable);
+            thread.setName("rowcast-timers");
+            thread.setDaemon(true);
+            return thread;
+        });
+        if (settings.heartbeatIntervalMillis() > 0) {
+            timers.scheduleWithFixedDelay(() -> connections.heartbeat(settings.heartbeatTimeoutMillis()),
+                    settings.heartbeatIntervalMillis(), settings.heartbeatIntervalMillis(), TimeUnit.MILLISECONDS);
+        }
+
+        // isMatchAfter = false: the origin check runs before the container's WebSocket upgrade filter
+        context.addFilter("rowcast-origin", new OriginFilter(settings.allowedOrigins()))
+                .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), false, settings.endpointPath());
+
+        HandshakeIdentities identities = new HandshakeIdentities(() -> knownRoles(settings),
+                cdi.select(CredentialExpiry.class).stream().toList());
+        SubscriptionGate gate = new SubscriptionGate(cdi.select(SubscriptionAuthorizer.class).stream().toList());
+        RowcastEndpoint endpoint = new RowcastEndpoint(dispatcher, gate, identities, timers, connections,
+                settings);
+        ServerEndpointConfig config = ServerEndpointConfig.Builder.create(RowcastEndpoint.class, settings.endpointPath())
+                .configurator(new RowcastConfigurator(endpoint, identities))
+                .build();
+        try {
+            container.addEndpoint(config);
+        } catch (DeploymentException e) {
+            throw new RowcastConfigurationException("Cannot deploy the Rowcast endpoint at " + settings.endpointPath()
+                    + ": " + e.getMessage() + ". Fix: choose another " + RowcastSettings.ENDPOINT_PATH + ".");
+        }
+        LOG.info(() -> "Rowcast: endpoint ready at " + context.getContextPath() + settings.endpointPath());
+    }
+
+    @Override
+    public void contextDestroyed(ServletContextEvent event) {
+        if (dispatcher != null) {
+            CaptureBridge.uninstall(dispatcher);
+            dispatcher.stop(); // delivers what was committed before the stop
+            connections.closeAll(settings.shutdownFlushMillis());
+        }
+        if (timers != null) {
+            timers.shutdownNow();
+        }
+    }
+
+    /** The roles recorded at each handshake: configured ones and those the entities name. */
+    private static Set<String> knownRoles(RowcastSettings settings) {
+        Set<String> roles = new HashSet<>(settings.securityRoles());
+        for (ReactiveEntityModel model : ReactiveChannels.all()) {
+            roles.addAll(model.rolesAllowed());
+            model.visibleTo().values().forEach(roles::addAll);
+        }
+        return roles;
+    }
+
+    /** Hands the container our one endpoint instance, and records each caller while the request is at hand. */
+    private static final class RowcastConfigurator extends ServerEndpointConfig.Configurator {
+
+        private final RowcastEndpoint endpoint;
+        private final HandshakeIdentities identities;
+
+        RowcastConfigurator(RowcastEndpoint endpoint, HandshakeIdentities identities) {
+            this.endpoint = endpoint;
+            this.identities = identities;
+        }
+
+        @Override
+        public void modifyHandshake(ServerEndpointConfig config, HandshakeRequest request,
+                HandshakeResponse response) {
+            identities.capture(request);
+        }
+
+        @Override
+        public <T> T getEndpointInstance(Class<T> endpointClass) {
+            return endpointClass.cast(endpoint);
+        }
+    }
+
+}

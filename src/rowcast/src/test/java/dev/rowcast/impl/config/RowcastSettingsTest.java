@@ -1,0 +1,48 @@
+package dev.rowcast.impl.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import dev.rowcast.impl.model.RowcastConfigurationException;
+
+class RowcastSettingsTest {
+
+    @Test
+    void should_use_the_documented_defaults() {
+        RowcastSettings settings = RowcastSettings.read(name -> null);
+        assertEquals("/ws", settings.endpointPath());
+        assertEquals(65_536, settings.maxFrameBytes());
+        assertEquals(256, settings.maxSubscriptionsPerConnection());
+        assertEquals(100_000, settings.dispatchQueueCapacity());
+        assertEquals(256, settings.replayFramesPerStream());
+        assertEquals(10_000, settings.replayMaxStreams());
+        assertEquals(10_000, settings.ticketTimeoutMillis());
+    }
+
+    @Test
+    void should_read_context_params() {
+        Map<String, String> params = Map.of(RowcastSettings.ENDPOINT_PATH, " /live ",
+                RowcastSettings.MAX_FRAME_BYTES, "1024", RowcastSettings.MAX_SUBSCRIPTIONS, "3");
+        RowcastSettings settings = RowcastSettings.read(params::get);
+        assertEquals("/live", settings.endpointPath());
+        assertEquals(1024, settings.maxFrameBytes());
+        assertEquals(3, settings.maxSubscriptionsPerConnection());
+    }
+
+    @Test
+    void should_fail_naming_every_bad_parameter_and_its_fix() {
+        Map<String, String> params = Map.of(RowcastSettings.ENDPOINT_PATH, "ws",
+                RowcastSettings.MAX_FRAME_BYTES, "lots", RowcastSettings.MAX_SUBSCRIPTIONS, "0");
+        RowcastConfigurationException e = assertThrows(RowcastConfigurationException.class,
+                () -> RowcastSettings.read(params::get));
+        assertTrue(e.getMessage().contains("3 configuration problem(s)"), e.getMessage());
+        assertTrue(e.getMessage().contains("rowcast.endpoint.path is 'ws'. Fix: use a path that starts with '/'"));
+        assertTrue(e.getMessage().contains("rowcast.inbound.maxFrameBytes is 'lots'. Fix: use an integer from 256"));
+        assertTrue(e.getMessage().contains("rowcast.connection.maxSubscriptions is '0'"));
+    }
+}

@@ -1,0 +1,55 @@
+package dev.rowcast.impl.dispatch;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import dev.rowcast.spi.Position;
+import dev.rowcast.spi.StreamId;
+
+class MemoryReplayStoreTest {
+
+    private final StreamId a = new StreamId("message", "conversation_id", 1L);
+    private final StreamId b = new StreamId("message", "conversation_id", 2L);
+
+    @Test
+    void should_number_each_stream_contiguously_from_one() {
+        MemoryReplayStore store = new MemoryReplayStore(10, 10);
+        Position head = store.head(a);
+        assertEquals(0, head.seq());
+        assertEquals(new Position(head.epoch(), 1), store.append(a, p -> "f" + p.seq()));
+        assertEquals(new Position(head.epoch(), 2), store.append(a, p -> "f" + p.seq()));
+        assertEquals(1, store.append(b, p -> "x").seq());
+        assertEquals(List.of("f2"), store.framesAfter(a, new Position(head.epoch(), 1)).orElseThrow());
+        assertEquals(List.of(), store.framesAfter(a, new Position(head.epoch(), 2)).orElseThrow());
+    }
+
+    @Test
+    void should_refuse_positions_it_cannot_cover() {
+        MemoryReplayStore store = new MemoryReplayStore(2, 10);
+        String epoch = store.head(a).epoch();
+        for (int i = 0; i < 5; i++) {
+            store.append(a, p -> "f" + p.seq());
+        }
+        assertEquals(List.of("f4", "f5"), store.framesAfter(a, new Position(epoch, 3)).orElseThrow());
+        assertTrue(store.framesAfter(a, new Position(epoch, 2)).isEmpty(), "f3 was dropped");
+        assertTrue(store.framesAfter(a, new Position("other", 4)).isEmpty(), "another epoch");
+        assertTrue(store.framesAfter(a, new Position(epoch, 6)).isEmpty(), "ahead of the head");
+    }
+
+    @Test
+    void should_give_an_evicted_stream_a_new_epoch_and_a_restarted_server_another() {
+        MemoryReplayStore store = new MemoryReplayStore(10, 1);
+        String first = store.head(a).epoch();
+        store.append(a, p -> "f");
+        store.head(b); // evicts a
+        Position again = store.head(a);
+        assertNotEquals(first, again.epoch());
+        assertEquals(0, again.seq());
+        assertNotEquals(store.head(b).epoch(), new MemoryReplayStore(10, 10).head(b).epoch());
+    }
+}

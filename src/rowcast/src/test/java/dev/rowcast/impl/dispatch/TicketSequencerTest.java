@@ -1,0 +1,55 @@
+package dev.rowcast.impl.dispatch;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+class TicketSequencerTest {
+
+    private static final long TIMEOUT = 1_000;
+    private final List<String> released = new ArrayList<>();
+    private final TicketSequencer<String> sequencer = new TicketSequencer<>(1, TIMEOUT);
+
+    @Test
+    void should_release_in_ticket_order_whatever_the_completion_order() {
+        sequencer.complete(3, "c", 0, released::add);
+        sequencer.complete(2, "b", 0, released::add);
+        assertEquals(List.of(), released, "ticket 1 has not completed");
+        sequencer.complete(1, "a", 0, released::add);
+        assertEquals(List.of("a", "b", "c"), released);
+        assertEquals(3, sequencer.releasedThrough());
+    }
+
+    @Test
+    void should_release_transactions_without_a_ticket_at_once() {
+        sequencer.complete(2, "b", 0, released::add);
+        sequencer.complete(0, "untracked", 0, released::add);
+        assertEquals(List.of("untracked"), released);
+    }
+
+    @Test
+    void should_skip_a_ticket_that_never_completes_after_the_timeout_and_release_it_late() {
+        sequencer.complete(2, "b", 0, released::add);
+        sequencer.expire(TIMEOUT - 1, released::add);
+        assertEquals(List.of(), released);
+        sequencer.expire(TIMEOUT, released::add);
+        assertEquals(List.of("b"), released);
+        sequencer.complete(1, "a-late", TIMEOUT + 5, released::add);
+        assertEquals(List.of("b", "a-late"), released);
+        sequencer.complete(3, "c", TIMEOUT + 6, released::add);
+        assertEquals(List.of("b", "a-late", "c"), released);
+    }
+
+    @Test
+    void should_time_a_new_wait_from_when_the_head_changed() {
+        sequencer.complete(3, "c", 0, released::add);
+        sequencer.complete(1, "a", 900, released::add); // releases a; now waits for 2 from t=900
+        sequencer.expire(1_500, released::add);
+        assertEquals(List.of("a"), released);
+        sequencer.expire(1_900, released::add);
+        assertEquals(List.of("a", "c"), released);
+    }
+}

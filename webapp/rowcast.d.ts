@@ -1,0 +1,161 @@
+// Types for rowcast.js, the Rowcast browser client (protocol v1, docs/protocol.md).
+
+/** A column-keyed row, as on the wire. */
+export type Row = Record<string, unknown>;
+
+/** A place in a stream: seq counts the stream's changes within an epoch, with no holes. */
+export interface Position {
+  epoch: string;
+  seq: number;
+}
+
+/** The rows a subscription follows: one value of one scope column of a channel. */
+export interface Scope {
+  col: string;
+  value: string | number | boolean;
+}
+
+export type EventType = 'afterInsert' | 'afterUpdate' | 'afterDelete' | 'enter' | 'leave' | 'hidden';
+
+/** One change of one row. `hidden` events carry nothing but their type. */
+export interface ChangeEvent {
+  type: EventType;
+  table?: string;
+  primaryKey?: Record<string, unknown>;
+  row?: Row;
+  /** afterUpdate, enter and leave: the columns that changed. */
+  changed?: string[];
+  /** afterUpdate, enter and leave: each changed column's previous value. */
+  previous?: Row;
+}
+
+export interface SubscribedFrame {
+  type: 'subscribed';
+  id?: string | number;
+  channel: string;
+  scope: Scope;
+  position?: Position;
+}
+
+export interface SnapshotFrame {
+  type: 'snapshot';
+  channel: string;
+  scope: Scope;
+  position: Position;
+  rows: Row[];
+}
+
+/** A change frame: one `event`, or a batch of `count` `events` ending at `position`. */
+export interface ChangeFrame {
+  type: 'change';
+  channel: string;
+  scope: Scope;
+  position?: Position;
+  replayed?: boolean;
+  event?: ChangeEvent;
+  events?: ChangeEvent[];
+  count?: number;
+}
+
+export interface ErrorFrame {
+  type: 'error';
+  id?: string | number;
+  code: 'invalid_json' | 'invalid_message' | 'unknown_message_type' | 'unknown_channel' | 'invalid_scope'
+    | 'forbidden' | 'too_many_subscriptions' | 'rate_limited' | 'replay_unavailable' | 'snapshot_unavailable'
+    | string;
+  message: string;
+}
+
+export interface Handlers {
+  subscribed?(frame: SubscribedFrame): void;
+  snapshot?(rows: Row[], frame: SnapshotFrame): void;
+  /** afterInsert, afterUpdate and afterDelete, from single and batched frames alike. */
+  change?(event: ChangeEvent, frame: ChangeFrame): void;
+  /** The row moved into this scope: add it. */
+  enter?(event: ChangeEvent, frame: ChangeFrame): void;
+  /** The row moved out of this scope: drop it. */
+  leave?(event: ChangeEvent, frame: ChangeFrame): void;
+  error?(frame: ErrorFrame): void;
+}
+
+export interface Subscription {
+  readonly channel: string;
+  readonly scope: Scope;
+  /** False once unsubscribed, or refused (forbidden, unknown_channel, invalid_scope). */
+  readonly active: boolean;
+  /** The last position applied; sent as `from` when the client resubscribes after a reconnect. */
+  readonly position: Position | null;
+  unsubscribe(): void;
+}
+
+export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'closed';
+
+export interface StateChange {
+  state: ConnectionState;
+  /** The close code of the last drop (e.g. 1006, 4401 token expired, 4499 fell behind); null while open. */
+  code: number | null;
+  reason: string | null;
+}
+
+export interface ReconnectOptions {
+  /** Default 500. */
+  initialDelayMs?: number;
+  /** Default 15000. */
+  maxDelayMs?: number;
+  /** Default 2. */
+  factor?: number;
+  /** 0 to 1: the share of each delay that is random. Default 0.5. */
+  jitter?: number;
+}
+
+export interface ConnectOptions {
+  /** The endpoint, e.g. wss://example.com/ws. */
+  url: string;
+  /** Called before every (re)connect, so an expired token (close 4401) is replaced. */
+  token?: () => string | Promise<string>;
+  /** 'query' sends the token as ?access_token=; 'none' relies on a cookie. Default 'query'. */
+  tokenTransport?: 'query' | 'none';
+  /** Timeout of requests such as ping, counted from the call, queued or not. Default 10000. */
+  requestTimeoutMs?: number;
+  /** Messages kept while disconnected. Default 100. */
+  maxQueued?: number;
+  reconnect?: ReconnectOptions;
+  /** A WebSocket implementation, for tests or Node. Default globalThis.WebSocket. */
+  WebSocket?: unknown;
+}
+
+export declare class RowcastClient {
+  readonly state: ConnectionState;
+  readonly closeCode: number | null;
+  readonly closeReason: string | null;
+  on(event: 'state', listener: (change: StateChange) => void): () => void;
+  on(event: 'error', listener: (frame: ErrorFrame) => void): () => void;
+  subscribe(channel: string, scope: Scope, handlers?: Handlers): Subscription;
+  /** Resolves with the round trip in milliseconds. */
+  ping(): Promise<number>;
+  close(): void;
+}
+
+export declare function connect(options: ConnectOptions): RowcastClient;
+
+/** The delay before reconnect attempt `attempt` (0-based): exponential, capped, jittered. */
+export declare function backoffDelay(attempt: number, options?: ReconnectOptions, random?: () => number): number;
+
+export declare function seqRange(frame: ChangeFrame): { epoch: string; first: number; last: number } | null;
+
+export declare function eventsOf(frame: ChangeFrame): ChangeEvent[];
+
+export declare function streamKey(channel: string, scope: Scope): string;
+
+/** A keyed, ordered collection of rows kept up to date from a subscription: what a UI binds to. */
+export declare class LiveCollection<R extends Row = Row> {
+  constructor(options?: { key?: string; compare?: (a: R, b: R) => number });
+  /** Pass to subscribe(): snapshot, change, enter and leave keep the collection current. */
+  readonly handlers: Handlers;
+  readonly size: number;
+  rows(): R[];
+  reset(rows: R[]): void;
+  apply(event: ChangeEvent): void;
+  /** Called with the rows after every change; returns a function that stops listening. */
+  onChange(listener: (rows: R[]) => void): () => void;
+}

@@ -1,0 +1,350 @@
+// Rowcast browser client: protocol v1 (docs/protocol.md). No dependencies; an ES module.
+// Usage and a complete example: docs/client.md.
+
+const DEFAULTS = {
+  tokenTransport: 'query',
+  requestTimeoutMs: 10000,
+  maxQueued: 100,
+  reconnect: { initialDelayMs: 500, maxDelayMs: 15000, factor: 2, jitter: 0.5 },
+};
+
+/**
+ * The delay before reconnect attempt `attempt` (0 for the first): exponential, capped, with jitter so that
+ * clients cut off together do not come back together.
+ */
+export function backoffDelay(attempt, options = DEFAULTS.reconnect, random = Math.random) {
+  const { initialDelayMs, maxDelayMs, factor, jitter } = { ...DEFAULTS.reconnect, ...options };
+  const capped = Math.min(maxDelayMs, initialDelayMs * Math.pow(factor, attempt));
+  return Math.round(capped * (1 - jitter + jitter * random()));
+}
+
+/** The stream a frame belongs to, from its channel and scope. */
+export function streamKey(channel, scope) {
+  return channel + '\u0000' + scope.col + '\u0000' + JSON.stringify(scope.value);
+}
+
+/**
+ * The seq range a change frame covers: a single `event`, or a batch of `count` events ending at `position`.
+ * Returns null for frames without a position.
+ */
+export function seqRange(frame) {
+  if (!frame.position) return null;
+  const count = frame.events ? (frame.count ?? frame.events.length) : 1;
+  return { epoch: frame.position.epoch, first: frame.position.seq - count + 1, last: frame.position.seq };
+}
+
+/** The events of a change frame, single or batched alike. */
+export function eventsOf(frame) {
+  return frame.events ? frame.events : [frame.event];
+}
+
+/** Connects to a Rowcast endpoint. The connection reconnects by itself until `close()`. */
+export function connect(options) {
+  return new RowcastClient(options);
+}
+
+export class RowcastClient {
+  constructor(options) {
+    if (!options || !options.url) throw new Error('rowcast: connect({ url }) needs the endpoint url');
+    this.options = { ...DEFAULTS, ...options, reconnect: { ...DEFAULTS.reconnect, ...(options.reconnect || {}) } };
+    this.WebSocketImpl = options.WebSocket || globalThis.WebSocket;
+    this.state = 'connecting';
+    this.closeCode = null;
+    this.closeReason = null;
+    this.listeners = new Map();
+    this.subscriptions = new Map(); // by request id until subscribed, then also by stream key
+    this.byStream = new Map();
+    this.pending = new Map(); // request id -> { resolve, reject, timer }
+    this.outbound = [];
+    this.nextId = 1;
+    this.attempt = 0;
+    this.closedByUser = false;
+    this.socket = null;
+    this.timers = options.timers || { setTimeout: (f, ms) => setTimeout(f, ms), clearTimeout: (t) => clearTimeout(t) };
+    this.open();
+  }
+
+  /** Listens to 'state' ({state, code, reason}) and 'error' (protocol errors not tied to a request). */
+  on(event, listener) {
+    if (!this.listeners.has(event)) this.listeners.set(event, new Set());
+    this.listeners.get(event).add(listener);
+    return () => this.listeners.get(event).delete(listener);
+  }
+
+  emit(event, value) {
+    for (const listener of this.listeners.get(event) || []) {
+      try { listener(value); } catch (e) { console.error('rowcast: listener failed', e); }
+    }
+  }
+
+  setState(state, code = null, reason = null) {
+    this.state = state;
+    if (code !== null || state === 'open') { this.closeCode = code; this.closeReason = reason; }
+    this.emit('state', { state, code: this.closeCode, reason: this.closeReason });
+  }
+
+  async open() {
+    let url = this.options.url;
+    if (this.options.token) {
+      const token = await this.options.token();
+      if (token && this.options.tokenTransport === 'query') {
+        url += (url.includes('?') ? '&' : '?') + 'access_token=' + encodeURIComponent(token);
+      }
+    }
+    if (this.closedByUser) return;
+    const socket = new this.WebSocketImpl(url);
+    this.socket = socket;
+    socket.onopen = () => this.onOpen(socket);
+    socket.onmessage = (message) => this.onFrame(message.data);
+    socket.onclose = (event) => this.onClose(socket, event);
+    socket.onerror = () => { /* onclose follows with the code */ };
+  }
+
+  onOpen(socket) {
+    if (socket !== this.socket) return;
+    this.attempt = 0;
+    this.setState('open');
+    for (const subscription of new Set(this.subscriptions.values())) {
+      if (subscription.active) this.sendSubscribe(subscription);
+    }
+    const queued = this.outbound.splice(0);
+    for (const text of queued) socket.send(text);
+  }
+
+  onClose(socket, event) {
+    if (socket !== this.socket) return;
+    this.socket = null;
+    if (this.closedByUser) {
+      this.setState('closed', event.code, event.reason);
+      return;
+    }
+    // 4401: the credential expired; reconnecting fetches a fresh token from the provider
+    const delay = backoffDelay(this.attempt++, this.options.reconnect);
+    this.setState('reconnecting', event.code, event.reason);
+    this.timers.setTimeout(() => { if (!this.closedByUser) this.open(); }, delay);
+  }
+
+  /** Closes for good. */
+  close() {
+    this.closedByUser = true;
+    for (const [, request] of this.pending) {
+      this.timers.clearTimeout(request.timer);
+      request.reject(new Error('rowcast: closed'));
+    }
+    this.pending.clear();
+    if (this.socket) this.socket.close(1000, 'bye');
+    else this.setState('closed');
+  }
+
+  /** Sends now when open, else queues (bounded); returns false when the queue is full. */
+  transmit(message) {
+    const text = JSON.stringify(message);
+    if (this.socket && this.state === 'open') {
+      this.socket.send(text);
+      return true;
+    }
+    if (this.outbound.length >= this.options.maxQueued) return false;
+    this.outbound.push(text);
+    return true;
+  }
+
+  /** A request whose reply carries its id; the timeout counts from now, queued or not. */
+  request(message) {
+    const id = 'r' + this.nextId++;
+    return new Promise((resolve, reject) => {
+      const timer = this.timers.setTimeout(() => {
+        this.pending.delete(id);
+        reject(new Error('rowcast: ' + message.type + ' timed out'));
+      }, this.options.requestTimeoutMs);
+      this.pending.set(id, { resolve, reject, timer });
+      if (!this.transmit({ ...message, id })) {
+        this.timers.clearTimeout(timer);
+        this.pending.delete(id);
+        reject(new Error('rowcast: outbound queue full'));
+      }
+    });
+  }
+
+  /** Application-level ping; resolves with the round trip in milliseconds. */
+  ping() {
+    const started = Date.now();
+    return this.request({ type: 'ping' }).then(() => Date.now() - started);
+  }
+
+  /**
+   * Follows one stream. Handlers: subscribed(frame), snapshot(rows, frame), change(event, frame),
+   * enter(event, frame), leave(event, frame), error(errorFrame). Returns a handle with unsubscribe() and the
+   * last position applied.
+   */
+  subscribe(channel, scope, handlers = {}) {
+    const subscription = { channel, scope, handlers, active: true, position: null, key: null, requestId: null };
+    subscription.unsubscribe = () => this.unsubscribe(subscription);
+    this.sendSubscribeIfOpen(subscription);
+    return subscription;
+  }
+
+  sendSubscribeIfOpen(subscription) {
+    if (this.socket && this.state === 'open') this.sendSubscribe(subscription);
+    else this.subscriptions.set('pending:' + this.nextId++, subscription); // sent on open
+  }
+
+  sendSubscribe(subscription, fresh = false) {
+    for (const [key, value] of this.subscriptions) if (value === subscription) this.subscriptions.delete(key);
+    const id = 's' + this.nextId++;
+    subscription.requestId = id;
+    this.subscriptions.set(id, subscription);
+    const message = { type: 'subscribe', id, channel: subscription.channel, scope: subscription.scope };
+    if (subscription.position && !fresh) message.from = subscription.position;
+    this.socket.send(JSON.stringify(message));
+  }
+
+  unsubscribe(subscription) {
+    if (!subscription.active) return;
+    subscription.active = false;
+    for (const [key, value] of this.subscriptions) if (value === subscription) this.subscriptions.delete(key);
+    if (subscription.key) this.byStream.delete(subscription.key);
+    this.transmit({ type: 'unsubscribe', channel: subscription.channel, scope: subscription.scope });
+  }
+
+  /** Starts the stream over with a fresh snapshot: after a gap, or a change of epoch. */
+  resync(subscription) {
+    subscription.position = null;
+    if (!this.socket || this.state !== 'open') return; // resubscribed on open, without from
+    this.socket.send(JSON.stringify({ type: 'unsubscribe', channel: subscription.channel, scope: subscription.scope }));
+    this.sendSubscribe(subscription, true);
+  }
+
+  onFrame(text) {
+    let frame;
+    try { frame = JSON.parse(text); } catch (e) { this.emit('error', { code: 'bad_frame', message: String(e) }); return; }
+    switch (frame.type) {
+      case 'subscribed': return this.onSubscribed(frame);
+      case 'snapshot': return this.onSnapshot(frame);
+      case 'change': return this.onChange(frame);
+      case 'pong': return this.settle(frame.id, frame);
+      case 'error': return this.onError(frame);
+      default: return undefined; // unknown frame types are ignored, as the protocol asks
+    }
+  }
+
+  settle(id, value) {
+    const request = id !== undefined && this.pending.get(id);
+    if (!request) return false;
+    this.pending.delete(id);
+    this.timers.clearTimeout(request.timer);
+    request.resolve(value);
+    return true;
+  }
+
+  onSubscribed(frame) {
+    const subscription = this.subscriptions.get(frame.id);
+    if (!subscription || !subscription.active) return;
+    subscription.key = streamKey(frame.channel, frame.scope); // the server's canonical value: "42" becomes 42
+    this.byStream.set(subscription.key, subscription);
+    if (!subscription.position && frame.position) subscription.position = frame.position;
+    call(subscription.handlers.subscribed, frame);
+  }
+
+  onSnapshot(frame) {
+    const subscription = this.byStream.get(streamKey(frame.channel, frame.scope));
+    if (!subscription) return;
+    subscription.position = frame.position;
+    call(subscription.handlers.snapshot, frame.rows, frame);
+  }
+
+  onChange(frame) {
+    const subscription = this.byStream.get(streamKey(frame.channel, frame.scope));
+    if (!subscription) return;
+    const range = seqRange(frame);
+    const at = subscription.position;
+    if (range && at) {
+      if (at.epoch === range.epoch && range.last <= at.seq) return; // already applied
+      if (at.epoch !== range.epoch || range.first !== at.seq + 1) {
+        this.resync(subscription); // missed something: a fresh snapshot puts it right
+        return;
+      }
+    }
+    if (range) subscription.position = { epoch: range.epoch, seq: range.last };
+    for (const event of eventsOf(frame)) {
+      if (event.type === 'hidden') continue;
+      const handler = event.type === 'enter' ? subscription.handlers.enter
+        : event.type === 'leave' ? subscription.handlers.leave : subscription.handlers.change;
+      call(handler, event, frame);
+    }
+  }
+
+  onError(frame) {
+    if (frame.id !== undefined && this.pending.has(frame.id)) {
+      const request = this.pending.get(frame.id);
+      this.pending.delete(frame.id);
+      this.timers.clearTimeout(request.timer);
+      request.reject(Object.assign(new Error(frame.code + ': ' + frame.message), { frame }));
+      return;
+    }
+    const subscription = frame.id && this.subscriptions.get(frame.id);
+    if (subscription) {
+      if (frame.code === 'forbidden' || frame.code === 'unknown_channel' || frame.code === 'invalid_scope') {
+        subscription.active = false;
+        this.subscriptions.delete(frame.id);
+      }
+      call(subscription.handlers.error, frame);
+      return;
+    }
+    this.emit('error', frame);
+  }
+}
+
+function call(handler, ...args) {
+  if (!handler) return;
+  try { handler(...args); } catch (e) { console.error('rowcast: handler failed', e); }
+}
+
+/**
+ * A keyed, ordered collection of rows kept up to date from snapshot, changes and enter/leave: what a UI binds to.
+ * Pass `collection.handlers` to subscribe(). Listeners get the rows after every change.
+ */
+export class LiveCollection {
+  constructor({ key = 'id', compare = null } = {}) {
+    this.key = key;
+    this.compare = compare;
+    this.map = new Map();
+    this.listeners = new Set();
+    this.handlers = {
+      snapshot: (rows) => this.reset(rows),
+      change: (event) => this.apply(event),
+      enter: (event) => this.apply(event),
+      leave: (event) => this.apply(event),
+    };
+  }
+
+  reset(rows) {
+    this.map = new Map(rows.map((row) => [row[this.key], row]));
+    this.notify();
+  }
+
+  apply(event) {
+    const id = event.primaryKey ? Object.values(event.primaryKey)[0] : event.row[this.key];
+    if (event.type === 'afterDelete' || event.type === 'leave') this.map.delete(id);
+    else if (event.type !== 'hidden') this.map.set(id, event.row);
+    this.notify();
+  }
+
+  rows() {
+    const rows = [...this.map.values()];
+    return this.compare ? rows.sort(this.compare) : rows;
+  }
+
+  get size() {
+    return this.map.size;
+  }
+
+  onChange(listener) {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  notify() {
+    const rows = this.rows();
+    for (const listener of this.listeners) listener(rows);
+  }
+}
