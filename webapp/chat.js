@@ -18,13 +18,13 @@ async function freshToken() {
   return session.token;
 }
 
-async function api(method, path, body) {
+async function api(method, path, body, retried = false) {
   const response = await fetch('/api/' + path, {
     method,
     headers: { Authorization: 'Bearer ' + session.token, 'Content-Type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
-  if (response.status === 401) { await freshToken(); return api(method, path, body); }
+  if (response.status === 401 && !retried) { await freshToken(); return api(method, path, body, true); }
   const text = await response.text();
   const json = text ? JSON.parse(text) : null;
   if (!response.ok) throw new Error((json && json.error) || response.statusText);
@@ -68,8 +68,12 @@ $('logout').addEventListener('click', () => location.reload());
 
 // --- conversations ---
 
+let listRequests = 0;
+
 async function loadConversations(select) {
+  const request = ++listRequests;
   const list = await api('GET', 'conversations');
+  if (request !== listRequests) return; // a newer list was asked for meanwhile; this one may be stale
   conversations.clear();
   list.forEach((c) => conversations.set(c.id, c));
   renderConversations();
@@ -96,6 +100,10 @@ function renderConversations() {
 }
 
 function openConversation(id) {
+  if (id === session.conversation && session.subscription && session.subscription.active) {
+    renderConversations(); // already following it: keep the rows and the stream position
+    return;
+  }
   if (session.subscription) session.subscription.unsubscribe();
   session.conversation = id;
   messages.reset([]);
@@ -106,7 +114,8 @@ function openConversation(id) {
   renderConversations();
   session.subscription = session.client.subscribe('message', { col: 'conversation_id', value: id }, {
     ...messages.handlers,
-    error: (frame) => showError(frame.code + ': ' + frame.message),
+    // replay_unavailable and snapshot_unavailable only say the stream started over: the rows stay right
+    error: (frame) => INFORMATIONAL.has(frame.code) || showError(frame.code + ': ' + frame.message),
   });
 }
 
@@ -140,6 +149,7 @@ $('composer').addEventListener('submit', async (event) => {
   } catch (e) { showError(e.message); }
 });
 
+const INFORMATIONAL = new Set(['replay_unavailable', 'snapshot_unavailable']);
 const seen = new Map(); // id -> version, to flash rows that changed
 messages.onChange((rows) => {
   const ul = $('messages');

@@ -5,8 +5,14 @@ const DEFAULTS = {
   tokenTransport: 'query',
   requestTimeoutMs: 10000,
   maxQueued: 100,
-  reconnect: { initialDelayMs: 500, maxDelayMs: 15000, factor: 2, jitter: 0.5 },
+  reconnect: { initialDelayMs: 500, maxDelayMs: 15000, factor: 2, jitter: 0.5, stableMs: 10000 },
 };
+
+// Close codes after which coming straight back would only be refused again (docs/protocol.md, "Close codes").
+const COOL_DOWN_CODES = new Set([1001, 4429, 4499]);
+// Subscribe errors after which the server holds no subscription, and trying again as it is cannot help.
+const FINAL_SUBSCRIBE_ERRORS = new Set(['forbidden', 'unknown_channel', 'invalid_scope', 'invalid_message',
+  'too_many_subscriptions']);
 
 /**
  * The delay before reconnect attempt `attempt` (0 for the first): exponential, capped, with jitter so that
@@ -58,6 +64,7 @@ export class RowcastClient {
     this.outbound = [];
     this.nextId = 1;
     this.attempt = 0;
+    this.openedAt = 0;
     this.closedByUser = false;
     this.socket = null;
     this.timers = options.timers || { setTimeout: (f, ms) => setTimeout(f, ms), clearTimeout: (t) => clearTimeout(t) };
@@ -84,15 +91,24 @@ export class RowcastClient {
   }
 
   async open() {
-    let url = this.options.url;
-    if (this.options.token) {
-      const token = await this.options.token();
-      if (token && this.options.tokenTransport === 'query') {
-        url += (url.includes('?') ? '&' : '?') + 'access_token=' + encodeURIComponent(token);
+    this.setState('connecting');
+    let socket;
+    try {
+      let url = this.options.url;
+      if (this.options.token) {
+        const token = await this.options.token();
+        if (token && this.options.tokenTransport === 'query') {
+          url += (url.includes('?') ? '&' : '?') + 'access_token=' + encodeURIComponent(token);
+        }
       }
+      if (this.closedByUser) return;
+      socket = new this.WebSocketImpl(url);
+    } catch (e) {
+      // a token provider that fails (the server is down) or a bad url: try again later, never give up silently
+      this.emit('error', { code: 'connect_failed', message: String(e && e.message || e) });
+      this.retry(null, String(e && e.message || e));
+      return;
     }
-    if (this.closedByUser) return;
-    const socket = new this.WebSocketImpl(url);
     this.socket = socket;
     socket.onopen = () => this.onOpen(socket);
     socket.onmessage = (message) => this.onFrame(message.data);
@@ -102,13 +118,14 @@ export class RowcastClient {
 
   onOpen(socket) {
     if (socket !== this.socket) return;
-    this.attempt = 0;
-    this.setState('open');
+    this.openedAt = Date.now();
+    this.state = 'open';
+    // resubscribe and flush before telling listeners, so what they send goes after, and once
     for (const subscription of new Set(this.subscriptions.values())) {
       if (subscription.active) this.sendSubscribe(subscription);
     }
-    const queued = this.outbound.splice(0);
-    for (const text of queued) socket.send(text);
+    for (const entry of this.outbound.splice(0)) socket.send(entry.text);
+    this.setState('open');
   }
 
   onClose(socket, event) {
@@ -119,8 +136,17 @@ export class RowcastClient {
       return;
     }
     // 4401: the credential expired; reconnecting fetches a fresh token from the provider
+    this.retry(event.code, event.reason);
+  }
+
+  /** Schedules the next connection attempt, backing off unless the last connection stayed up a while. */
+  retry(code, reason) {
+    const { stableMs } = this.options.reconnect;
+    if (this.openedAt && Date.now() - this.openedAt >= stableMs) this.attempt = 0;
+    this.openedAt = 0;
+    if (COOL_DOWN_CODES.has(code)) this.attempt = Math.max(this.attempt, 2);
     const delay = backoffDelay(this.attempt++, this.options.reconnect);
-    this.setState('reconnecting', event.code, event.reason);
+    this.setState('reconnecting', code, reason);
     this.timers.setTimeout(() => { if (!this.closedByUser) this.open(); }, delay);
   }
 
@@ -132,19 +158,22 @@ export class RowcastClient {
       request.reject(new Error('rowcast: closed'));
     }
     this.pending.clear();
+    this.outbound = [];
     if (this.socket) this.socket.close(1000, 'bye');
     else this.setState('closed');
   }
 
-  /** Sends now when open, else queues (bounded); returns false when the queue is full. */
-  transmit(message) {
+  /**
+   * Sends now when open, else queues (bounded) under `id`; returns false when the queue is full.
+   */
+  transmit(message, id = null) {
     const text = JSON.stringify(message);
     if (this.socket && this.state === 'open') {
       this.socket.send(text);
       return true;
     }
     if (this.outbound.length >= this.options.maxQueued) return false;
-    this.outbound.push(text);
+    this.outbound.push({ id, text });
     return true;
   }
 
@@ -154,10 +183,11 @@ export class RowcastClient {
     return new Promise((resolve, reject) => {
       const timer = this.timers.setTimeout(() => {
         this.pending.delete(id);
+        this.outbound = this.outbound.filter((entry) => entry.id !== id); // a request given up is never sent
         reject(new Error('rowcast: ' + message.type + ' timed out'));
       }, this.options.requestTimeoutMs);
       this.pending.set(id, { resolve, reject, timer });
-      if (!this.transmit({ ...message, id })) {
+      if (!this.transmit({ ...message, id }, id)) {
         this.timers.clearTimeout(timer);
         this.pending.delete(id);
         reject(new Error('rowcast: outbound queue full'));
@@ -202,8 +232,11 @@ export class RowcastClient {
     if (!subscription.active) return;
     subscription.active = false;
     for (const [key, value] of this.subscriptions) if (value === subscription) this.subscriptions.delete(key);
-    if (subscription.key) this.byStream.delete(subscription.key);
-    this.transmit({ type: 'unsubscribe', channel: subscription.channel, scope: subscription.scope });
+    if (subscription.key && this.byStream.get(subscription.key) === subscription) this.byStream.delete(subscription.key);
+    // never queued: a socket opened later follows nothing, and a queued unsubscribe would cancel a newer subscribe
+    if (this.socket && this.state === 'open') {
+      this.socket.send(JSON.stringify({ type: 'unsubscribe', channel: subscription.channel, scope: subscription.scope }));
+    }
   }
 
   /** Starts the stream over with a fresh snapshot: after a gap, or a change of epoch. */
@@ -241,6 +274,7 @@ export class RowcastClient {
     if (!subscription || !subscription.active) return;
     subscription.key = streamKey(frame.channel, frame.scope); // the server's canonical value: "42" becomes 42
     this.byStream.set(subscription.key, subscription);
+    subscription.head = frame.position || null;
     if (!subscription.position && frame.position) subscription.position = frame.position;
     call(subscription.handlers.subscribed, frame);
   }
@@ -283,9 +317,19 @@ export class RowcastClient {
     }
     const subscription = frame.id && this.subscriptions.get(frame.id);
     if (subscription) {
-      if (frame.code === 'forbidden' || frame.code === 'unknown_channel' || frame.code === 'invalid_scope') {
+      if (FINAL_SUBSCRIBE_ERRORS.has(frame.code)) {
         subscription.active = false;
         this.subscriptions.delete(frame.id);
+      } else if (frame.code === 'replay_unavailable') {
+        // the cursor is gone: go on from where the server's stream is; a snapshot, if any, follows
+        subscription.position = subscription.head || null;
+      } else if (frame.code === 'rate_limited' && subscription.active) {
+        const delay = backoffDelay(this.attempt, this.options.reconnect);
+        this.timers.setTimeout(() => {
+          if (subscription.active && subscription.requestId === frame.id && this.state === 'open') {
+            this.sendSubscribe(subscription);
+          }
+        }, delay);
       }
       call(subscription.handlers.error, frame);
       return;

@@ -140,13 +140,127 @@ test('after a drop it reconnects with backoff and resubscribes from its last pos
   assert.notEqual(second, socket);
   second.open();
   assert.deepEqual(second.last().from, position(1));
-  assert.deepEqual(states, ['open', 'reconnecting:1006', 'open']);
+  assert.deepEqual(states, ['open', 'reconnecting:1006', 'connecting:1006', 'open']);
 });
 
 test('the token provider is asked on every connect and sent as access_token', async () => {
   let calls = 0;
-  const { socket } = await openClient({ token: async () => 'tok' + ++calls });
+  const { socket, timers } = await openClient({ token: async () => 'tok' + ++calls });
   assert.equal(socket.url, 'ws://test/ws?access_token=tok1');
+  socket.open();
+  socket.drop(1006);
+  timers.fire();
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(FakeSocket.all[FakeSocket.all.length - 1].url, 'ws://test/ws?access_token=tok2');
+});
+
+test('a token provider that fails is retried with backoff instead of leaving the client stuck', async () => {
+  let calls = 0;
+  const errors = [];
+  const { client, timers } = await openClient({
+    token: async () => { if (++calls === 1) throw new Error('server down'); return 'tok' + calls; },
+  });
+  client.on('error', (e) => errors.push(e.code));
+  assert.equal(FakeSocket.all.length, 0, 'no socket without a token');
+  assert.equal(client.state, 'reconnecting');
+  assert.equal(timers.due.length, 1);
+  timers.fire();
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(FakeSocket.all.length, 1);
+  assert.equal(FakeSocket.all[0].url, 'ws://test/ws?access_token=tok2');
+});
+
+test('states go connecting, open; a subscribe made before open is sent exactly once', async () => {
+  FakeSocket.all = [];
+  const states = [];
+  const client = connect({ url: 'ws://test/ws', WebSocket: FakeSocket, timers: fakeTimers() });
+  client.on('state', (s) => states.push(s.state));
+  client.subscribe('message', scope, {});
+  await new Promise((resolve) => setImmediate(resolve));
+  const socket = FakeSocket.all[0];
+  socket.open();
+  assert.equal(socket.sent.filter((m) => m.type === 'subscribe').length, 1);
+  assert.deepEqual(states, ['open']); // connecting was set in the constructor, before anyone listened
+  assert.equal(client.state, 'open');
+});
+
+test('a subscribe made by an open listener goes out once, after the resubscriptions', async () => {
+  const { client, socket } = await openClient();
+  client.subscribe('message', scope, {});
+  client.on('state', (s) => { if (s.state === 'open') client.subscribe('message', { col: 'conversation_id', value: 7 }, {}); });
+  socket.open();
+  const subscribes = socket.sent.filter((m) => m.type === 'subscribe');
+  assert.deepEqual(subscribes.map((m) => m.scope.value), [42, 7]);
+});
+
+test('an unsubscribe while disconnected is not queued, so it cannot cancel a newer subscription', async () => {
+  const { client, socket } = await openClient();
+  const first = client.subscribe('message', scope, {});
+  first.unsubscribe();
+  client.subscribe('message', scope, {});
+  socket.open();
+  assert.deepEqual(socket.sent.map((m) => m.type), ['subscribe']);
+});
+
+test('unsubscribe when open sends the frame and stops delivery; it is not resubscribed after a drop', async () => {
+  const { client, socket, timers } = await openClient();
+  const bodies = [];
+  const sub = client.subscribe('message', scope, { change: (e) => bodies.push(e.row.body) });
+  socket.open();
+  socket.receive({ type: 'subscribed', id: socket.last().id, channel: 'message', scope, position: position(0) });
+  sub.unsubscribe();
+  assert.equal(socket.last().type, 'unsubscribe');
+  socket.receive(insert(1, 'late', 1));
+  assert.deepEqual(bodies, []);
+  socket.drop(1006);
+  timers.fire();
+  await new Promise((resolve) => setImmediate(resolve));
+  const second = FakeSocket.all[FakeSocket.all.length - 1];
+  second.open();
+  assert.deepEqual(second.sent, []);
+});
+
+test('replay_unavailable continues from the server head, so the next live change is no gap', async () => {
+  const { client, socket } = await openClient();
+  const bodies = [];
+  const errors = [];
+  const sub = client.subscribe('message', scope, { change: (e) => bodies.push(e.row.body), error: (e) => errors.push(e.code) });
+  sub.position = position(3, 'old-epoch'); // as after an earlier connection
+  socket.open();
+  const request = socket.last();
+  assert.deepEqual(request.from, position(3, 'old-epoch'));
+  socket.receive({ type: 'subscribed', id: request.id, channel: 'message', scope, position: position(10) });
+  socket.receive({ type: 'error', id: request.id, code: 'replay_unavailable', message: 'gone' });
+  socket.receive(insert(5, 'next', 11));
+  assert.deepEqual(errors, ['replay_unavailable']);
+  assert.deepEqual(bodies, ['next']);
+  assert.equal(socket.sent.filter((m) => m.type === 'subscribe').length, 1, 'no resync');
+});
+
+test('backoff grows across failed attempts and starts over after a connection that stayed up', async () => {
+  const { client, socket, timers } = await openClient({ reconnect: { initialDelayMs: 100, jitter: 0, stableMs: 50 } });
+  socket.open();
+  socket.drop(1006);
+  assert.equal(timers.due[0].ms, 100);
+  timers.fire();
+  await new Promise((resolve) => setImmediate(resolve));
+  FakeSocket.all[FakeSocket.all.length - 1].drop(1006); // refused before it opened
+  assert.equal(timers.due[0].ms, 200);
+  timers.fire();
+  await new Promise((resolve) => setImmediate(resolve));
+  const third = FakeSocket.all[FakeSocket.all.length - 1];
+  third.open();
+  await new Promise((resolve) => setTimeout(resolve, 60));
+  third.drop(1006);
+  assert.equal(timers.due[0].ms, 100, 'stable for stableMs: back to the first delay');
+  assert.equal(client.state, 'reconnecting');
+});
+
+test('a server that cuts us off for falling behind or rate limits is not hammered at once', async () => {
+  const { socket, timers } = await openClient({ reconnect: { initialDelayMs: 100, jitter: 0 } });
+  socket.open();
+  socket.drop(4499);
+  assert.equal(timers.due[0].ms, 400);
 });
 
 test('requests queue while disconnected, within a bound, and time out from call time', async () => {
@@ -158,6 +272,7 @@ test('requests queue while disconnected, within a bound, and time out from call 
   timers.fire((t) => t.ms === 1000);
   await assert.rejects(first, /timed out/);
   await assert.rejects(second, /timed out/);
+  assert.equal(client.outbound.length, 0, 'a request given up is never sent');
 });
 
 test('a pong settles its ping', async () => {

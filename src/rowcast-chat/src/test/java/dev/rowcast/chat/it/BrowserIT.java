@@ -82,12 +82,20 @@ class BrowserIT extends DeployedChat {
             alice.await(d -> message(d.findElements(By.cssSelector("#messages .message")), "before the drop"),
                     "the snapshot shows the first message");
 
-            alice.script("window.rowcastDemo.client.socket.close()"); // the network drops
+            alice.script("window.wire.push('-- drop'); window.states.length = 0;"
+                    + "window.rowcastDemo.client.socket.close()"); // the network drops
+            alice.await(d -> alice.states().contains("reconnecting"), "the page notices the drop");
             api.postMessage(conversation, "while away 1");
             api.postMessage(conversation, "while away 2");
-            alice.await(d -> d.findElement(By.id("state")).getText().equals("open"), "the page reconnects");
+            alice.await(d -> alice.states().contains("open"), "the page reconnects");
             alice.await(d -> bodies(alice).containsAll(List.of("before the drop", "while away 1", "while away 2")),
                     "the page shows what was committed while it was away");
+            List<String> wire = alice.wire();
+            List<String> afterDrop = wire.subList(wire.indexOf("-- drop"), wire.size());
+            assertTrue(afterDrop.stream().anyMatch(f -> f.startsWith("> ") && f.contains("\"type\":\"subscribe\"")
+                    && f.contains("\"from\":")), "resubscribed from its cursor: " + afterDrop);
+            assertTrue(afterDrop.stream().noneMatch(f -> f.startsWith("< ") && (f.contains("\"type\":\"snapshot\"")
+                    || f.contains("replay_unavailable"))), "resumed by replay, not by a fresh snapshot: " + afterDrop);
             api.postMessage(conversation, "after");
             alice.await(d -> bodies(alice).contains("after"), "and live ones after");
 

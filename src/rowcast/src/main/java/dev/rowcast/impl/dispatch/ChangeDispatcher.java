@@ -75,6 +75,8 @@ public class ChangeDispatcher implements ChangeSink {
         ReplayStore store = replayStores.isResolvable() ? replayStores.get()
                 : new MemoryReplayStore(settings.replayFramesPerStream(), settings.replayMaxStreams());
         SubscriptionRegistry registry = new SubscriptionRegistry();
+        // installed before the first ticket is read: every ticket from it on completes here, none is lost between
+        CaptureBridge.install(this);
         sequencer = new TicketSequencer<>(CaptureBridge.ticketsTaken() + 1,
                 TimeUnit.MILLISECONDS.toNanos(settings.ticketTimeoutMillis()));
         RowPolicies policies = new RowPolicies(rowFilters.stream().toList());
@@ -94,6 +96,7 @@ public class ChangeDispatcher implements ChangeSink {
             return;
         }
         thread = null;
+        CaptureBridge.uninstall(this);
         running.interrupt();
         try {
             running.join(STOP_WAIT_MILLIS);
@@ -139,7 +142,7 @@ public class ChangeDispatcher implements ChangeSink {
                     runSafely(task);
                 }
                 publisher.flushDue(System.nanoTime());
-                sequencer.expire(System.nanoTime(), this::release);
+                sequencer.expire(System.nanoTime(), subscriptions.awaitedTicket(), this::release);
                 subscriptions.released(sequencer.releasedThrough());
             } catch (InterruptedException e) {
                 break;

@@ -90,9 +90,13 @@ final class StreamPublisher {
             frame[0] = Frames.change(stream, position, event); // a store that did not call back
         }
         if (model.batchMillis() > 0) {
+            Optional<RowPolicy> policy = policies.of(model);
             for (Subscription subscription : registry.of(stream)) {
                 if (subscription.awaitsSnapshot()) {
-                    subscription.deliver(change, type, frame[0]); // held, to be folded into the snapshot
+                    // held, to be folded into the snapshot, or sent as it is should the snapshot fail: so in
+                    // the subscriber's own view
+                    subscription.deliver(change, type, policy.isEmpty() ? frame[0]
+                            : ReplayFilter.apply(frame[0], stream, policy.get(), subscription.subscriber.viewer()));
                 }
             }
             batches.computeIfAbsent(stream, s -> new Batch(model,

@@ -103,6 +103,15 @@ final class SubscriptionManager {
         registry.removeAll(subscriber);
     }
 
+    /** The highest ticket a snapshot read waits to see released, or 0 when none waits. */
+    long awaitedTicket() {
+        long awaited = 0;
+        for (ReadSnapshot read : waitingForTickets) {
+            awaited = Math.max(awaited, read.ticket());
+        }
+        return awaited;
+    }
+
     /** After each release of transactions: sends the snapshots that waited for them. */
     void released(long releasedThrough) {
         if (waitingForTickets.isEmpty()) {
@@ -187,5 +196,7 @@ final class SubscriptionManager {
         subscription.subscriber.send(Frames.error(ErrorCode.SNAPSHOT_UNAVAILABLE,
                 "The snapshot could not be read; live changes follow.", id));
         subscription.release().forEach(held -> subscription.subscriber.send(held.frame()));
+        // what was held is sent; an open batch window must not send it again
+        subscription.liveAfter = store.head(subscription.stream).seq();
     }
 }

@@ -13,7 +13,8 @@ import java.util.logging.Logger;
  * their after-completion callbacks run the other way round.
  * <p>
  * A ticket whose transaction never completes would stall everything behind it, so after {@code timeoutNanos} the
- * sequencer skips it and logs; should it complete later, it is released at once, out of order. Dispatch thread only.
+ * sequencer skips it and logs; should it complete later, it is released at once, out of order. The same holds when
+ * no later transaction completes but a snapshot waits for the missing ticket. Dispatch thread only.
  */
 final class TicketSequencer<T> {
 
@@ -21,12 +22,17 @@ final class TicketSequencer<T> {
 
     private final TreeMap<Long, T> waiting = new TreeMap<>();
     private final long timeoutNanos;
+    private final long firstTicket;
     private long next;
     private long blockedSince;
+    /** The head ticket a snapshot has waited for with nothing completed behind it, and since when; 0 for none. */
+    private long stalledHead;
+    private long stalledSince;
 
     /** @param firstTicket the first ticket to wait for; earlier ones are released as they come */
     TicketSequencer(long firstTicket, long timeoutNanos) {
         this.next = firstTicket;
+        this.firstTicket = firstTicket;
         this.timeoutNanos = timeoutNanos;
     }
 
@@ -38,6 +44,10 @@ final class TicketSequencer<T> {
     void complete(long ticket, T payload, long nowNanos, Consumer<T> release) {
         if (ticket == 0) {
             release.accept(payload);
+            return;
+        }
+        if (ticket < firstTicket) {
+            release.accept(payload); // taken before the dispatcher started: there is nothing to order it against
             return;
         }
         if (ticket < next) {
@@ -57,7 +67,21 @@ final class TicketSequencer<T> {
 
     /** Skips a missing head ticket that has kept later ones waiting longer than the timeout. */
     void expire(long nowNanos, Consumer<T> release) {
-        if (waiting.isEmpty() || nowNanos - blockedSince < timeoutNanos) {
+        expire(nowNanos, 0, release);
+    }
+
+    /**
+     * Skips a missing head ticket that has kept later ones waiting longer than the timeout, or, when none completed
+     * behind it, that has kept a reader of {@code awaitedTicket} (a snapshot) waiting that long.
+     *
+     * @param awaitedTicket the highest ticket someone waits to see released; 0 for nobody
+     */
+    void expire(long nowNanos, long awaitedTicket, Consumer<T> release) {
+        if (waiting.isEmpty()) {
+            expireAwaited(nowNanos, awaitedTicket);
+            return;
+        }
+        if (nowNanos - blockedSince < timeoutNanos) {
             return;
         }
         long skippedFrom = next;
@@ -66,6 +90,25 @@ final class TicketSequencer<T> {
                 + "within the timeout; delivering later transactions without them");
         drain(release);
         blockedSince = nowNanos;
+    }
+
+    private void expireAwaited(long nowNanos, long awaitedTicket) {
+        if (awaitedTicket < next) {
+            stalledHead = 0;
+            return;
+        }
+        if (stalledHead != next) {
+            stalledHead = next;
+            stalledSince = nowNanos;
+            return;
+        }
+        if (nowNanos - stalledSince >= timeoutNanos) {
+            long skipped = next++;
+            LOG.warning(() -> "Rowcast: transaction ticket " + skipped + " did not complete within the timeout; "
+                    + "a snapshot waiting for it goes ahead without it");
+            stalledHead = next;
+            stalledSince = nowNanos;
+        }
     }
 
     /** Every ticket up to this one has been released or skipped. */

@@ -21,7 +21,6 @@ import jakarta.websocket.server.ServerContainer;
 import jakarta.websocket.server.ServerEndpointConfig;
 
 import dev.rowcast.impl.config.RowcastSettings;
-import dev.rowcast.impl.dispatch.CaptureBridge;
 import dev.rowcast.impl.dispatch.ChangeDispatcher;
 import dev.rowcast.impl.model.ReactiveChannels;
 import dev.rowcast.impl.model.ReactiveEntityModel;
@@ -60,7 +59,6 @@ public class RowcastWebListener implements ServletContextListener {
         CDI<Object> cdi = CDI.current();
         dispatcher = cdi.select(ChangeDispatcher.class).get();
         dispatcher.start(settings);
-        CaptureBridge.install(dispatcher);
         ManagedThreadFactory threads = cdi.select(ManagedThreadFactoryHolder.class).get().threads();
         timers = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = threads.newThread(runnable);
@@ -97,7 +95,6 @@ public class RowcastWebListener implements ServletContextListener {
     @Override
     public void contextDestroyed(ServletContextEvent event) {
         if (dispatcher != null) {
-            CaptureBridge.uninstall(dispatcher);
             dispatcher.stop(); // delivers what was committed before the stop
             connections.closeAll(settings.shutdownFlushMillis());
         }

@@ -52,4 +52,31 @@ class TicketSequencerTest {
         sequencer.expire(1_900, released::add);
         assertEquals(List.of("a", "c"), released);
     }
+
+    @Test
+    void should_skip_a_missing_ticket_a_snapshot_waits_for_even_when_nothing_completes_behind_it() {
+        sequencer.expire(0, 2, released::add); // tickets 1 and 2 taken, neither completes; a snapshot awaits 2
+        sequencer.expire(TIMEOUT - 1, 2, released::add);
+        assertEquals(0, sequencer.releasedThrough(), "not before the timeout");
+        sequencer.expire(TIMEOUT, 2, released::add);
+        assertEquals(1, sequencer.releasedThrough(), "ticket 1 skipped; 2 gets its own timeout");
+        sequencer.complete(2, "b", TIMEOUT + 1, released::add);
+        assertEquals(List.of("b"), released);
+        assertEquals(2, sequencer.releasedThrough());
+    }
+
+    @Test
+    void should_not_skip_anything_when_nobody_waits() {
+        sequencer.expire(0, 0, released::add);
+        sequencer.expire(10 * TIMEOUT, 0, released::add);
+        assertEquals(0, sequencer.releasedThrough());
+    }
+
+    @Test
+    void should_release_tickets_taken_before_it_started_at_once_and_in_silence() {
+        TicketSequencer<String> late = new TicketSequencer<>(5, TIMEOUT);
+        late.complete(3, "before start", 0, released::add);
+        assertEquals(List.of("before start"), released);
+        assertEquals(4, late.releasedThrough());
+    }
 }

@@ -8,14 +8,18 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Function;
+import java.util.logging.Level;
 
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TimeoutException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.logging.LoggingPreferences;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -45,6 +49,9 @@ public final class Browser implements AutoCloseable {
                 .usingDriverExecutable(Path.of(System.getProperty("rowcast.it.chromedriver", "/usr/bin/chromedriver"))
                         .toFile())
                 .build();
+        LoggingPreferences logs = new LoggingPreferences();
+        logs.enable(LogType.BROWSER, Level.ALL);
+        options.setCapability("goog:loggingPrefs", logs);
         driver = new ChromeDriver(service, options);
         driver.get(base.toString());
     }
@@ -54,6 +61,12 @@ public final class Browser implements AutoCloseable {
         find(By.id("login-password")).sendKeys(user);
         find(By.id("login-button")).click();
         await(d -> d.findElement(By.id("state")).getText().equals("open"), "the socket opens after sign-in");
+        // keeps the frames both ways, for diagnostics()
+        script("const c = window.rowcastDemo.client, read = c.onFrame.bind(c); window.wire = [];"
+                + "window.states = []; c.on('state', (s) => window.states.push(s.state));"
+                + "c.onFrame = (t) => { window.wire.push('< ' + t); return read(t); };"
+                + "const send = WebSocket.prototype.send;"
+                + "WebSocket.prototype.send = function (t) { window.wire.push('> ' + t); return send.call(this, t); };");
     }
 
     public WebElement find(By by) {
@@ -68,11 +81,49 @@ public final class Browser implements AutoCloseable {
     }
 
     public <T> T await(Function<WebDriver, T> condition, String what) {
-        return new WebDriverWait(driver, WAIT).withMessage(what).ignoring(RuntimeException.class).until(condition);
+        try {
+            return new WebDriverWait(driver, WAIT).withMessage(what).ignoring(RuntimeException.class)
+                    .until(condition);
+        } catch (TimeoutException e) {
+            throw new AssertionError(what + ": timed out.\n" + diagnostics(), e);
+        }
+    }
+
+    /** What the page showed and logged: a failed wait in CI is diagnosed from this alone. */
+    public String diagnostics() {
+        StringBuilder out = new StringBuilder();
+        try {
+            out.append("page state: ").append(driver.executeScript("return JSON.stringify({"
+                    + "state: document.getElementById('state').textContent,"
+                    + "error: document.getElementById('app-error').textContent,"
+                    + "title: document.getElementById('conversation-title').textContent,"
+                    + "messages: [...document.querySelectorAll('#messages .message')].map(li => li.dataset.id + ':'"
+                    + " + li.querySelector('.body').textContent)})")).append('\n');
+            out.append("wire (last 60): ").append(driver.executeScript(
+                    "return (window.wire || []).slice(-60).join('\\n')")).append('\n');
+            driver.manage().logs().get(LogType.BROWSER)
+                    .forEach(entry -> out.append("console ").append(entry.getLevel()).append(' ')
+                            .append(entry.getMessage()).append('\n'));
+        } catch (RuntimeException e) {
+            out.append("(diagnostics unavailable: ").append(e).append(")\n");
+        }
+        return out.toString();
     }
 
     public Object script(String script) {
         return driver.executeScript(script);
+    }
+
+    /** The frames sent ({@code "> "}) and received ({@code "< "}) since sign-in, and markers a test pushed. */
+    @SuppressWarnings("unchecked")
+    public List<String> wire() {
+        return (List<String>) driver.executeScript("return window.wire.slice()");
+    }
+
+    /** The connection states the client went through since sign-in. */
+    @SuppressWarnings("unchecked")
+    public List<String> states() {
+        return (List<String>) driver.executeScript("return window.states.slice()");
     }
 
     public WebDriver driver() {

@@ -9,8 +9,8 @@ import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 
 /**
- * What a careful client knows about one stream: the rows, rebuilt from snapshot and change frames, and its
- * position. It records every protocol violation it sees instead of throwing, so a test can report them all.
+ * What a careful client knows about one stream of a channel with a snapshot: the rows, rebuilt from snapshot and
+ * change frames, and its position. It records every protocol violation it sees instead of throwing, so a test can report them all.
  */
 public final class ClientView {
 
@@ -23,10 +23,8 @@ public final class ClientView {
     public synchronized void accept(JsonObject frame) {
         switch (frame.getString("type")) {
             case "subscribed" -> {
-                // a fresh subscription without replay starts at the reported head
-                if (epoch == null) {
-                    position(frame.getJsonObject("position"));
-                }
+                // the position comes with the snapshot that follows: a client dropped before it arrives holds
+                // none of the rows yet, so it must subscribe afresh, not resume from the head it was told
             }
             case "snapshot" -> {
                 rows.clear();
