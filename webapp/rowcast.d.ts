@@ -106,6 +106,20 @@ export interface ReconnectOptions {
   factor?: number;
   /** 0 to 1: the share of each delay that is random. Default 0.5. */
   jitter?: number;
+  /** A connection open this long starts the backoff over. Default 10000. */
+  stableMs?: number;
+}
+
+/** Timers the client uses; replace them in tests to fire them by hand. */
+export interface Timers {
+  setTimeout(callback: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+/** Emitted on 'error' when an attempt could not even start, e.g. the token provider failed. */
+export interface ConnectFailed {
+  code: 'connect_failed';
+  message: string;
 }
 
 export interface ConnectOptions {
@@ -122,14 +136,18 @@ export interface ConnectOptions {
   reconnect?: ReconnectOptions;
   /** A WebSocket implementation, for tests or Node. Default globalThis.WebSocket. */
   WebSocket?: unknown;
+  /** Default: the global setTimeout and clearTimeout. */
+  timers?: Timers;
 }
 
 export declare class RowcastClient {
+  /** Starts connecting at once; connect(options) does the same. */
+  constructor(options: ConnectOptions);
   readonly state: ConnectionState;
   readonly closeCode: number | null;
   readonly closeReason: string | null;
   on(event: 'state', listener: (change: StateChange) => void): () => void;
-  on(event: 'error', listener: (frame: ErrorFrame) => void): () => void;
+  on(event: 'error', listener: (frame: ErrorFrame | ConnectFailed) => void): () => void;
   subscribe(channel: string, scope: Scope, handlers?: Handlers): Subscription;
   /** Resolves with the round trip in milliseconds. */
   ping(): Promise<number>;

@@ -103,6 +103,32 @@ class DeliverySemanticsIT extends DeployedChat {
     }
 
     @Test
+    void should_catch_up_on_the_same_socket_when_a_subscribed_client_resubscribes_with_its_cursor() {
+        long conversation = api.createConversation("catch up");
+        try (WsClient client = WsClient.connect(base)) {
+            client.subscribeConversation(conversation);
+            api.postMessage(conversation, "one");
+            String from = client.next("change").getJsonObject("position").toString();
+            api.postMessage(conversation, "two");
+            api.postMessage(conversation, "three");
+            assertEquals(2, client.next("change").getJsonObject("position").getJsonNumber("seq").longValue());
+            assertEquals(3, client.next("change").getJsonObject("position").getJsonNumber("seq").longValue());
+            // a client that thinks it missed something asks again from its cursor, without leaving the stream
+            JsonObject subscribed = client.request(subscribe(conversation, from));
+            assertEquals("subscribed", subscribed.getString("type"), subscribed.toString());
+            for (long seq = 2; seq <= 3; seq++) {
+                JsonObject replayed = client.next("change");
+                assertTrue(replayed.getBoolean("replayed", false), "marked replayed: " + replayed);
+                assertEquals(seq, replayed.getJsonObject("position").getJsonNumber("seq").longValue());
+            }
+            api.postMessage(conversation, "four");
+            JsonObject live = client.next("change");
+            assertEquals(4, live.getJsonObject("position").getJsonNumber("seq").longValue(), "still one stream");
+            client.expectSilence(QUIET);
+        }
+    }
+
+    @Test
     void should_say_replay_unavailable_then_send_a_snapshot_when_the_cursor_is_out_of_the_window_or_epoch() {
         long conversation = api.createConversation("window");
         String from;

@@ -31,6 +31,7 @@ import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 
+import dev.rowcast.chat.it.probe.SlowAuthorizer;
 import dev.rowcast.chat.it.support.ChatApi;
 import dev.rowcast.chat.it.support.DeployedChat;
 import dev.rowcast.chat.it.support.Deployments;
@@ -38,8 +39,9 @@ import dev.rowcast.chat.it.support.WsClient;
 
 /**
  * The hostile-client suite, over real sockets. Each test fails if its protection is removed. Every frame bob, eve
- * and alice receive is also audited: a private row that is not theirs, or an admin-only column, counts as a leak,
- * and the suite asserts there were none at all.
+ * and alice receive is also audited: a private row that is not theirs, an admin-only column, a message of a
+ * conversation they were not a member of when it arrived, or anything of an admin-only channel counts as a leak, and
+ * the suite asserts there were none at all.
  */
 class SecurityIT extends DeployedChat {
 
@@ -298,6 +300,48 @@ class SecurityIT extends DeployedChat {
         }
     }
 
+    @Test
+    void should_wait_for_an_asynchronous_authorizer_keep_the_frames_order_and_deny_when_it_fails() {
+        long allowed = SlowAuthorizer.SLOW_FROM + 1;
+        long dropped = SlowAuthorizer.SLOW_FROM + 2;
+        try (Audited alice = connect("alice")) {
+            alice.client.send(secretNote("subscribe", allowed, "a"));
+            // subscribed and at once unsubscribed while the authorizer still decides: it must end unsubscribed
+            alice.client.send(secretNote("subscribe", dropped, "b"));
+            alice.client.send(secretNote("unsubscribe", dropped, "c"));
+            alice.client.send(secretNote("subscribe", SlowAuthorizer.FAILING, "d"));
+
+            List<String> replies = new ArrayList<>();
+            String deniedCode = null;
+            while (replies.size() < 4) {
+                JsonObject frame = nextNotSnapshot(alice.client);
+                replies.add(frame.getString("type") + ":" + frame.getString("id"));
+                deniedCode = frame.getString("code", deniedCode);
+            }
+            assertEquals(List.of("subscribed:a", "subscribed:b", "unsubscribed:c", "error:d"), replies,
+                    "replies in the order the frames came, however late the authorizer answered");
+            assertEquals("forbidden", deniedCode, "an authorizer that fails denies");
+
+            assertEquals(200, api.call("POST", "api/it/secret/" + dropped + "?text=nobody&secret=x", null).status());
+            assertEquals(200, api.call("POST", "api/it/secret/" + allowed + "?text=alice&secret=x", null).status());
+            JsonObject change = nextNotSnapshot(alice.client);
+            assertEquals("change", change.getString("type"));
+            assertEquals(allowed, change.getJsonObject("scope").getJsonNumber("value").longValue(),
+                    "nothing from the stream unsubscribed before its authorizer answered: " + change);
+            alice.client.expectSilence(Duration.ofMillis(500));
+        }
+    }
+
+    private static JsonObject nextNotSnapshot(WsClient client) {
+        JsonObject frame = client.next();
+        return frame.getString("type").equals("snapshot") ? nextNotSnapshot(client) : frame;
+    }
+
+    private static String secretNote(String type, long topic, String id) {
+        return "{\"type\":\"" + type + "\",\"id\":\"" + id + "\",\"channel\":\"secret_note\","
+                + "\"scope\":{\"col\":\"topic\",\"value\":" + topic + "}}";
+    }
+
     // --- support ---
 
     /** A client whose every frame is audited for leaks when it closes. */
@@ -305,6 +349,8 @@ class SecurityIT extends DeployedChat {
 
         final String user;
         final WsClient client;
+        /** Membership only grows in this suite, so a yes can be remembered. */
+        private final Set<Long> memberOf = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
         Audited(String user, WsClient client) {
             this.user = user;
@@ -327,6 +373,12 @@ class SecurityIT extends DeployedChat {
                 }
             }
             boolean admin = user.equals("admin");
+            if (!admin && (frame.getString("type").equals("change") || frame.getString("type").equals("snapshot"))
+                    && !mayFollow(frame.getString("channel"), frame.getJsonObject("scope"))) {
+                synchronized (LEAKS) {
+                    LEAKS.add(user + " received a frame of a stream it may not follow: " + frame);
+                }
+            }
             for (JsonObject row : rows) {
                 boolean privateOfOther = row.getBoolean("private", false) && !user.equals(row.getString("author", ""));
                 if (!admin && (privateOfOther || row.containsKey("secret"))) {
@@ -335,6 +387,23 @@ class SecurityIT extends DeployedChat {
                     }
                 }
             }
+        }
+
+        /** Asked of the server's REST API, independently of the socket: is the user a member right now? */
+        private boolean mayFollow(String channel, JsonObject scope) {
+            if (channel.equals("admin_note")) {
+                return false;
+            }
+            if (!channel.equals("message")) {
+                return true;
+            }
+            long conversation = scope.getJsonNumber("value").longValue();
+            if (!memberOf.contains(conversation)) {
+                ChatApi.Reply mine = api.as(user).call("GET", "api/conversations", null);
+                ((jakarta.json.JsonArray) mine.json()).forEach(c -> memberOf.add(
+                        c.asJsonObject().getJsonNumber("id").longValue()));
+            }
+            return memberOf.contains(conversation);
         }
 
         @Override

@@ -9,4 +9,7 @@ public interface Subscriber {
     void send(String frame);
 
     Viewer viewer();
+
+    /** False once the socket is closing or closed: nothing may subscribe it any more. */
+    boolean isOpen();
 }

@@ -60,9 +60,17 @@ final class SubscriptionManager {
     }
 
     void subscribe(Subscriber subscriber, StreamId stream, ReactiveEntityModel model, JsonValue id, Position from) {
-        if (registry.find(subscriber, stream) != null) {
+        if (!subscriber.isOpen()) {
+            return; // its disconnect may already have run: a subscription now would never be removed
+        }
+        Subscription existing = registry.find(subscriber, stream);
+        if (existing != null) {
+            // one stream, not two; a cursor asks to catch up on this one (after a gap the client noticed)
             subscriber.send(Frames.subscribed("subscribed", id, stream, store.head(stream)));
-            return; // one stream, not two
+            if (from != null && !existing.awaitsSnapshot()) {
+                catchUp(existing, id, from);
+            }
+            return;
         }
         if (registry.count(subscriber) >= maxSubscriptions) {
             subscriber.send(Frames.error(ErrorCode.TOO_MANY_SUBSCRIPTIONS, "A connection may hold at most "
@@ -75,20 +83,32 @@ final class SubscriptionManager {
         subscription.liveAfter = head.seq();
         subscriber.send(Frames.subscribed("subscribed", id, stream, head));
         if (from != null) {
-            Optional<List<String>> missed = store.framesAfter(stream, from);
-            if (missed.isPresent()) {
-                Optional<RowPolicy> policy = policies.of(model);
-                for (String frame : missed.get()) {
-                    String visible = policy.isEmpty() ? frame
-                            : ReplayFilter.apply(frame, stream, policy.get(), subscriber.viewer());
-                    subscriber.send(Frames.replayed(visible));
-                }
-                return;
-            }
-            subscriber.send(Frames.error(ErrorCode.REPLAY_UNAVAILABLE, "The server no longer has every change after "
-                    + "that position" + (model.snapshotModel().isPresent() ? "; a snapshot follows." : "; reload the "
-                    + "current state."), id));
+            catchUp(subscription, id, from);
+        } else if (model.snapshotModel().isPresent()) {
+            startSnapshot(subscription, id);
         }
+    }
+
+    /** Replays what came after {@code from}, or says it cannot and sends a snapshot when the channel has one. */
+    private void catchUp(Subscription subscription, JsonValue id, Position from) {
+        StreamId stream = subscription.stream;
+        Subscriber subscriber = subscription.subscriber;
+        ReactiveEntityModel model = subscription.model;
+        Optional<List<String>> missed = store.framesAfter(stream, from);
+        if (missed.isPresent()) {
+            Optional<RowPolicy> policy = policies.of(model);
+            for (String frame : missed.get()) {
+                String visible = policy.isEmpty() ? frame
+                        : ReplayFilter.apply(frame, stream, policy.get(), subscriber.viewer());
+                subscriber.send(Frames.replayed(visible));
+            }
+            // replayed up to the head: an open batch window must not send those again
+            subscription.liveAfter = Math.max(subscription.liveAfter, store.head(stream).seq());
+            return;
+        }
+        subscriber.send(Frames.error(ErrorCode.REPLAY_UNAVAILABLE, "The server no longer has every change after "
+                + "that position" + (model.snapshotModel().isPresent() ? "; a snapshot follows." : "; reload the "
+                + "current state."), id));
         if (model.snapshotModel().isPresent()) {
             startSnapshot(subscription, id);
         }

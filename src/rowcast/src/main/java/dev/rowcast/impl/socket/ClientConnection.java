@@ -3,10 +3,13 @@ package dev.rowcast.impl.socket;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -21,8 +24,14 @@ import dev.rowcast.impl.security.ConnectionIdentity;
 
 /**
  * One client socket and its outbound queue. At most one asynchronous send is in flight per socket, so frames keep
- * their order, a slow socket only delays itself, and no sending thread ever waits on a client. The queue is bounded
- * in bytes: a client that falls that far behind is closed with 4499 instead of growing the heap.
+ * their order, a slow socket only delays itself, and no sending thread ever waits on a client.
+ * <p>
+ * What the client has not yet read is bounded in bytes ({@code maxQueuedBytes}), and a client that falls that far
+ * behind is closed with 4499 instead of growing the heap. The container completes a send as soon as its own write
+ * queue takes the frame, so completions prove nothing about the client. A pong does: it comes back only after the
+ * client has read everything sent before its ping. So each ping carries the count of bytes handed over before it,
+ * and its pong acknowledges them. At most half the bound goes to the container unacknowledged (the window); the
+ * rest waits here, and a pong that moves the window on resumes sending.
  */
 public final class ClientConnection implements Subscriber {
 
@@ -43,14 +52,17 @@ public final class ClientConnection implements Subscriber {
     private final long maxQueuedBytes;
     private final Queue<String> outbound = new ConcurrentLinkedQueue<>();
     private final AtomicLong queuedBytes = new AtomicLong();
+    /** Bytes the container took from us, and the part of them the client has shown it read. */
+    private final AtomicLong handedBytes = new AtomicLong();
+    private volatile long ackedBytes;
+    private volatile long pingOffset = -1;
     private final AtomicBoolean pumping = new AtomicBoolean();
     private final AtomicBoolean closing = new AtomicBoolean();
     private final AtomicInteger phase = new AtomicInteger(IDLE);
     private final SendHandler onSent = this::onSent;
     private final RateLimiter inbound;
-    private volatile String inFlight;
-    private volatile long lastPongNanos = System.nanoTime();
-    private volatile long pingSentNanos;
+    private CompletionStage<?> steps = CompletableFuture.completedFuture(null);
+    private final AtomicLong pingSentNanos = new AtomicLong();
 
     ClientConnection(Session session, ConnectionIdentity identity, long maxQueuedBytes, RateLimiter inbound) {
         this.session = session;
@@ -69,6 +81,28 @@ public final class ClientConnection implements Subscriber {
         return inbound;
     }
 
+    @Override
+    public boolean isOpen() {
+        return !closing.get();
+    }
+
+    /**
+     * Runs a subscription step after every earlier one of this socket has finished, so an unsubscribe can never
+     * overtake the subscribe before it while an authorizer is still deciding.
+     */
+    synchronized void inOrder(Supplier<CompletionStage<?>> step) {
+        steps = steps.thenCompose(done -> step.get()).exceptionally(failure -> {
+            LOG.log(Level.WARNING, "Rowcast: a subscription step failed on " + this, failure);
+            return null;
+        });
+    }
+
+    /** The socket closed: whatever it asked for later must not happen. Its queue is dropped. */
+    void closed() {
+        closing.set(true);
+        drop();
+    }
+
     /** Queues a frame and starts sending if nothing is in flight. Never blocks. */
     @Override
     public void send(String frame) {
@@ -76,9 +110,10 @@ public final class ClientConnection implements Subscriber {
             return;
         }
         // chars, not UTF-8 bytes: the same for the ASCII bulk of JSON, and free to count
-        if (queuedBytes.addAndGet(frame.length()) > maxQueuedBytes) {
+        long unread = queuedBytes.addAndGet(frame.length()) + unacknowledged();
+        if (unread > maxQueuedBytes) {
             LOG.info(() -> "Rowcast: closing " + this + " with 4499: more than " + maxQueuedBytes
-                    + " bytes waited to be sent");
+                    + " bytes sent to it were not read");
             close(CloseCodes.reason(CloseCodes.FELL_BEHIND, "fell behind"));
             return;
         }
@@ -97,6 +132,15 @@ public final class ClientConnection implements Subscriber {
         thread.setContextClassLoader(ClassLoader.getSystemClassLoader());
         try {
             while (true) {
+                if (unacknowledged() >= window()) {
+                    ping();
+                    pumping.set(false);
+                    // a pong that came after the check but before set(false) would otherwise resume nobody
+                    if (unacknowledged() >= window() || outbound.isEmpty() || !pumping.compareAndSet(false, true)) {
+                        return; // ponged() resumes
+                    }
+                    continue;
+                }
                 String frame = outbound.poll();
                 if (frame == null) {
                     pumping.set(false);
@@ -107,9 +151,14 @@ public final class ClientConnection implements Subscriber {
                     continue;
                 }
                 phase.set(SENDING);
-                inFlight = frame;
+                queuedBytes.addAndGet(-frame.length());
+                // ask for an acknowledgement well before the window is used up; the ping goes after the frame
+                boolean ask = handedBytes.addAndGet(frame.length()) - ackedBytes > window() / 2;
                 if (!startSend(frame)) {
                     continue;
+                }
+                if (ask) {
+                    ping();
                 }
                 if (phase.compareAndSet(SENDING, RETURNED)) {
                     return; // the completion handler continues the pump
@@ -133,11 +182,15 @@ public final class ClientConnection implements Subscriber {
         }
     }
 
+    private long unacknowledged() {
+        return handedBytes.get() - ackedBytes;
+    }
+
+    private long window() {
+        return maxQueuedBytes / 2;
+    }
+
     private void onSent(SendResult result) {
-        String sent = inFlight;
-        if (sent != null) {
-            queuedBytes.addAndGet(-sent.length());
-        }
         if (!result.isOK()) {
             LOG.log(Level.FINE, "Rowcast: send failed, closing", result.getException());
             close(new CloseReason(CloseReason.CloseCodes.UNEXPECTED_CONDITION, "send failed"));
@@ -154,27 +207,44 @@ public final class ClientConnection implements Subscriber {
 
     // --- heartbeats ---
 
-    /** Sends a WebSocket ping unless one is already waiting for its pong. */
+    /**
+     * Sends a WebSocket ping unless one is already waiting for its pong. Its payload is the count of bytes handed to
+     * the container so far; Tyrus's {@code sendPing} does not wait for the write.
+     */
     void ping() {
-        if (pingSentNanos != 0 || closing.get()) {
+        if (closing.get() || !pingSentNanos.compareAndSet(0, System.nanoTime())) {
             return;
         }
-        pingSentNanos = System.nanoTime();
+        long offset = handedBytes.get();
+        pingOffset = offset;
         try {
-            remote.sendPing(ByteBuffer.allocate(0));
+            remote.sendPing(ByteBuffer.allocate(Long.BYTES).putLong(0, offset));
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.FINE, "Rowcast: ping failed", e);
         }
     }
 
-    void ponged() {
-        lastPongNanos = System.nanoTime();
-        pingSentNanos = 0;
+    /**
+     * A pong that echoes the waiting ping acknowledges the bytes sent before it. Anything else (an unsolicited pong,
+     * a forged payload) is ignored: it must not lift the bound.
+     */
+    void ponged(ByteBuffer payload) {
+        long expected = pingOffset;
+        if (expected < 0 || payload == null || payload.remaining() != Long.BYTES
+                || payload.getLong(payload.position()) != expected) {
+            return;
+        }
+        pingOffset = -1;
+        ackedBytes = Math.max(ackedBytes, expected);
+        pingSentNanos.set(0);
+        if (!outbound.isEmpty() && !closing.get() && pumping.compareAndSet(false, true)) {
+            pump(); // the window moved on: resume what waited for it
+        }
     }
 
     /** A ping has waited longer than the timeout for its pong. */
     boolean pongOverdue(long nowNanos, long timeoutNanos) {
-        long sent = pingSentNanos;
+        long sent = pingSentNanos.get();
         return sent != 0 && nowNanos - sent > timeoutNanos;
     }
 

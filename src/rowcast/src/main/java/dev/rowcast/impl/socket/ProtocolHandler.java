@@ -2,6 +2,7 @@ package dev.rowcast.impl.socket;
 
 import java.io.StringReader;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 import jakarta.json.Json;
 import jakarta.json.JsonNumber;
@@ -129,18 +130,24 @@ final class ProtocolHandler {
         }
         StreamId stream = new StreamId(channel.get(), column.get(), value);
         if (type.equals("unsubscribe")) {
-            dispatcher.unsubscribe(connection, stream, id);
+            connection.inOrder(() -> {
+                dispatcher.unsubscribe(connection, stream, id);
+                return CompletableFuture.completedFuture(null);
+            });
             return null;
         }
         Position cursor = from;
-        gate.allows(connection.viewer(), model.get(), stream).whenComplete((allowed, failure) -> {
+        connection.inOrder(() -> gate.allows(connection.viewer(), model.get(), stream).thenAccept(allowed -> {
+            if (!connection.isOpen()) {
+                return; // closed while the authorizer decided
+            }
             if (Boolean.TRUE.equals(allowed)) {
                 dispatcher.subscribe(connection, stream, model.get(), id, cursor);
             } else {
                 connection.send(Frames.error(ErrorCode.FORBIDDEN,
                         "You may not subscribe to this channel and scope.", id));
             }
-        });
+        }));
         return null;
     }
 

@@ -62,7 +62,7 @@ public final class RowcastEndpoint extends Endpoint {
                         System.nanoTime()));
         session.getUserProperties().put(CONNECTION, connection);
         connections.add(connection);
-        session.addMessageHandler(PongMessage.class, pong -> connection.ponged());
+        session.addMessageHandler(PongMessage.class, pong -> connection.ponged(pong.getApplicationData()));
         if (identity.expiresAt() != null) {
             long delay = Math.max(0, Duration.between(Instant.now(), identity.expiresAt()).toMillis());
             ScheduledFuture<?> expiry = expiries.schedule(() -> connection.close(
@@ -89,6 +89,7 @@ public final class RowcastEndpoint extends Endpoint {
     public void onClose(Session session, CloseReason closeReason) {
         Object connection = session.getUserProperties().get(CONNECTION);
         if (connection instanceof ClientConnection client) {
+            client.closed(); // before disconnect is queued: a subscribe queued after it sees the socket closed
             connections.remove(client);
             dispatcher.disconnect(client);
         }

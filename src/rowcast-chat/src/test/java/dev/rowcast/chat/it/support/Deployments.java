@@ -24,6 +24,7 @@ import dev.rowcast.chat.it.probe.LocalTransactionResource;
 import dev.rowcast.chat.it.probe.ProbeResource;
 import dev.rowcast.chat.it.probe.SecretNote;
 import dev.rowcast.chat.it.probe.SecretNoteResource;
+import dev.rowcast.chat.it.probe.SlowAuthorizer;
 import dev.rowcast.chat.it.probe.ThrowingRowFilter;
 
 /** The archives the suites deploy: the WAR Maven built, as a user would deploy it, plus test probes. */
@@ -102,11 +103,15 @@ public final class Deployments {
         return war.setWebXML(new StringAsset(patched));
     }
 
-    /** The reference WAR plus a row filter that throws for bob, and an entity with an admin-only column. */
+    /**
+     * The reference WAR plus a row filter that throws for bob, an entity with an admin-only column, and a slow,
+     * asynchronous authorizer for some of its topics.
+     */
     public static WebArchive chatWarForSecurity() {
         WebArchive war = chatWar();
         war.delete("WEB-INF/classes/META-INF/persistence.xml");
-        return war.addClasses(ThrowingRowFilter.class, SecretNote.class, SecretNoteResource.class, AdminNote.class)
+        return war.addClasses(ThrowingRowFilter.class, SecretNote.class, SecretNoteResource.class, AdminNote.class,
+                SlowAuthorizer.class)
                 .addAsResource("it/security-persistence.xml", "META-INF/persistence.xml");
     }
 

@@ -110,16 +110,30 @@ public final class RawSocket implements AutoCloseable {
      * server ends the connection without one. A server that keeps the connection open fails this with a timeout.
      */
     public int awaitCloseCode() throws IOException {
+        return awaitClose().code();
+    }
+
+    /** How a connection ended: the close code, and the text payload bytes read before it since the last call. */
+    public record Ending(int code, long textBytes) {
+    }
+
+    /** As {@link #awaitCloseCode()}, also counting the text bytes that came before the close. */
+    public Ending awaitClose() throws IOException {
+        long textBytes = 0;
         while (true) {
             int first;
             try {
                 first = in.readUnsignedByte();
             } catch (java.io.EOFException e) {
-                return 1006;
+                return new Ending(1006, textBytes);
             }
             byte[] payload = payload();
             if ((first & 0x0F) == 0x8) {
-                return payload.length >= 2 ? ((payload[0] & 0xFF) << 8) | (payload[1] & 0xFF) : 1005;
+                return new Ending(payload.length >= 2 ? ((payload[0] & 0xFF) << 8) | (payload[1] & 0xFF) : 1005,
+                        textBytes);
+            }
+            if ((first & 0x0F) == 0x1 || (first & 0x0F) == 0x0) {
+                textBytes += payload.length;
             }
         }
     }
