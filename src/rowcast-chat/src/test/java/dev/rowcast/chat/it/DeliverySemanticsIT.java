@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -168,6 +169,44 @@ class DeliverySemanticsIT extends DeployedChat {
             assertEquals("afterInsert", change.getJsonObject("event").getString("type"));
             assertEquals(77, change.getJsonObject("event").getJsonObject("row").getInt("topic"));
             assertEquals(1, change.getJsonObject("position").getJsonNumber("seq").longValue());
+        }
+    }
+
+    /**
+     * The first edit commits, but its after-completion callbacks are held back 1.5 s; the second edit commits and
+     * completes meanwhile. Without commit ordering the second edit's frame would go first and the client would end
+     * on the first, stale, body.
+     */
+    @Test
+    void should_deliver_commits_of_one_row_in_commit_order_when_their_callbacks_run_the_other_way_round()
+            throws Exception {
+        long conversation = api.createConversation("callback order");
+        long id = api.postMessage(conversation, "start").getJsonNumber("id").longValue();
+        try (WsClient client = WsClient.connect(base)) {
+            client.subscribeConversation(conversation);
+            CompletableFuture<ChatApi.Reply> first = CompletableFuture.supplyAsync(
+                    () -> api.call("PUT", "api/it/delayed-edit/" + id + "?body=first&delayMs=1500", null));
+            awaitBody(conversation, "first"); // committed; its callbacks still sleep
+            ChatApi.Reply second = api.call("PUT", "api/messages/" + id, "{\"body\":\"second\"}");
+            assertEquals(200, second.status(), second.body());
+            assertFalse(first.isDone(), "the first edit's callbacks were still held back when the second completed");
+            assertEquals(204, first.get(30, TimeUnit.SECONDS).status());
+
+            JsonObject a = client.next("change");
+            JsonObject b = client.next("change");
+            assertEquals("first", a.getJsonObject("event").getJsonObject("row").getString("body"), a.toString());
+            assertEquals("second", b.getJsonObject("event").getJsonObject("row").getString("body"), b.toString());
+            assertEquals(a.getJsonObject("position").getJsonNumber("seq").longValue() + 1,
+                    b.getJsonObject("position").getJsonNumber("seq").longValue());
+            client.expectSilence(QUIET);
+        }
+    }
+
+    private void awaitBody(long conversation, String body) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!bodies(messages(conversation)).contains(body)) {
+            assertTrue(System.nanoTime() < deadline, "the edit to '" + body + "' never committed");
+            Thread.sleep(20);
         }
     }
 

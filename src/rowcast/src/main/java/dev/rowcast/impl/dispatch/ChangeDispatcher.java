@@ -38,7 +38,6 @@ import dev.rowcast.spi.StreamId;
 public class ChangeDispatcher implements ChangeSink {
 
     private static final Logger LOG = Logger.getLogger(ChangeDispatcher.class.getName());
-    private static final long STOP_WAIT_MILLIS = 2_000;
     private static final long MAX_IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     @Inject
@@ -61,6 +60,7 @@ public class ChangeDispatcher implements ChangeSink {
     private final AtomicInteger queuedChanges = new AtomicInteger();
     private final AtomicLong dropped = new AtomicLong();
     private int capacity;
+    private long stopWaitMillis;
     private TicketSequencer<List<CapturedChange>> sequencer;
     private StreamPublisher publisher;
     private SubscriptionManager subscriptions;
@@ -72,6 +72,7 @@ public class ChangeDispatcher implements ChangeSink {
             return;
         }
         capacity = settings.dispatchQueueCapacity();
+        stopWaitMillis = settings.shutdownFlushMillis();
         ReplayStore store = replayStores.isResolvable() ? replayStores.get()
                 : new MemoryReplayStore(settings.replayFramesPerStream(), settings.replayMaxStreams());
         SubscriptionRegistry registry = new SubscriptionRegistry();
@@ -97,9 +98,11 @@ public class ChangeDispatcher implements ChangeSink {
         }
         thread = null;
         CaptureBridge.uninstall(this);
-        running.interrupt();
+        // woken by a task, not interrupted: an interrupt during a send would close that socket without a 1001
+        tasks.add(() -> {
+        });
         try {
-            running.join(STOP_WAIT_MILLIS);
+            running.join(stopWaitMillis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -136,8 +139,11 @@ public class ChangeDispatcher implements ChangeSink {
     private void run() {
         while (thread != null) {
             try {
-                long untilBatch = publisher.nextDeadlineNanos() - System.nanoTime();
-                Runnable task = tasks.poll(Math.max(0, Math.min(untilBatch, MAX_IDLE_NANOS)), TimeUnit.NANOSECONDS);
+                long deadline = publisher.nextDeadlineNanos();
+                // MAX_VALUE means no batch is open; subtracting from it could overflow
+                long wait = deadline == Long.MAX_VALUE ? MAX_IDLE_NANOS
+                        : Math.max(0, Math.min(deadline - System.nanoTime(), MAX_IDLE_NANOS));
+                Runnable task = tasks.poll(wait, TimeUnit.NANOSECONDS);
                 if (task != null) {
                     runSafely(task);
                 }

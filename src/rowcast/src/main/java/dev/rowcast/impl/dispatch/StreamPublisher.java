@@ -128,6 +128,30 @@ final class StreamPublisher {
         }
     }
 
+    /**
+     * Without a row policy everyone sees every event, so subscribers differ only in where they joined: one frame per
+     * starting point, built once, and usually there is only one.
+     */
+    private void flushToAll(StreamId stream, Batch batch) {
+        List<Item> items = batch.items;
+        Position last = items.get(items.size() - 1).position();
+        Map<Integer, String> byStart = new HashMap<>(2);
+        for (Subscription subscription : registry.of(stream)) {
+            if (subscription.awaitsSnapshot()) {
+                continue;
+            }
+            int start = 0;
+            while (start < items.size() && subscription.hasSeen(items.get(start).position())) {
+                start++;
+            }
+            if (start < items.size()) {
+                int from = start;
+                subscription.subscriber.send(byStart.computeIfAbsent(from, f -> Frames.batch(stream, last,
+                        items.subList(f, items.size()).stream().map(Item::event).toList())));
+            }
+        }
+    }
+
     /** When the earliest batch window ends, or {@link Long#MAX_VALUE} when none is open. */
     long nextDeadlineNanos() {
         long next = Long.MAX_VALUE;
@@ -157,6 +181,10 @@ final class StreamPublisher {
      */
     private void flush(StreamId stream, Batch batch) {
         Optional<RowPolicy> policy = policies.of(batch.model);
+        if (policy.isEmpty()) {
+            flushToAll(stream, batch);
+            return;
+        }
         Map<String, String> frames = new HashMap<>();
         Map<String, String> variants = new HashMap<>();
         for (Subscription subscription : registry.of(stream)) {
@@ -168,7 +196,7 @@ final class StreamPublisher {
             Position last = null;
             for (int i = 0; i < batch.items.size(); i++) {
                 Item item = batch.items.get(i);
-                if (item.position().seq() <= subscription.liveAfter) {
+                if (subscription.hasSeen(item.position())) {
                     continue;
                 }
                 String variant = "";

@@ -5,6 +5,7 @@ import java.util.List;
 
 import dev.rowcast.EntityChange;
 import dev.rowcast.impl.model.ReactiveEntityModel;
+import dev.rowcast.spi.Position;
 import dev.rowcast.spi.StreamId;
 
 /**
@@ -21,13 +22,23 @@ final class Subscription {
     final StreamId stream;
     final ReactiveEntityModel model;
     private List<Held> held;
-    /** Changes up to this seq reached the subscriber another way (snapshot, replay, before it joined). */
-    long liveAfter;
+    /** Changes up to this position reached the subscriber another way (snapshot, replay, before it joined). */
+    private Position liveAfter;
 
     Subscription(Subscriber subscriber, StreamId stream, ReactiveEntityModel model) {
         this.subscriber = subscriber;
         this.stream = stream;
         this.model = model;
+    }
+
+    /** Changes up to {@code position} reached the subscriber another way; an open batch must skip them. */
+    void liveAfter(Position position) {
+        liveAfter = position;
+    }
+
+    /** Whether the change at {@code position} already reached the subscriber. Another epoch is a new history. */
+    boolean hasSeen(Position position) {
+        return liveAfter != null && liveAfter.epoch().equals(position.epoch()) && position.seq() <= liveAfter.seq();
     }
 
     void deliver(EntityChange change, String type, String frame) {

@@ -80,7 +80,7 @@ final class SubscriptionManager {
         Subscription subscription = new Subscription(subscriber, stream, model);
         registry.add(subscription);
         Position head = store.head(stream);
-        subscription.liveAfter = head.seq();
+        subscription.liveAfter(head);
         subscriber.send(Frames.subscribed("subscribed", id, stream, head));
         if (from != null) {
             catchUp(subscription, id, from);
@@ -103,7 +103,7 @@ final class SubscriptionManager {
                 subscriber.send(Frames.replayed(visible));
             }
             // replayed up to the head: an open batch window must not send those again
-            subscription.liveAfter = Math.max(subscription.liveAfter, store.head(stream).seq());
+            subscription.liveAfter(store.head(stream));
             return;
         }
         subscriber.send(Frames.error(ErrorCode.REPLAY_UNAVAILABLE, "The server no longer has every change after "
@@ -190,7 +190,7 @@ final class SubscriptionManager {
             rows = visibleRows(subscription, policy.get(), rows);
         }
         Position head = store.head(subscription.stream);
-        subscription.liveAfter = head.seq();
+        subscription.liveAfter(head);
         subscription.subscriber.send(Frames.snapshot(subscription.stream, head, rows));
     }
 
@@ -217,6 +217,6 @@ final class SubscriptionManager {
                 "The snapshot could not be read; live changes follow.", id));
         subscription.release().forEach(held -> subscription.subscriber.send(held.frame()));
         // what was held is sent; an open batch window must not send it again
-        subscription.liveAfter = store.head(subscription.stream).seq();
+        subscription.liveAfter(store.head(subscription.stream));
     }
 }

@@ -2,6 +2,8 @@ package dev.rowcast.impl.security;
 
 import java.security.Principal;
 import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.Iterator;
@@ -21,7 +23,8 @@ import dev.rowcast.spi.CredentialExpiry;
 /**
  * Carries each handshake's identity to its session. The servlet request, where roles can be asked, is gone once the
  * socket is open, and the endpoint configuration's user properties are shared by all handshakes. The caller
- * {@code Principal} object is handed from the handshake to the session unchanged, so it is the key.
+ * {@code Principal} object is handed from the handshake to the session unchanged, so it is the key. One principal
+ * object may serve several handshakes at once (a login session), so each key holds its handshakes in order.
  */
 public final class HandshakeIdentities {
 
@@ -31,7 +34,7 @@ public final class HandshakeIdentities {
     private record Pending(ConnectionIdentity identity, long capturedAt) {
     }
 
-    private final Map<Principal, Pending> pending = new IdentityHashMap<>();
+    private final Map<Principal, Deque<Pending>> pending = new IdentityHashMap<>();
     private final Supplier<Set<String>> knownRoles;
     private final List<CredentialExpiry> expiries;
 
@@ -55,16 +58,21 @@ public final class HandshakeIdentities {
         ConnectionIdentity identity = new ConnectionIdentity(principal, roles, expiry(request));
         long now = System.nanoTime();
         synchronized (pending) {
-            for (Iterator<Pending> it = pending.values().iterator(); it.hasNext();) {
-                if (now - it.next().capturedAt() > STALE_NANOS) {
-                    it.remove(); // a handshake that never opened
+            for (Iterator<Deque<Pending>> it = pending.values().iterator(); it.hasNext();) {
+                Deque<Pending> handshakes = it.next();
+                handshakes.removeIf(p -> now - p.capturedAt() > STALE_NANOS); // handshakes that never opened
+                if (handshakes.isEmpty()) {
+                    it.remove();
                 }
             }
-            pending.put(principal, new Pending(identity, now));
+            pending.computeIfAbsent(principal, p -> new ArrayDeque<>(1)).add(new Pending(identity, now));
         }
     }
 
-    /** Called in {@code onOpen}. An unknown principal gets no roles: fail closed. */
+    /**
+     * Called in {@code onOpen}. An unknown principal gets no roles, and, when credentials can expire, an expiry in
+     * the past, so it is closed with 4401 at once: fail closed.
+     */
     public ConnectionIdentity claim(Session session) {
         Principal principal = session.getUserPrincipal();
         if (principal == null) {
@@ -72,12 +80,16 @@ public final class HandshakeIdentities {
         }
         Pending captured;
         synchronized (pending) {
-            captured = pending.remove(principal);
+            Deque<Pending> handshakes = pending.get(principal);
+            captured = handshakes == null ? null : handshakes.poll();
+            if (handshakes != null && handshakes.isEmpty()) {
+                pending.remove(principal);
+            }
         }
         if (captured == null) {
             LOG.warning(() -> "Rowcast: no handshake identity recorded for " + principal.getName()
-                    + "; the connection gets no roles");
-            return new ConnectionIdentity(principal, Set.of(), null);
+                    + "; the connection gets no roles" + (expiries.isEmpty() ? "" : " and is closed"));
+            return new ConnectionIdentity(principal, Set.of(), expiries.isEmpty() ? null : Instant.EPOCH);
         }
         return captured.identity();
     }

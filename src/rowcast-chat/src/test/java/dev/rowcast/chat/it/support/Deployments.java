@@ -18,6 +18,7 @@ import dev.rowcast.chat.it.probe.AdminNote;
 import dev.rowcast.chat.it.probe.BatchedNote;
 import dev.rowcast.chat.it.probe.BatchedNoteResource;
 import dev.rowcast.chat.it.probe.ChangeRecorder;
+import dev.rowcast.chat.it.probe.DelayedCompletionResource;
 import dev.rowcast.chat.it.probe.FragileNote;
 import dev.rowcast.chat.it.probe.FragileNoteResource;
 import dev.rowcast.chat.it.probe.LocalTransactionResource;
@@ -53,24 +54,23 @@ public final class Deployments {
     }
 
     /**
-     * The reference WAR with a replay window of 16 frames per stream, so tests can overrun it quickly, and a probe
-     * entity whose snapshot always fails.
+     * The reference WAR with a replay window of 16 frames per stream, so tests can overrun it quickly, a probe
+     * entity whose snapshot always fails, and a probe that holds a commit's after-completion back.
      */
     public static WebArchive chatWarForDeliverySemantics() {
         WebArchive war = withContextParams(chatWar(), Map.of("rowcast.replay.framesPerStream", "16"));
         war.delete("WEB-INF/classes/META-INF/persistence.xml");
-        return war.addClasses(FragileNote.class, FragileNoteResource.class)
+        return war.addClasses(FragileNote.class, FragileNoteResource.class, DelayedCompletionResource.class)
                 .addAsResource("it/semantics-persistence.xml", "META-INF/persistence.xml");
     }
 
     /**
-     * The reference WAR with tight engine limits, so tests reach them in seconds; the rate limit's strikes come from
-     * MicroProfile Config. Heartbeats are off: a client that stops reading would otherwise be closed for missing
-     * pongs before it falls behind.
+     * The reference WAR with tight inbound limits, so tests reach them in seconds (the outbound bound stays at its
+     * default); the rate limit's strikes come from MicroProfile Config. Heartbeats are off: a client that stops
+     * reading would otherwise be closed for missing pongs before it falls behind.
      */
     public static WebArchive chatWarForEngine() {
         WebArchive war = withContextParams(chatWar(), Map.of(
-                "rowcast.outbound.maxQueuedBytes", "65536",
                 "rowcast.heartbeat.intervalMillis", "0",
                 "rowcast.inbound.ratePerSecond", "20",
                 "rowcast.inbound.burst", "20"));
