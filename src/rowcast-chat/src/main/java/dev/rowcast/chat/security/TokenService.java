@@ -39,7 +39,12 @@ public class TokenService {
     @PostConstruct
     void init() {
         String secret = System.getenv("ROWCAST_TOKEN_SECRET");
-        if (secret != null && secret.length() >= 32) {
+        if (secret != null && secret.length() < 32) {
+            // a short HS256 key is guessable: refuse to start rather than sign with it, or silently ignore it
+            throw new IllegalStateException("ROWCAST_TOKEN_SECRET has " + secret.length() + " characters; HS256 "
+                    + "needs at least 32. Fix: set a longer secret, or unset it for a random key per start.");
+        }
+        if (secret != null) {
             key = secret.getBytes(java.nio.charset.StandardCharsets.UTF_8);
         } else {
             key = new byte[32];

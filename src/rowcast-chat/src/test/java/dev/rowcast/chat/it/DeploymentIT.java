@@ -64,6 +64,7 @@ class DeploymentIT {
             assertEquals("pong", client.request("{\"type\":\"ping\"}").getString("type"));
         }
         assertEquals(1001, client.closeCode(), "going away");
+        assertEquals("server shutting down", client.closeReason(), "closed by Rowcast, not by the container");
     }
 
     private static void assertContains(String log, String expected) {

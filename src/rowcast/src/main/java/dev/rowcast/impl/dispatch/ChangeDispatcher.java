@@ -102,7 +102,7 @@ public class ChangeDispatcher implements ChangeSink {
         tasks.add(() -> {
         });
         try {
-            running.join(stopWaitMillis);
+            running.join(Math.max(1, stopWaitMillis)); // join(0) would wait for ever
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -22,6 +23,15 @@ class RowcastSettingsTest {
         assertEquals(256, settings.replayFramesPerStream());
         assertEquals(10_000, settings.replayMaxStreams());
         assertEquals(10_000, settings.ticketTimeoutMillis());
+        assertEquals(List.of(), settings.securityRoles());
+        assertEquals(List.of(), settings.allowedOrigins());
+        assertEquals(1_048_576, settings.maxQueuedBytes());
+        assertEquals(30_000, settings.heartbeatIntervalMillis());
+        assertEquals(10_000, settings.heartbeatTimeoutMillis());
+        assertEquals(100, settings.inboundRatePerSecond());
+        assertEquals(300, settings.inboundBurst());
+        assertEquals(50, settings.rateLimitStrikes());
+        assertEquals(2_000, settings.shutdownFlushMillis());
     }
 
     @Test

@@ -30,6 +30,7 @@ public final class WsClient implements WebSocket.Listener, AutoCloseable {
     private final BlockingQueue<String> frames = new LinkedBlockingQueue<>();
     private final StringBuilder partial = new StringBuilder();
     private final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
+    private volatile String closeReason;
     private WebSocket socket;
     private volatile boolean paused;
     private volatile java.util.function.Consumer<JsonObject> onFrame = frame -> { };
@@ -106,6 +107,7 @@ public final class WsClient implements WebSocket.Listener, AutoCloseable {
 
     @Override
     public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+        closeReason = reason;
         closeCode.complete(statusCode);
         return null;
     }
@@ -188,6 +190,11 @@ public final class WsClient implements WebSocket.Listener, AutoCloseable {
         } catch (Exception e) {
             throw new AssertionError("the socket was not closed by the server", e);
         }
+    }
+
+    /** The reason the server gave with its close frame, once {@link #closeCode()} has returned. */
+    public String closeReason() {
+        return closeReason;
     }
 
     public boolean isOpen() {
