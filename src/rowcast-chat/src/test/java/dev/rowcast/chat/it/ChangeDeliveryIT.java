@@ -16,6 +16,7 @@ import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
 
+import dev.rowcast.chat.it.probe.ProbeReplayStore;
 import dev.rowcast.chat.it.support.ChatApi;
 import dev.rowcast.chat.it.support.ChatApi.Reply;
 import dev.rowcast.chat.it.support.DeployedChat;
@@ -208,6 +209,30 @@ class ChangeDeliveryIT extends DeployedChat {
         assertEquals("afterInsert", only.getString("type"));
         assertEquals(id, only.getJsonNumber("id").longValue());
         assertTrue(only.getString("thread").startsWith("rowcast-dispatch"), only.getString("thread"));
+    }
+
+    @Test
+    void should_keep_positions_and_replay_in_the_applications_own_replay_store() {
+        long conversation = api.createConversation("own store");
+        String from;
+        try (WsClient client = WsClient.connect(base)) {
+            client.subscribeConversation(conversation);
+            api.postMessage(conversation, "one");
+            JsonObject first = client.next("change");
+            assertEquals(ProbeReplayStore.EPOCH, first.getJsonObject("position").getString("epoch"),
+                    "positions come from the application's ReplayStore bean");
+            from = first.getJsonObject("position").toString();
+        }
+        api.postMessage(conversation, "two");
+        try (WsClient client = WsClient.connect(base)) {
+            client.send("{\"type\":\"subscribe\",\"channel\":\"message\",\"scope\":{\"col\":\"conversation_id\","
+                    + "\"value\":" + conversation + "},\"from\":" + from + "}");
+            assertEquals("subscribed", client.next().getString("type"));
+            JsonObject replayed = client.next("change");
+            assertTrue(replayed.getBoolean("replayed", false), replayed.toString());
+            assertEquals("two", replayed.getJsonObject("event").getJsonObject("row").getString("body"));
+            client.expectSilence(QUIET);
+        }
     }
 
     private JsonArray messages(long conversation) {

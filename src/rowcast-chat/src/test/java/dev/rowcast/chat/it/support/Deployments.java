@@ -22,6 +22,7 @@ import dev.rowcast.chat.it.probe.DelayedCompletionResource;
 import dev.rowcast.chat.it.probe.FragileNote;
 import dev.rowcast.chat.it.probe.FragileNoteResource;
 import dev.rowcast.chat.it.probe.LocalTransactionResource;
+import dev.rowcast.chat.it.probe.ProbeReplayStore;
 import dev.rowcast.chat.it.probe.ProbeResource;
 import dev.rowcast.chat.it.probe.SecretNote;
 import dev.rowcast.chat.it.probe.SecretNoteResource;
@@ -116,14 +117,16 @@ public final class Deployments {
     }
 
     /**
-     * The reference WAR plus probes: an application observer of {@code @Reactive EntityChange}, and a second,
-     * RESOURCE_LOCAL persistence unit over the same tables with a resource that writes through it.
+     * The reference WAR plus probes: an application observer of {@code @Reactive EntityChange}, a second,
+     * RESOURCE_LOCAL persistence unit over the same tables with a resource that writes through it, and the
+     * application's own replay store.
      */
     public static WebArchive chatWarWithProbes() {
         JavaArchive localUnit = ShrinkWrap.create(JavaArchive.class, "chat-local-unit.jar")
                 .addAsManifestResource("it/local-persistence.xml", "persistence.xml");
         return chatWar()
-                .addClasses(ChangeRecorder.class, ProbeResource.class, LocalTransactionResource.class)
+                .addClasses(ChangeRecorder.class, ProbeResource.class, LocalTransactionResource.class,
+                        ProbeReplayStore.class)
                 .addAsLibrary(localUnit);
     }
 }
