@@ -1,5 +1,7 @@
 package dev.rowcast.impl.cdi;
 
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.Type;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.logging.Logger;
@@ -8,9 +10,11 @@ import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.spi.AfterDeploymentValidation;
 import jakarta.enterprise.inject.spi.Extension;
 import jakarta.enterprise.inject.spi.ProcessAnnotatedType;
+import jakarta.enterprise.inject.spi.ProcessObserverMethod;
 import jakarta.enterprise.inject.spi.WithAnnotations;
 import jakarta.persistence.Entity;
 
+import dev.rowcast.EntityChange;
 import dev.rowcast.Reactive;
 import dev.rowcast.impl.model.ReactiveChannels;
 
@@ -24,12 +28,30 @@ public class RowcastExtension implements Extension {
     private static final Logger LOG = Logger.getLogger(RowcastExtension.class.getName());
 
     private final List<Class<?>> misplaced = new ArrayList<>();
+    private volatile boolean changeObserved;
 
     <T> void collect(@Observes @WithAnnotations(Reactive.class) ProcessAnnotatedType<T> type) {
         Class<T> javaClass = type.getAnnotatedType().getJavaClass();
         if (javaClass.isAnnotationPresent(Reactive.class) && !javaClass.isAnnotationPresent(Entity.class)) {
             misplaced.add(javaClass);
         }
+    }
+
+    /**
+     * Notes whether any observer could receive an {@link EntityChange}, so the dispatch thread can skip firing the
+     * event per change when none can. Generous on purpose: a wrong yes costs a fire, a wrong no loses events.
+     */
+    void observer(@Observes ProcessObserverMethod<?, ?> event) {
+        Type observed = event.getObserverMethod().getObservedType();
+        Type raw = observed instanceof ParameterizedType parameterized ? parameterized.getRawType() : observed;
+        if (!(raw instanceof Class<?> type) || type.isAssignableFrom(EntityChange.class)) {
+            changeObserved = true; // a type variable, Object, or EntityChange itself
+        }
+    }
+
+    /** Whether some observer method may receive {@code @Reactive EntityChange} events. */
+    public boolean changeObserved() {
+        return changeObserved;
     }
 
     void validate(@Observes AfterDeploymentValidation validation) {

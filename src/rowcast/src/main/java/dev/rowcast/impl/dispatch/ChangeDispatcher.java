@@ -20,6 +20,7 @@ import jakarta.json.JsonValue;
 
 import dev.rowcast.EntityChange;
 import dev.rowcast.Reactive;
+import dev.rowcast.impl.cdi.RowcastExtension;
 import dev.rowcast.impl.config.RowcastSettings;
 import dev.rowcast.impl.model.ReactiveEntityModel;
 import dev.rowcast.spi.Position;
@@ -48,6 +49,9 @@ public class ChangeDispatcher implements ChangeSink {
     Instance<ReplayStore> replayStores;
 
     @Inject
+    RowcastExtension extension;
+
+    @Inject
     Instance<RowFilter> rowFilters;
 
     @Resource(lookup = "java:comp/DefaultManagedThreadFactory")
@@ -60,6 +64,7 @@ public class ChangeDispatcher implements ChangeSink {
     private final AtomicInteger queuedChanges = new AtomicInteger();
     private final AtomicLong dropped = new AtomicLong();
     private int capacity;
+    private boolean observed;
     private long stopWaitMillis;
     private TicketSequencer<List<CapturedChange>> sequencer;
     private StreamPublisher publisher;
@@ -72,10 +77,12 @@ public class ChangeDispatcher implements ChangeSink {
             return;
         }
         capacity = settings.dispatchQueueCapacity();
+        observed = extension.changeObserved();
         stopWaitMillis = settings.shutdownFlushMillis();
-        ReplayStore store = replayStores.isResolvable() ? replayStores.get()
-                : new MemoryReplayStore(settings.replayFramesPerStream(), settings.replayMaxStreams());
         SubscriptionRegistry registry = new SubscriptionRegistry();
+        ReplayStore store = replayStores.isResolvable() ? replayStores.get()
+                : new MemoryReplayStore(settings.replayFramesPerStream(), settings.replayMaxStreams(),
+                        stream -> !registry.of(stream).isEmpty());
         // installed before the first ticket is read: every ticket from it on completes here, none is lost between
         CaptureBridge.install(this);
         sequencer = new TicketSequencer<>(CaptureBridge.ticketsTaken() + 1,
@@ -178,7 +185,9 @@ public class ChangeDispatcher implements ChangeSink {
     private void release(List<CapturedChange> changes) {
         for (CapturedChange captured : changes) {
             try {
-                observers.fire(captured.change());
+                if (observed) {
+                    observers.fire(captured.change());
+                }
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, "Rowcast: an @Reactive EntityChange observer failed for "
                         + captured.change(), e);

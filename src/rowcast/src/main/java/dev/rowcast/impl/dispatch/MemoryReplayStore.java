@@ -2,31 +2,39 @@ package dev.rowcast.impl.dispatch;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.logging.Logger;
 
+import dev.rowcast.impl.config.RowcastSettings;
 import dev.rowcast.spi.Position;
 import dev.rowcast.spi.ReplayStore;
 import dev.rowcast.spi.StreamId;
 
 /**
  * The default replay store: the last {@code framesPerStream} frames of at most {@code maxStreams} streams, in
- * memory, least recently used first out. A stream that is evicted and comes back gets a new epoch, and so does every
- * stream after a restart: the epoch is what tells a client its cursor no longer covers the history.
+ * memory, least recently used first out, except streams someone follows: evicting one would start a new epoch
+ * under its subscribers' feet. A stream that is evicted and comes back gets a new epoch, and so does every stream
+ * after a restart: the epoch is what tells a client its cursor no longer covers the history.
  * <p>
  * Not thread-safe: only the dispatch thread calls it.
  */
 final class MemoryReplayStore implements ReplayStore {
+
+    private static final Logger LOG = Logger.getLogger(MemoryReplayStore.class.getName());
 
     private final int framesPerStream;
     private final Map<StreamId, StreamHistory> streams;
     private final String instance = Long.toString(System.currentTimeMillis(), 36)
             + Long.toString(ThreadLocalRandom.current().nextLong() & 0xFFFFFL, 36);
     private long generation;
+    private boolean warned;
 
     private static final class StreamHistory {
         final String epoch;
@@ -38,14 +46,29 @@ final class MemoryReplayStore implements ReplayStore {
         }
     }
 
-    MemoryReplayStore(int framesPerStream, int maxStreams) {
+    /** @param followed whether a stream has subscribers; such streams are never evicted */
+    MemoryReplayStore(int framesPerStream, int maxStreams, Predicate<StreamId> followed) {
         this.framesPerStream = framesPerStream;
         this.streams = new LinkedHashMap<>(1024, 0.75f, true) {
             private static final long serialVersionUID = 1L;
 
             @Override
             protected boolean removeEldestEntry(Map.Entry<StreamId, StreamHistory> eldest) {
-                return size() > maxStreams;
+                if (size() <= maxStreams) {
+                    return false;
+                }
+                for (Iterator<StreamId> it = keySet().iterator(); it.hasNext();) {
+                    if (!followed.test(it.next())) {
+                        it.remove(); // the least recently used stream nobody follows
+                        return false;
+                    }
+                }
+                if (!warned) {
+                    warned = true;
+                    LOG.warning(() -> "Rowcast: more than " + maxStreams + " streams have subscribers; keeping "
+                            + "all of them. Raise " + RowcastSettings.REPLAY_MAX_STREAMS + ". (Logged once.)");
+                }
+                return false;
             }
         };
     }

@@ -24,9 +24,19 @@ import dev.rowcast.impl.model.ReactiveEntityModel;
  */
 final class TransactionCapture implements BeforeTransactionCompletionProcess, AfterTransactionCompletionProcess {
 
-    /** Weak keys: a session abandoned without completing its transaction must not leak. */
-    private static final Map<SharedSessionContractImplementor, TransactionCapture> OPEN =
-            Collections.synchronizedMap(new WeakHashMap<>());
+    /**
+     * Weak keys: a session abandoned without completing its transaction must not leak. Striped by session, so that
+     * committing threads do not all queue on one lock.
+     */
+    private static final int STRIPES = 64;
+    @SuppressWarnings("unchecked")
+    private static final Map<SharedSessionContractImplementor, TransactionCapture>[] OPEN = new Map[STRIPES];
+
+    static {
+        for (int i = 0; i < STRIPES; i++) {
+            OPEN[i] = Collections.synchronizedMap(new WeakHashMap<>());
+        }
+    }
 
     private final List<CapturedChange> changes = new ArrayList<>(4);
     private long ticket;
@@ -36,14 +46,20 @@ final class TransactionCapture implements BeforeTransactionCompletionProcess, Af
 
     /** Records a change in the session's current transaction. */
     static void record(EventSource session, ReactiveEntityModel model, EntityChange change) {
-        TransactionCapture capture = OPEN.get(session);
+        Map<SharedSessionContractImplementor, TransactionCapture> open = stripe(session);
+        TransactionCapture capture = open.get(session);
         if (capture == null) {
             capture = new TransactionCapture();
-            OPEN.put(session, capture);
+            open.put(session, capture);
             session.getActionQueue().registerProcess((BeforeTransactionCompletionProcess) capture);
             session.getActionQueue().registerProcess((AfterTransactionCompletionProcess) capture);
         }
         capture.changes.add(new CapturedChange(model, change));
+    }
+
+    private static Map<SharedSessionContractImplementor, TransactionCapture> stripe(
+            SharedSessionContractImplementor session) {
+        return OPEN[System.identityHashCode(session) & (STRIPES - 1)];
     }
 
     @Override
@@ -53,7 +69,7 @@ final class TransactionCapture implements BeforeTransactionCompletionProcess, Af
 
     @Override
     public void doAfterTransactionCompletion(boolean success, SharedSessionContractImplementor session) {
-        OPEN.remove(session);
+        stripe(session).remove(session);
         CaptureBridge.complete(ticket, success ? changes : List.of());
     }
 }

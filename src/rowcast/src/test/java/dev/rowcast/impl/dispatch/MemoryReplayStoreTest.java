@@ -18,7 +18,7 @@ class MemoryReplayStoreTest {
 
     @Test
     void should_number_each_stream_contiguously_from_one() {
-        MemoryReplayStore store = new MemoryReplayStore(10, 10);
+        MemoryReplayStore store = new MemoryReplayStore(10, 10, s -> false);
         Position head = store.head(a);
         assertEquals(0, head.seq());
         assertEquals(new Position(head.epoch(), 1), store.append(a, p -> "f" + p.seq()));
@@ -30,7 +30,7 @@ class MemoryReplayStoreTest {
 
     @Test
     void should_refuse_positions_it_cannot_cover() {
-        MemoryReplayStore store = new MemoryReplayStore(2, 10);
+        MemoryReplayStore store = new MemoryReplayStore(2, 10, s -> false);
         String epoch = store.head(a).epoch();
         for (int i = 0; i < 5; i++) {
             store.append(a, p -> "f" + p.seq());
@@ -43,13 +43,31 @@ class MemoryReplayStoreTest {
 
     @Test
     void should_give_an_evicted_stream_a_new_epoch_and_a_restarted_server_another() {
-        MemoryReplayStore store = new MemoryReplayStore(10, 1);
+        MemoryReplayStore store = new MemoryReplayStore(10, 1, s -> false);
         String first = store.head(a).epoch();
         store.append(a, p -> "f");
         store.head(b); // evicts a
         Position again = store.head(a);
         assertNotEquals(first, again.epoch());
         assertEquals(0, again.seq());
-        assertNotEquals(store.head(b).epoch(), new MemoryReplayStore(10, 10).head(b).epoch());
+        assertNotEquals(store.head(b).epoch(), new MemoryReplayStore(10, 10, s -> false).head(b).epoch());
+    }
+
+    @Test
+    void should_never_evict_a_stream_that_has_subscribers() {
+        StreamId c = new StreamId("message", "conversation_id", 3L);
+        MemoryReplayStore store = new MemoryReplayStore(10, 2, stream -> stream.equals(a));
+        String followed = store.head(a).epoch();
+        store.append(a, p -> "f");
+        store.head(b);
+        store.head(c); // over the limit: b goes, though a is older
+        assertEquals(new Position(followed, 1), store.head(a), "a keeps its epoch and history");
+        assertEquals(List.of("f"), store.framesAfter(a, new Position(followed, 0)).orElseThrow());
+        assertEquals(0, store.head(b).seq());
+
+        MemoryReplayStore allFollowed = new MemoryReplayStore(10, 1, stream -> true);
+        String kept = allFollowed.head(a).epoch();
+        allFollowed.head(b); // nothing may go: the limit gives way (and says so once)
+        assertEquals(kept, allFollowed.head(a).epoch());
     }
 }
