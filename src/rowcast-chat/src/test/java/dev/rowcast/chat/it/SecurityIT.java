@@ -70,6 +70,25 @@ class SecurityIT extends DeployedChat {
     }
 
     @Test
+    void should_refuse_unauthenticated_writes_and_take_the_author_from_the_principal_only() {
+        long conversation = api.createConversation("who wrote this");
+        ChatApi anonymous = api.withAuthorization(null);
+        assertEquals(401, anonymous.call("POST", "api/conversations", "{\"title\":\"x\"}").status());
+        assertEquals(401, anonymous.call("POST", "api/conversations/" + conversation + "/messages",
+                "{\"body\":\"x\"}").status());
+        long id = api.postMessage(conversation, "mine").getJsonNumber("id").longValue();
+        assertEquals(401, anonymous.call("PUT", "api/messages/" + id, "{\"body\":\"defaced\"}").status());
+        assertEquals(401, anonymous.call("DELETE", "api/messages/" + id, null).status());
+
+        ChatApi.Reply forged = api.call("POST", "api/conversations/" + conversation + "/messages",
+                "{\"body\":\"forged\",\"author\":\"admin\"}");
+        assertEquals(201, forged.status(), forged.body());
+        assertEquals("alice", forged.object().getString("author"), "the author is the caller, whatever the body says");
+        assertFalse(api.call("GET", "api/conversations/" + conversation + "/messages", null).body()
+                .contains("defaced"));
+    }
+
+    @Test
     void should_refuse_a_wrong_password_with_401() {
         assertRefused(WsClient.endpoint(base, ""), Map.of("Authorization", ChatApi.basic("alice", "bob")), 401);
         assertRefused(WsClient.endpoint(base, ""), Map.of("Authorization", ChatApi.basic("mallory", "mallory")), 401);
@@ -244,8 +263,10 @@ class SecurityIT extends DeployedChat {
                 assertEquals(List.of("public news"), snapshot.getJsonArray("rows").stream()
                         .map(row -> row.asJsonObject().getString("body")).toList(), "the snapshot hides it too");
             }
-            JsonObject adminSnapshot = connect("admin").client.subscribeConversation(conversation);
-            assertEquals(2, adminSnapshot.getJsonArray("rows").size(), "an admin sees both");
+            try (Audited secondAdmin = connect("admin")) {
+                JsonObject adminSnapshot = secondAdmin.client.subscribeConversation(conversation);
+                assertEquals(2, adminSnapshot.getJsonArray("rows").size(), "an admin sees both");
+            }
             assertFalse(api.as("bob").call("GET", "api/conversations/" + conversation + "/messages", null).body()
                     .contains("secret plan"), "REST hides it from bob too");
         }

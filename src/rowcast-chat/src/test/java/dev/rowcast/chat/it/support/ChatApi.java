@@ -54,6 +54,7 @@ public final class ChatApi {
     public String token(String user, long ttlSeconds) {
         Reply reply = as(user).call("POST", "api/tokens?ttl=" + ttlSeconds, null);
         assertEquals(200, reply.status(), reply.body());
+        assertEquals(ttlSeconds, reply.object().getJsonNumber("expiresIn").longValue(), reply.body());
         return reply.object().getString("token");
     }
 
