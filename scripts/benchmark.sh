@@ -62,14 +62,14 @@ start_server() { # a fresh Payara Micro with the WAR; embedded H2 starts empty
   java "${java_opts[@]}" -jar "$module/target/payara-micro.jar" --nocluster --port "$port" --contextroot / \
     --deploy "$module/target/rowcast-bench.war" >> "$out/server.log" 2>&1 &
   server=$!
-  local i
+  local i started=$SECONDS
   for ((i = 0; i < 180; i++)); do
     if curl -sf -o /dev/null -X POST "http://127.0.0.1:$port/api/bench/commit?n=1"; then break; fi
     kill -0 "$server" 2>/dev/null || { echo "server died, see $out/server.log"; exit 1; }
     sleep 1
   done
   kill -0 "$server" 2>/dev/null || { echo "server died, see $out/server.log"; exit 1; }
-  echo "== server pid $server ready after ${SECONDS}s"
+  echo "== server pid $server ready after $((SECONDS - started))s"
 }
 stop_server() {
   if [[ -n $server ]]; then kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; fi

@@ -22,7 +22,9 @@ public interface ReplayStore {
     /**
      * Stores the stream's next frame and returns its position.
      *
-     * @param frameAt builds the frame text for the position the store assigns
+     * @param frameAt builds the frame text for the position the store assigns. A store may call it at once, or
+     *        later from one of its own methods (which Rowcast calls on its dispatch thread), or never for a frame
+     *        nobody reads; it must not call it from another thread.
      */
     Position append(StreamId stream, Function<Position, String> frameAt);
 

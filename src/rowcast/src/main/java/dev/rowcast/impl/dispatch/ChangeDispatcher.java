@@ -78,6 +78,8 @@ public class ChangeDispatcher implements ChangeSink {
         }
         capacity = settings.dispatchQueueCapacity();
         observed = extension.changeObserved();
+        LOG.info(() -> "Rowcast: observers of @Reactive EntityChange: " + (observed
+                ? "found; the event is fired for every committed change" : "none; the event is not fired"));
         stopWaitMillis = settings.shutdownFlushMillis();
         SubscriptionRegistry registry = new SubscriptionRegistry();
         ReplayStore store = replayStores.isResolvable() ? replayStores.get()

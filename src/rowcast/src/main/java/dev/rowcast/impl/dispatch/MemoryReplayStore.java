@@ -36,9 +36,29 @@ final class MemoryReplayStore implements ReplayStore {
     private long generation;
     private boolean warned;
 
+    /** A frame, built when first read: most frames of streams nobody follows are never asked for. */
+    private static final class StoredFrame {
+        private final Position position;
+        private Function<Position, String> builder;
+        private String text;
+
+        StoredFrame(Position position, Function<Position, String> builder) {
+            this.position = position;
+            this.builder = builder;
+        }
+
+        String text() {
+            if (text == null) {
+                text = builder.apply(position);
+                builder = null;
+            }
+            return text;
+        }
+    }
+
     private static final class StreamHistory {
         final String epoch;
-        final ArrayDeque<String> frames = new ArrayDeque<>();
+        final ArrayDeque<StoredFrame> frames = new ArrayDeque<>();
         long seq;
 
         StreamHistory(String epoch) {
@@ -83,7 +103,7 @@ final class MemoryReplayStore implements ReplayStore {
     public Position append(StreamId stream, Function<Position, String> frameAt) {
         StreamHistory history = history(stream);
         Position position = new Position(history.epoch, history.seq + 1);
-        history.frames.addLast(frameAt.apply(position));
+        history.frames.addLast(new StoredFrame(position, frameAt));
         history.seq = position.seq();
         if (history.frames.size() > framesPerStream) {
             history.frames.removeFirst();
@@ -101,8 +121,12 @@ final class MemoryReplayStore implements ReplayStore {
         if (missing > history.frames.size()) {
             return Optional.empty();
         }
-        List<String> all = new ArrayList<>(history.frames);
-        return Optional.of(List.copyOf(all.subList(all.size() - (int) missing, all.size())));
+        List<StoredFrame> all = new ArrayList<>(history.frames);
+        List<String> after = new ArrayList<>((int) missing);
+        for (StoredFrame frame : all.subList(all.size() - (int) missing, all.size())) {
+            after.add(frame.text());
+        }
+        return Optional.of(after);
     }
 
     private StreamHistory history(StreamId stream) {

@@ -83,11 +83,17 @@ final class StreamPublisher {
             return; // a row with no value for this scope is on no stream of it
         }
         StreamId stream = new StreamId(model.channel(), scope.column(), value);
+        if (registry.of(stream).isEmpty()) {
+            // nobody follows it: only the replay store wants the frame, and it may build it when a client asks
+            store.append(stream, p -> Frames.change(stream, p, events.computeIfAbsent(type,
+                    t -> Frames.event(change, t))));
+            return;
+        }
         String event = events.computeIfAbsent(type, t -> Frames.event(change, t));
         String[] frame = new String[1];
         Position position = store.append(stream, p -> frame[0] = Frames.change(stream, p, event));
         if (frame[0] == null) {
-            frame[0] = Frames.change(stream, position, event); // a store that did not call back
+            frame[0] = Frames.change(stream, position, event); // a store that builds frames when they are read
         }
         if (model.batchMillis() > 0) {
             Optional<RowPolicy> policy = policies.of(model);

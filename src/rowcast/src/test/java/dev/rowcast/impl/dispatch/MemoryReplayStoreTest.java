@@ -70,4 +70,18 @@ class MemoryReplayStoreTest {
         allFollowed.head(b); // nothing may go: the limit gives way (and says so once)
         assertEquals(kept, allFollowed.head(a).epoch());
     }
+
+    @Test
+    void should_build_a_frame_only_when_it_is_first_read() {
+        MemoryReplayStore store = new MemoryReplayStore(10, 10, s -> false);
+        java.util.concurrent.atomic.AtomicInteger built = new java.util.concurrent.atomic.AtomicInteger();
+        String epoch = store.head(a).epoch();
+        store.append(a, p -> "f" + p.seq() + "#" + built.incrementAndGet());
+        store.append(a, p -> "f" + p.seq() + "#" + built.incrementAndGet());
+        assertEquals(0, built.get(), "nobody read them yet");
+        assertEquals(List.of("f2#1"), store.framesAfter(a, new Position(epoch, 1)).orElseThrow());
+        assertEquals(List.of("f1#2", "f2#1"), store.framesAfter(a, new Position(epoch, 0)).orElseThrow(),
+                "each built once, with its own position");
+        assertEquals(2, built.get());
+    }
 }
