@@ -1,0 +1,107 @@
+package dev.rowcast.impl.dispatch;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.security.Principal;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.junit.jupiter.api.Test;
+
+import dev.rowcast.ChangeType;
+import dev.rowcast.EntityChange;
+import dev.rowcast.impl.model.ColumnModel;
+import dev.rowcast.impl.model.ReactiveEntityModel;
+import dev.rowcast.impl.model.ScopeModel;
+import dev.rowcast.impl.model.ScopeValueKind;
+import dev.rowcast.impl.security.ConnectionIdentity;
+import dev.rowcast.spi.RowFilter;
+import dev.rowcast.spi.RowVisibility;
+import dev.rowcast.spi.StreamId;
+import dev.rowcast.spi.Viewer;
+
+/** Fan-out: one text per (change, stream) for everyone who sees the same thing, however many subscribers. */
+class StreamPublisherTest {
+
+    private static final ReactiveEntityModel NOTE = new ReactiveEntityModel("Note", Object.class, "note", "note",
+            "id", "id", List.of(new ColumnModel("topic", "topic", false), new ColumnModel("text", "text", false)),
+            List.of(new ScopeModel("topic", "topic", Long.class, ScopeValueKind.LONG)), null, List.of(), Map.of(), 0);
+    private static final StreamId TOPIC_7 = new StreamId("note", "topic", 7L);
+
+    /** A socket that keeps what it is sent. */
+    private static final class Recording implements Subscriber {
+        final List<String> frames = new ArrayList<>();
+        final ConnectionIdentity identity;
+
+        Recording(String user) {
+            Principal principal = () -> user;
+            identity = new ConnectionIdentity(principal, Set.of(), null);
+        }
+
+        @Override
+        public void send(String frame) {
+            frames.add(frame);
+        }
+
+        @Override
+        public Viewer viewer() {
+            return identity;
+        }
+
+        @Override
+        public boolean isOpen() {
+            return true;
+        }
+    }
+
+    private static CapturedChange insert(long id, String text) {
+        return new CapturedChange(NOTE, new EntityChange(ChangeType.INSERT, "note", "note", Object.class, "id", id,
+                Map.of("id", id, "topic", 7L, "text", text), Map.of()));
+    }
+
+    private static List<Recording> subscribe(SubscriptionRegistry registry, String... users) {
+        List<Recording> sockets = new ArrayList<>();
+        for (String user : users) {
+            Recording socket = new Recording(user);
+            registry.add(new Subscription(socket, TOPIC_7, NOTE));
+            sockets.add(socket);
+        }
+        return sockets;
+    }
+
+    @Test
+    void should_send_every_subscriber_the_same_text_instance() {
+        SubscriptionRegistry registry = new SubscriptionRegistry();
+        List<Recording> sockets = subscribe(registry, "a", "b", "c");
+        new StreamPublisher(registry, new MemoryReplayStore(16, 16, s -> true), new RowPolicies(List.of()))
+                .publish(insert(1, "hello"));
+        String first = sockets.get(0).frames.get(0);
+        assertTrue(first.contains("\"text\":\"hello\""), first);
+        for (Recording socket : sockets) {
+            assertEquals(1, socket.frames.size());
+            assertSame(first, socket.frames.get(0), "serialized once, not once per subscriber");
+        }
+    }
+
+    @Test
+    void should_share_one_text_per_verdict_when_a_row_filter_changes_some_views() {
+        RowFilter redactForEve = (viewer, row) -> viewer.principal().getName().equals("eve")
+                ? RowVisibility.without("text") : RowVisibility.VISIBLE;
+        SubscriptionRegistry registry = new SubscriptionRegistry();
+        List<Recording> sockets = subscribe(registry, "a", "b", "eve");
+        new StreamPublisher(registry, new MemoryReplayStore(16, 16, s -> true), new RowPolicies(List.of(redactForEve)))
+                .publish(insert(2, "secret"));
+        String a = sockets.get(0).frames.get(0);
+        String eve = sockets.get(2).frames.get(0);
+        assertSame(a, sockets.get(1).frames.get(0), "a and b see the same, so they share one text");
+        assertNotSame(a, eve);
+        assertTrue(a.contains("secret"));
+        assertFalse(eve.contains("secret"), eve);
+    }
+}
