@@ -1,5 +1,6 @@
 package dev.rowcast.impl.cdi;
 
+import java.lang.annotation.Annotation;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.Type;
 import java.util.ArrayList;
@@ -7,6 +8,8 @@ import java.util.List;
 import java.util.logging.Logger;
 
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Any;
+import jakarta.enterprise.inject.Default;
 import jakarta.enterprise.inject.spi.AfterDeploymentValidation;
 import jakarta.enterprise.inject.spi.Extension;
 import jakarta.enterprise.inject.spi.ProcessAnnotatedType;
@@ -44,8 +47,14 @@ public class RowcastExtension implements Extension {
     void observer(@Observes ProcessObserverMethod<?, ?> event) {
         Type observed = event.getObserverMethod().getObservedType();
         Type raw = observed instanceof ParameterizedType parameterized ? parameterized.getRawType() : observed;
-        if (!(raw instanceof Class<?> type) || type.isAssignableFrom(EntityChange.class)) {
-            changeObserved = true; // a type variable, Object, or EntityChange itself
+        boolean typeMatches = !(raw instanceof Class<?> type) || type.isAssignableFrom(EntityChange.class);
+        // the event carries @Reactive and @Any; an observer asking for another qualifier (such as the container's
+        // @Initialized observers of Object) never receives it
+        boolean qualifiersMatch = event.getObserverMethod().getObservedQualifiers().stream()
+                .map(Annotation::annotationType)
+                .allMatch(q -> q == Reactive.class || q == Any.class || q == Default.class);
+        if (typeMatches && qualifiersMatch) {
+            changeObserved = true;
         }
     }
 
