@@ -195,6 +195,8 @@ class ChangeDeliveryIT extends DeployedChat {
         long conversation = api.createConversation("observed");
         assertEquals(400, api.call("POST", "api/conversations/" + conversation + "/messages/batch",
                 "[{\"body\":\"rolled back\"},{\"body\":\"\"}]").status());
+        assertEquals(400, api.call("POST", "api/it/local/" + conversation + "/batch",
+                "[{\"body\":\"rolled back locally\"},{\"body\":\"\"}]").status(), "RESOURCE_LOCAL too");
         long id = api.postMessage(conversation, "committed").getJsonNumber("id").longValue();
 
         JsonArray observed = JsonValue.EMPTY_JSON_ARRAY;
