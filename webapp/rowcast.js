@@ -324,7 +324,7 @@ export class RowcastClient {
         // the cursor is gone: go on from where the server's stream is; a snapshot, if any, follows
         subscription.position = subscription.head || null;
       } else if (frame.code === 'rate_limited' && subscription.active) {
-        const delay = backoffDelay(this.attempt, this.options.reconnect);
+        const delay = backoffDelay(0, this.options.reconnect); // the server's bucket refills within that
         this.timers.setTimeout(() => {
           if (subscription.active && subscription.requestId === frame.id && this.state === 'open') {
             this.sendSubscribe(subscription);

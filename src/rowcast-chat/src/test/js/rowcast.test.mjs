@@ -158,16 +158,51 @@ test('a token provider that fails is retried with backoff instead of leaving the
   let calls = 0;
   const errors = [];
   const { client, timers } = await openClient({
-    token: async () => { if (++calls === 1) throw new Error('server down'); return 'tok' + calls; },
+    token: async () => { if (++calls <= 2) throw new Error('server down'); return 'tok' + calls; },
   });
-  client.on('error', (e) => errors.push(e.code));
+  client.on('error', (e) => errors.push(e.code + ': ' + e.message));
   assert.equal(FakeSocket.all.length, 0, 'no socket without a token');
   assert.equal(client.state, 'reconnecting');
+  assert.equal(timers.due.length, 1);
+  timers.fire(); // the second attempt fails too, and says so
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.deepEqual(errors, ['connect_failed: server down']);
   assert.equal(timers.due.length, 1);
   timers.fire();
   await new Promise((resolve) => setImmediate(resolve));
   assert.equal(FakeSocket.all.length, 1);
-  assert.equal(FakeSocket.all[0].url, 'ws://test/ws?access_token=tok2');
+  assert.equal(FakeSocket.all[0].url, 'ws://test/ws?access_token=tok3');
+});
+
+test('a subscription the server will not hold becomes inactive and is not resent after a reconnect', async () => {
+  const { client, socket, timers } = await openClient();
+  const errors = [];
+  const sub = client.subscribe('message', scope, { error: (e) => errors.push(e.code) });
+  socket.open();
+  socket.receive({ type: 'error', id: socket.last().id, code: 'too_many_subscriptions', message: 'limit' });
+  assert.deepEqual(errors, ['too_many_subscriptions']);
+  assert.equal(sub.active, false);
+  socket.drop(1006);
+  timers.fire();
+  await new Promise((resolve) => setImmediate(resolve));
+  const second = FakeSocket.all[FakeSocket.all.length - 1];
+  second.open();
+  assert.deepEqual(second.sent, []);
+});
+
+test('a rate-limited subscribe is sent again after a short delay', async () => {
+  const { client, socket, timers } = await openClient({ reconnect: { initialDelayMs: 100, jitter: 0 } });
+  const sub = client.subscribe('message', scope, {});
+  socket.open();
+  const first = socket.last();
+  socket.receive({ type: 'error', id: first.id, code: 'rate_limited', message: 'slow down' });
+  assert.equal(sub.active, true);
+  assert.equal(timers.due.length, 1);
+  assert.equal(timers.due[0].ms, 100);
+  timers.fire();
+  const again = socket.last();
+  assert.equal(again.type, 'subscribe');
+  assert.notEqual(again.id, first.id);
 });
 
 test('states go connecting, open; a subscribe made before open is sent exactly once', async () => {

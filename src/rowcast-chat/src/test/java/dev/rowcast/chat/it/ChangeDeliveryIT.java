@@ -227,8 +227,7 @@ class ChangeDeliveryIT extends DeployedChat {
         }
         api.postMessage(conversation, "two");
         try (WsClient client = WsClient.connect(base)) {
-            client.send("{\"type\":\"subscribe\",\"channel\":\"message\",\"scope\":{\"col\":\"conversation_id\","
-                    + "\"value\":" + conversation + "},\"from\":" + from + "}");
+            client.send(WsClient.subscribeConversationFrame(conversation, from));
             assertEquals("subscribed", client.next().getString("type"));
             JsonObject replayed = client.next("change");
             assertTrue(replayed.getBoolean("replayed", false), replayed.toString());

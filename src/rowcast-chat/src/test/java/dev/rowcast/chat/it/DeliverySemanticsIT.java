@@ -86,7 +86,7 @@ class DeliverySemanticsIT extends DeployedChat {
             api.postMessage(conversation, "missed " + i);
         }
         try (WsClient client = WsClient.connect(base)) {
-            JsonObject subscribed = client.request(subscribe(conversation, from));
+            JsonObject subscribed = client.request(WsClient.subscribeConversationFrame(conversation, from));
             assertEquals("subscribed", subscribed.getString("type"), subscribed.toString());
             assertEquals(6, subscribed.getJsonObject("position").getJsonNumber("seq").longValue());
             for (int i = 1; i <= 5; i++) {
@@ -115,7 +115,7 @@ class DeliverySemanticsIT extends DeployedChat {
             assertEquals(2, client.next("change").getJsonObject("position").getJsonNumber("seq").longValue());
             assertEquals(3, client.next("change").getJsonObject("position").getJsonNumber("seq").longValue());
             // a client that thinks it missed something asks again from its cursor, without leaving the stream
-            JsonObject subscribed = client.request(subscribe(conversation, from));
+            JsonObject subscribed = client.request(WsClient.subscribeConversationFrame(conversation, from));
             assertEquals("subscribed", subscribed.getString("type"), subscribed.toString());
             for (long seq = 2; seq <= 3; seq++) {
                 JsonObject replayed = client.next("change");
@@ -144,7 +144,7 @@ class DeliverySemanticsIT extends DeployedChat {
         String foreignEpoch = "{\"epoch\":\"another-server\",\"seq\":1}";
         for (String cursor : List.of(from, foreignEpoch)) {
             try (WsClient client = WsClient.connect(base)) {
-                assertEquals("subscribed", client.request(subscribe(conversation, cursor)).getString("type"));
+                assertEquals("subscribed", client.request(WsClient.subscribeConversationFrame(conversation, cursor)).getString("type"));
                 assertEquals("replay_unavailable", client.next("error").getString("code"));
                 JsonObject snapshot = client.next("snapshot");
                 assertEquals(REPLAY_WINDOW + 2, snapshot.getJsonArray("rows").size());
@@ -257,7 +257,7 @@ class DeliverySemanticsIT extends DeployedChat {
                 Thread.sleep(60);
                 WsClient client = WsClient.connect(base);
                 clients.add(client);
-                client.send(subscribe(conversation, null));
+                client.send(WsClient.subscribeConversationFrame(conversation, null));
                 views.add(new ClientView());
             }
             inserts.get(120, TimeUnit.SECONDS);
@@ -357,7 +357,7 @@ class DeliverySemanticsIT extends DeployedChat {
     private List<String> reconnectAtRandom(Random random, long conversation, ClientView view, AtomicBoolean writing) {
         while (writing.get()) {
             try (WsClient client = WsClient.connect(base)) {
-                client.send(subscribe(conversation, view.from()));
+                client.send(WsClient.subscribeConversationFrame(conversation, view.from()));
                 long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(50 + random.nextInt(400));
                 while (System.nanoTime() < until) {
                     JsonObject frame = client.nextOrNull(Duration.ofMillis(20));
@@ -368,7 +368,7 @@ class DeliverySemanticsIT extends DeployedChat {
             }
         }
         try (WsClient client = WsClient.connect(base)) {
-            client.send(subscribe(conversation, view.from()));
+            client.send(WsClient.subscribeConversationFrame(conversation, view.from()));
             drain(client, view);
         }
         return view.violations();
@@ -380,11 +380,6 @@ class DeliverySemanticsIT extends DeployedChat {
                 frame = client.nextOrNull(Duration.ofSeconds(1))) {
             view.accept(frame);
         }
-    }
-
-    private static String subscribe(long conversation, String from) {
-        return "{\"type\":\"subscribe\",\"channel\":\"message\",\"scope\":{\"col\":\"conversation_id\",\"value\":"
-                + conversation + "}" + (from == null ? "" : ",\"from\":" + from) + "}";
     }
 
     private JsonArray messages(long conversation) {

@@ -90,10 +90,12 @@ final class StreamPublisher {
             return;
         }
         String event = events.computeIfAbsent(type, t -> Frames.event(change, t));
+        // built once whether the store asks for it at once or when a client reads it back later
         String[] frame = new String[1];
-        Position position = store.append(stream, p -> frame[0] = Frames.change(stream, p, event));
+        Position position = store.append(stream,
+                p -> frame[0] != null ? frame[0] : (frame[0] = Frames.change(stream, p, event)));
         if (frame[0] == null) {
-            frame[0] = Frames.change(stream, position, event); // a store that builds frames when they are read
+            frame[0] = Frames.change(stream, position, event);
         }
         if (model.batchMillis() > 0) {
             Optional<RowPolicy> policy = policies.of(model);

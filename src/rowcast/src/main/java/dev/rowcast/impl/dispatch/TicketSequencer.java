@@ -65,11 +65,6 @@ final class TicketSequencer<T> {
         }
     }
 
-    /** Skips a missing head ticket that has kept later ones waiting longer than the timeout. */
-    void expire(long nowNanos, Consumer<T> release) {
-        expire(nowNanos, 0, release);
-    }
-
     /**
      * Skips a missing head ticket that has kept later ones waiting longer than the timeout, or, when none completed
      * behind it, that has kept a reader of {@code awaitedTicket} (a snapshot) waiting that long.

@@ -21,6 +21,7 @@ import dev.rowcast.impl.model.ReactiveEntityModel;
 import dev.rowcast.impl.model.ScopeModel;
 import dev.rowcast.impl.model.ScopeValueKind;
 import dev.rowcast.impl.security.ConnectionIdentity;
+import dev.rowcast.spi.Position;
 import dev.rowcast.spi.RowFilter;
 import dev.rowcast.spi.RowVisibility;
 import dev.rowcast.spi.StreamId;
@@ -79,14 +80,17 @@ class StreamPublisherTest {
     void should_send_every_subscriber_the_same_text_instance() {
         SubscriptionRegistry registry = new SubscriptionRegistry();
         List<Recording> sockets = subscribe(registry, "a", "b", "c");
-        new StreamPublisher(registry, new MemoryReplayStore(16, 16, s -> true), new RowPolicies(List.of()))
-                .publish(insert(1, "hello"));
+        MemoryReplayStore store = new MemoryReplayStore(16, 16, s -> true);
+        String epoch = store.head(TOPIC_7).epoch();
+        new StreamPublisher(registry, store, new RowPolicies(List.of())).publish(insert(1, "hello"));
         String first = sockets.get(0).frames.get(0);
         assertTrue(first.contains("\"text\":\"hello\""), first);
         for (Recording socket : sockets) {
             assertEquals(1, socket.frames.size());
             assertSame(first, socket.frames.get(0), "serialized once, not once per subscriber");
         }
+        assertSame(first, store.framesAfter(TOPIC_7, new Position(epoch, 0)).orElseThrow().get(0),
+                "replay reads the same text back, not a second serialization");
     }
 
     @Test

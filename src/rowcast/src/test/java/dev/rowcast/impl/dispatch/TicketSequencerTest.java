@@ -33,9 +33,9 @@ class TicketSequencerTest {
     @Test
     void should_skip_a_ticket_that_never_completes_after_the_timeout_and_release_it_late() {
         sequencer.complete(2, "b", 0, released::add);
-        sequencer.expire(TIMEOUT - 1, released::add);
+        sequencer.expire(TIMEOUT - 1, 0, released::add);
         assertEquals(List.of(), released);
-        sequencer.expire(TIMEOUT, released::add);
+        sequencer.expire(TIMEOUT, 0, released::add);
         assertEquals(List.of("b"), released);
         sequencer.complete(1, "a-late", TIMEOUT + 5, released::add);
         assertEquals(List.of("b", "a-late"), released);
@@ -47,9 +47,9 @@ class TicketSequencerTest {
     void should_time_a_new_wait_from_when_the_head_changed() {
         sequencer.complete(3, "c", 0, released::add);
         sequencer.complete(1, "a", 900, released::add); // releases a; now waits for 2 from t=900
-        sequencer.expire(1_500, released::add);
+        sequencer.expire(1_500, 0, released::add);
         assertEquals(List.of("a"), released);
-        sequencer.expire(1_900, released::add);
+        sequencer.expire(1_900, 0, released::add);
         assertEquals(List.of("a", "c"), released);
     }
 

@@ -177,6 +177,15 @@ public final class WsClient implements WebSocket.Listener, AutoCloseable {
         return reply;
     }
 
+    /**
+     * The {@code subscribe} frame for a conversation's messages, resuming after {@code from} (a position's JSON) when
+     * it is not null.
+     */
+    public static String subscribeConversationFrame(long conversation, String from) {
+        return "{\"type\":\"subscribe\",\"channel\":\"message\",\"scope\":{\"col\":\"conversation_id\",\"value\":"
+                + conversation + "}" + (from == null ? "" : ",\"from\":" + from) + "}";
+    }
+
     /** Subscribes to a conversation's messages and returns the snapshot that follows {@code subscribed}. */
     public JsonObject subscribeConversation(Object conversationId) {
         subscribe("message", "conversation_id", conversationId);
