@@ -35,6 +35,16 @@ async function openClient(extra = {}) {
   return { client, timers, socket };
 }
 
+/** Drops the socket, lets the reconnect timer fire, and opens the new socket. */
+async function reconnectAfterDrop(socket, timers) {
+  socket.drop(1006);
+  timers.fire();
+  await new Promise((resolve) => setImmediate(resolve));
+  const next = FakeSocket.all[FakeSocket.all.length - 1];
+  next.open();
+  return next;
+}
+
 const scope = { col: 'conversation_id', value: 42 };
 const position = (seq, epoch = 'e1') => ({ epoch, seq });
 const insert = (id, body, seq) => ({
@@ -182,11 +192,7 @@ test('a subscription the server will not hold becomes inactive and is not resent
   socket.receive({ type: 'error', id: socket.last().id, code: 'too_many_subscriptions', message: 'limit' });
   assert.deepEqual(errors, ['too_many_subscriptions']);
   assert.equal(sub.active, false);
-  socket.drop(1006);
-  timers.fire();
-  await new Promise((resolve) => setImmediate(resolve));
-  const second = FakeSocket.all[FakeSocket.all.length - 1];
-  second.open();
+  const second = await reconnectAfterDrop(socket, timers);
   assert.deepEqual(second.sent, []);
 });
 
@@ -247,11 +253,7 @@ test('unsubscribe when open sends the frame and stops delivery; it is not resubs
   assert.equal(socket.last().type, 'unsubscribe');
   socket.receive(insert(1, 'late', 1));
   assert.deepEqual(bodies, []);
-  socket.drop(1006);
-  timers.fire();
-  await new Promise((resolve) => setImmediate(resolve));
-  const second = FakeSocket.all[FakeSocket.all.length - 1];
-  second.open();
+  const second = await reconnectAfterDrop(socket, timers);
   assert.deepEqual(second.sent, []);
 });
 
