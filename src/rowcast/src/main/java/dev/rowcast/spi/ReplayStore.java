@@ -2,35 +2,42 @@ package dev.rowcast.spi;
 
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Function;
+
+import dev.rowcast.EntityChange;
 
 /**
- * Keeps each stream's position and its recent frames, for replay to clients that reconnect with the last position
+ * Keeps each stream's position and its recent events, for replay to clients that reconnect with the last position
  * they saw. Rowcast uses an in-memory store unless the application provides a CDI bean of this type.
  * <p>
+ * <b>What a store must persist</b>, per stream: its epoch, its head sequence number, and for each event it still
+ * holds the {@link StreamEvent}: position, event type, and the whole {@link EntityChange} (type, channel, table,
+ * entity class, id column, id, row and previous values). Values must come back with the Java types they went in
+ * with ({@code Long} stays {@code Long}, {@code LocalDate} stays {@code LocalDate}): row filters and redaction run
+ * again on replay and must see what they saw live. A store shared by several processes (Redis, a table) must also
+ * hand out positions atomically, so a stream's sequence stays contiguous across them.
+ * <p>
  * Rowcast calls every method from its single dispatch thread, in commit order, so an implementation needs no
- * locking of its own unless it is shared with other processes.
+ * locking of its own unless it is shared with other processes. A method that throws fails that one change or
+ * replay, not the engine.
  */
 public interface ReplayStore {
 
     /**
-     * The stream's latest position: seq 0 in the stream's epoch when it has no frame yet. Must return the same epoch
+     * The stream's latest position: seq 0 in the stream's epoch when it has no event yet. Must return the same epoch
      * that the stream's next {@link #append} will use.
      */
     Position head(StreamId stream);
 
     /**
-     * Stores the stream's next frame and returns its position.
+     * Stores the stream's next event and returns the position assigned to it: the head's next.
      *
-     * @param frameAt builds the frame text for the position the store assigns. A store may call it at once, or
-     *        later from one of its own methods (which Rowcast calls on its dispatch thread), or never for a frame
-     *        nobody reads; it must not call it from another thread.
+     * @param type the event's wire type on this stream, see {@link StreamEvent#type()}
      */
-    Position append(StreamId stream, Function<Position, String> frameAt);
+    Position append(StreamId stream, String type, EntityChange change);
 
     /**
-     * The frames after {@code from}, oldest first, or empty when the store cannot prove it still has every one of
+     * The events after {@code from}, oldest first, or empty when the store cannot prove it still has every one of
      * them (another epoch, evicted, or {@code from} is ahead of the head).
      */
-    Optional<List<String>> framesAfter(StreamId stream, Position from);
+    Optional<List<StreamEvent>> eventsAfter(StreamId stream, Position from);
 }

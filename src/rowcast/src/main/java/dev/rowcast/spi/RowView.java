@@ -1,8 +1,8 @@
 package dev.rowcast.spi;
 
 /**
- * One row as a {@link RowFilter} sees it, keyed by column name as on the wire. Values may come from the entity
- * (live changes, snapshots) or from a stored frame (replay), so read them through the typed getters.
+ * One row as a {@link RowFilter} sees it, keyed by column name as on the wire. Values have the entity's Java types
+ * on every path (live changes, batches, snapshots and replay): a foreign key to a {@code Long} id is a {@code Long}.
  */
 public interface RowView {
 
@@ -13,7 +13,7 @@ public interface RowView {
 
     boolean has(String column);
 
-    /** The raw value; its Java type depends on where the row came from. Prefer the typed getters. */
+    /** The raw value, with the Java type of the entity's attribute (for a to-one association, of the target's id). */
     Object get(String column);
 
     /** The value as text, or {@code null}. */

@@ -5,7 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.function.Function;
 
-import dev.rowcast.impl.model.RowcastConfigurationException;
+import dev.rowcast.RowcastConfigurationException;
 
 /**
  * Settings read from web.xml context-params. Every setting and its default is listed in docs/configuration.md; a bad

@@ -1,28 +1,27 @@
 package dev.rowcast.impl.dispatch;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
-import jakarta.annotation.Resource;
-import jakarta.enterprise.concurrent.ManagedExecutorService;
-import jakarta.enterprise.concurrent.ManagedThreadFactory;
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Event;
-import jakarta.enterprise.inject.Instance;
-import jakarta.inject.Inject;
 import jakarta.json.JsonValue;
 
 import dev.rowcast.EntityChange;
-import dev.rowcast.Reactive;
-import dev.rowcast.impl.cdi.RowcastExtension;
+import dev.rowcast.impl.bridge.CaptureBridge;
+import dev.rowcast.impl.bridge.CapturedChange;
+import dev.rowcast.impl.bridge.ChangeSink;
 import dev.rowcast.impl.config.RowcastSettings;
 import dev.rowcast.impl.model.ReactiveEntityModel;
+import dev.rowcast.impl.visibility.Visibility;
 import dev.rowcast.spi.Position;
 import dev.rowcast.spi.ReplayStore;
 import dev.rowcast.spi.RowFilter;
@@ -34,69 +33,67 @@ import dev.rowcast.spi.StreamId;
  * <p>
  * Transactions are released in ticket (commit) order by the {@link TicketSequencer}; each change then goes to the
  * application's {@code @Reactive EntityChange} observers and to its streams through the {@link StreamPublisher}.
+ * Plain Java: the boot package builds it from CDI beans and settings.
  */
-@ApplicationScoped
-public class ChangeDispatcher implements ChangeSink {
+public final class ChangeDispatcher implements ChangeSink {
 
     private static final Logger LOG = Logger.getLogger(ChangeDispatcher.class.getName());
     private static final long MAX_IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
-    @Inject
-    @Reactive
-    Event<EntityChange> observers;
-
-    @Inject
-    Instance<ReplayStore> replayStores;
-
-    @Inject
-    RowcastExtension extension;
-
-    @Inject
-    Instance<RowFilter> rowFilters;
-
-    @Resource(lookup = "java:comp/DefaultManagedThreadFactory")
-    ManagedThreadFactory threads;
-
-    @Resource(lookup = "java:comp/DefaultManagedExecutorService")
-    ManagedExecutorService snapshotReaders;
-
     private final BlockingQueue<Runnable> tasks = new LinkedBlockingQueue<>();
     private final AtomicInteger queuedChanges = new AtomicInteger();
     private final AtomicLong dropped = new AtomicLong();
-    private int capacity;
-    private boolean observed;
-    private long stopWaitMillis;
+    private final int capacity;
+    private final Consumer<EntityChange> observers;
+    private final long stopWaitMillis;
+    private final long ticketTimeoutNanos;
     private TicketSequencer<List<CapturedChange>> sequencer;
-    private StreamPublisher publisher;
-    private SubscriptionManager subscriptions;
+    private final StreamPublisher publisher;
+    private final SubscriptionManager subscriptions;
+    private final ThreadFactory threads;
     private volatile Thread thread;
+    private boolean started;
 
-    /** Starts the dispatch thread. Called once by the web listener at application start. */
-    public synchronized void start(RowcastSettings settings) {
-        if (thread != null) {
+    /**
+     * @param applicationStore the application's replay store, or empty for the in-memory one
+     * @param observers the application's {@code @Reactive EntityChange} observers, or {@code null} when none can
+     *        receive the event (then it is not fired at all)
+     * @param threads makes the dispatch thread
+     * @param snapshotReaders reads snapshots off the dispatch thread
+     */
+    public ChangeDispatcher(RowcastSettings settings, Optional<ReplayStore> applicationStore,
+            List<RowFilter> rowFilters, Consumer<EntityChange> observers, ThreadFactory threads,
+            Executor snapshotReaders) {
+        this.capacity = settings.dispatchQueueCapacity();
+        this.observers = observers;
+        this.stopWaitMillis = settings.shutdownFlushMillis();
+        this.threads = threads;
+        SubscriptionRegistry registry = new SubscriptionRegistry();
+        ReplayStore store = applicationStore.orElseGet(() -> new MemoryReplayStore(settings.replayFramesPerStream(),
+                settings.replayMaxStreams(), stream -> !registry.of(stream).isEmpty()));
+        Visibility visibility = new Visibility(rowFilters);
+        this.ticketTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(settings.ticketTimeoutMillis());
+        this.publisher = new StreamPublisher(registry, store, visibility);
+        this.subscriptions = new SubscriptionManager(registry, store, settings.maxSubscriptionsPerConnection(),
+                snapshotReaders, tasks::add, () -> sequencer.releasedThrough(), visibility);
+    }
+
+    /** Starts the dispatch thread and starts taking committed transactions. Once. */
+    public synchronized void start() {
+        if (started) {
             return;
         }
-        capacity = settings.dispatchQueueCapacity();
-        observed = extension.changeObserved();
-        LOG.info(() -> "Rowcast: observers of @Reactive EntityChange: " + (observed
+        started = true;
+        LOG.info(() -> "Rowcast: observers of @Reactive EntityChange: " + (observers != null
                 ? "found; the event is fired for every committed change" : "none; the event is not fired"));
-        stopWaitMillis = settings.shutdownFlushMillis();
-        SubscriptionRegistry registry = new SubscriptionRegistry();
-        ReplayStore store = replayStores.isResolvable() ? replayStores.get()
-                : new MemoryReplayStore(settings.replayFramesPerStream(), settings.replayMaxStreams(),
-                        stream -> !registry.of(stream).isEmpty());
         // installed before the first ticket is read: every ticket from it on completes here, none is lost between
         CaptureBridge.install(this);
-        sequencer = new TicketSequencer<>(CaptureBridge.ticketsTaken() + 1,
-                TimeUnit.MILLISECONDS.toNanos(settings.ticketTimeoutMillis()));
-        RowPolicies policies = new RowPolicies(rowFilters.stream().toList());
-        publisher = new StreamPublisher(registry, store, policies);
-        subscriptions = new SubscriptionManager(registry, store, settings.maxSubscriptionsPerConnection(),
-                snapshotReaders, tasks::add, sequencer::releasedThrough, policies);
-        thread = threads.newThread(this::run);
-        thread.setName("rowcast-dispatch");
-        thread.setDaemon(true);
-        thread.start();
+        sequencer = new TicketSequencer<>(CaptureBridge.ticketsTaken() + 1, ticketTimeoutNanos);
+        Thread dispatch = threads.newThread(this::run);
+        dispatch.setName("rowcast-dispatch");
+        dispatch.setDaemon(true);
+        thread = dispatch;
+        dispatch.start();
     }
 
     /** Delivers what is queued, within a bound, then stops. */
@@ -187,8 +184,8 @@ public class ChangeDispatcher implements ChangeSink {
     private void release(List<CapturedChange> changes) {
         for (CapturedChange captured : changes) {
             try {
-                if (observed) {
-                    observers.fire(captured.change());
+                if (observers != null) {
+                    observers.accept(captured.change());
                 }
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, "Rowcast: an @Reactive EntityChange observer failed for "

@@ -6,7 +6,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import dev.rowcast.ChangeType;
 import dev.rowcast.impl.model.ReactiveEntityModel;
 import dev.rowcast.impl.model.SnapshotModel;
 
@@ -21,18 +20,18 @@ final class SnapshotMerge {
     }
 
     static List<Map<String, Object>> merge(ReactiveEntityModel model, List<Map<String, Object>> rows,
-            List<Subscription.Held> held) {
+            List<StreamEventView> held) {
         if (held.isEmpty()) {
             return rows;
         }
         Map<Object, Map<String, Object>> byId = new LinkedHashMap<>();
         rows.forEach(row -> byId.put(row.get(model.idColumn()), row));
-        for (Subscription.Held change : held) {
-            Object id = change.change().id();
-            if (change.type().equals(Frames.LEAVE) || change.type().equals(ChangeType.DELETE.wireName())) {
+        for (StreamEventView event : held) {
+            Object id = event.text.change().id();
+            if (event.type.removesRow()) {
                 byId.remove(id);
             } else {
-                byId.put(id, change.change().row());
+                byId.put(id, event.text.change().row());
             }
         }
         SnapshotModel snapshot = model.snapshotModel().orElseThrow();

@@ -3,25 +3,20 @@ package dev.rowcast.impl.dispatch;
 import java.util.ArrayList;
 import java.util.List;
 
-import dev.rowcast.EntityChange;
 import dev.rowcast.impl.model.ReactiveEntityModel;
 import dev.rowcast.spi.Position;
 import dev.rowcast.spi.StreamId;
 
 /**
- * One subscriber on one stream. While its snapshot is read, the stream's changes are held here instead of sent, to
+ * One subscriber on one stream. While its snapshot is read, the stream's events are held here instead of sent, to
  * be folded into the snapshot. Dispatch thread only.
  */
 final class Subscription {
 
-    /** A change held during the snapshot read; {@code type} is its event type on this stream. */
-    record Held(EntityChange change, String type, String frame) {
-    }
-
     final Subscriber subscriber;
     final StreamId stream;
     final ReactiveEntityModel model;
-    private List<Held> held;
+    private List<StreamEventView> held;
     /** Changes up to this position reached the subscriber another way (snapshot, replay, before it joined). */
     private Position liveAfter;
 
@@ -41,11 +36,19 @@ final class Subscription {
         return liveAfter != null && liveAfter.epoch().equals(position.epoch()) && position.seq() <= liveAfter.seq();
     }
 
-    void deliver(EntityChange change, String type, String frame) {
+    /** Sends the event as this subscriber may see it, or holds it while the snapshot is read. */
+    void deliver(StreamEventView event) {
         if (held != null) {
-            held.add(new Held(change, type, frame));
+            held.add(event);
         } else {
-            subscriber.send(frame);
+            subscriber.send(event.frameFor(subscriber.viewer()));
+        }
+    }
+
+    /** Holds the event for the snapshot; a batched stream sends the rest in its batch frame. */
+    void holdIfAwaitingSnapshot(StreamEventView event) {
+        if (held != null) {
+            held.add(event);
         }
     }
 
@@ -58,8 +61,8 @@ final class Subscription {
     }
 
     /** Ends holding and returns what was held. */
-    List<Held> release() {
-        List<Held> released = held == null ? List.of() : held;
+    List<StreamEventView> release() {
+        List<StreamEventView> released = held == null ? List.of() : held;
         held = null;
         return released;
     }

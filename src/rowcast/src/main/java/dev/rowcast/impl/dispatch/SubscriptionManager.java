@@ -14,15 +14,18 @@ import java.util.logging.Logger;
 
 import jakarta.json.JsonValue;
 
-import dev.rowcast.impl.model.ReactiveChannels;
+import dev.rowcast.impl.bridge.CaptureBridge;
+import dev.rowcast.impl.bridge.ReactiveChannels;
 import dev.rowcast.impl.model.ReactiveEntityModel;
 import dev.rowcast.impl.model.ScopeModel;
 import dev.rowcast.impl.model.SnapshotSource;
-import dev.rowcast.impl.security.RowPolicy;
-import dev.rowcast.impl.security.RowViews;
+import dev.rowcast.impl.protocol.ErrorCode;
+import dev.rowcast.impl.protocol.EventType;
+import dev.rowcast.impl.protocol.Frames;
+import dev.rowcast.impl.visibility.Visibility;
 import dev.rowcast.spi.Position;
 import dev.rowcast.spi.ReplayStore;
-import dev.rowcast.spi.RowVisibility;
+import dev.rowcast.spi.StreamEvent;
 import dev.rowcast.spi.StreamId;
 
 /**
@@ -45,18 +48,18 @@ final class SubscriptionManager {
     private final Executor reader;
     private final Consumer<Runnable> onDispatchThread;
     private final LongSupplier releasedThrough;
-    private final RowPolicies policies;
+    private final Visibility visibility;
     private final List<ReadSnapshot> waitingForTickets = new ArrayList<>();
 
     SubscriptionManager(SubscriptionRegistry registry, ReplayStore store, int maxSubscriptions, Executor reader,
-            Consumer<Runnable> onDispatchThread, LongSupplier releasedThrough, RowPolicies policies) {
+            Consumer<Runnable> onDispatchThread, LongSupplier releasedThrough, Visibility visibility) {
         this.registry = registry;
         this.store = store;
         this.maxSubscriptions = maxSubscriptions;
         this.reader = reader;
         this.onDispatchThread = onDispatchThread;
         this.releasedThrough = releasedThrough;
-        this.policies = policies;
+        this.visibility = visibility;
     }
 
     void subscribe(Subscriber subscriber, StreamId stream, ReactiveEntityModel model, JsonValue id, Position from) {
@@ -66,7 +69,7 @@ final class SubscriptionManager {
         Subscription existing = registry.find(subscriber, stream);
         if (existing != null) {
             // one stream, not two; a cursor asks to catch up on this one (after a gap the client noticed)
-            subscriber.send(Frames.subscribed("subscribed", id, stream, store.head(stream)));
+            subscriber.send(Frames.subscribed(id, stream, store.head(stream)));
             if (from != null && !existing.awaitsSnapshot()) {
                 catchUp(existing, id, from);
             }
@@ -81,7 +84,7 @@ final class SubscriptionManager {
         registry.add(subscription);
         Position head = store.head(stream);
         subscription.liveAfter(head);
-        subscriber.send(Frames.subscribed("subscribed", id, stream, head));
+        subscriber.send(Frames.subscribed(id, stream, head));
         if (from != null) {
             catchUp(subscription, id, from);
         } else if (model.snapshotModel().isPresent()) {
@@ -94,13 +97,12 @@ final class SubscriptionManager {
         StreamId stream = subscription.stream;
         Subscriber subscriber = subscription.subscriber;
         ReactiveEntityModel model = subscription.model;
-        Optional<List<String>> missed = store.framesAfter(stream, from);
+        Optional<List<StreamEvent>> missed = store.eventsAfter(stream, from);
         if (missed.isPresent()) {
-            Optional<RowPolicy> policy = policies.of(model);
-            for (String frame : missed.get()) {
-                String visible = policy.isEmpty() ? frame
-                        : ReplayFilter.apply(frame, stream, policy.get(), subscriber.viewer());
-                subscriber.send(Frames.replayed(visible));
+            for (StreamEvent event : missed.get()) {
+                StreamEventView view = new StreamEventView(stream, event.position(), eventType(event),
+                        new ChangeText(event.change()), model, visibility);
+                subscriber.send(Frames.replayed(view.frameFor(subscriber.viewer())));
             }
             // replayed up to the head: an open batch window must not send those again
             subscription.liveAfter(store.head(stream));
@@ -116,7 +118,7 @@ final class SubscriptionManager {
 
     void unsubscribe(Subscriber subscriber, StreamId stream, JsonValue id) {
         registry.remove(subscriber, stream);
-        subscriber.send(Frames.subscribed("unsubscribed", id, stream, null));
+        subscriber.send(Frames.unsubscribed(id, stream));
     }
 
     void disconnect(Subscriber subscriber) {
@@ -184,28 +186,16 @@ final class SubscriptionManager {
         if (registry.find(subscription.subscriber, subscription.stream) != subscription) {
             return; // unsubscribed or disconnected while reading
         }
-        List<Map<String, Object>> rows = SnapshotMerge.merge(subscription.model, read.rows(), subscription.release());
-        Optional<RowPolicy> policy = policies.of(subscription.model);
-        if (policy.isPresent()) {
-            rows = visibleRows(subscription, policy.get(), rows);
-        }
+        List<Map<String, Object>> rows = visibility.rows(subscription.model, subscription.subscriber.viewer(),
+                SnapshotMerge.merge(subscription.model, read.rows(), subscription.release()));
         Position head = store.head(subscription.stream);
         subscription.liveAfter(head);
         subscription.subscriber.send(Frames.snapshot(subscription.stream, head, rows));
     }
 
-    private static List<Map<String, Object>> visibleRows(Subscription subscription, RowPolicy policy,
-            List<Map<String, Object>> rows) {
-        List<Map<String, Object>> visible = new ArrayList<>(rows.size());
-        for (Map<String, Object> row : rows) {
-            RowVisibility verdict = policy.visibility(subscription.subscriber.viewer(),
-                    RowViews.of(subscription.stream.channel(), "snapshot", row));
-            if (!verdict.isHidden()) {
-                visible.add(verdict.droppedColumns().isEmpty() ? row
-                        : Redaction.without(row, verdict.droppedColumns()));
-            }
-        }
-        return visible;
+    private static EventType eventType(StreamEvent event) {
+        return EventType.ofWireName(event.type()).orElseThrow(() -> new IllegalStateException(
+                "The replay store gave back an event of unknown type '" + event.type() + "' at " + event.position()));
     }
 
     private void snapshotFailed(Subscription subscription, JsonValue id, Exception e) {
@@ -215,7 +205,8 @@ final class SubscriptionManager {
         }
         subscription.subscriber.send(Frames.error(ErrorCode.SNAPSHOT_UNAVAILABLE,
                 "The snapshot could not be read; live changes follow.", id));
-        subscription.release().forEach(held -> subscription.subscriber.send(held.frame()));
+        subscription.release().forEach(held -> subscription.subscriber.send(
+                held.frameFor(subscription.subscriber.viewer())));
         // what was held is sent; an open batch window must not send it again
         subscription.liveAfter(store.head(subscription.stream));
     }

@@ -24,8 +24,8 @@ import dev.rowcast.VisibleTo;
 import dev.rowcast.impl.model.ColumnModel;
 import dev.rowcast.impl.model.ReactiveEntityModel;
 import dev.rowcast.impl.model.ScopeModel;
-import dev.rowcast.impl.model.ScopeValueKind;
 import dev.rowcast.impl.model.SnapshotModel;
+import dev.rowcast.impl.protocol.ScopeValueKind;
 
 /**
  * Reads the {@code @Reactive} entities of one persistence unit from Hibernate's boot metadata, which lists every
@@ -216,7 +216,7 @@ final class BootModelReader {
                     + ScopeValueKind.supportedTypes() + ". Fix: scope on an attribute of one of those types.");
             return Optional.empty();
         }
-        return Optional.of(new ScopeModel(attribute, column, type, kind.get()));
+        return Optional.of(new ScopeModel(attribute, column, type));
     }
 
     /** Basic single-column attributes and single-column to-one associations; the rest stays out of the row. */

@@ -23,6 +23,7 @@ final class ChangeCaptureListener implements PostInsertEventListener, PostUpdate
     private static final long serialVersionUID = 1L;
 
     private final transient Map<String, EntityCapture> captures;
+    private final transient OpenTransactions open = new OpenTransactions();
 
     ChangeCaptureListener(Map<String, EntityCapture> captures) {
         this.captures = Map.copyOf(captures);
@@ -55,10 +56,10 @@ final class ChangeCaptureListener implements PostInsertEventListener, PostUpdate
         }
     }
 
-    private static void record(org.hibernate.event.spi.AbstractEvent event, EntityCapture capture,
+    private void record(org.hibernate.event.spi.AbstractEvent event, EntityCapture capture,
             EntityChange change) {
         if (change != null) {
-            TransactionCapture.record(event.getSession(), capture.model(), change);
+            open.record(event.getSession(), capture.model(), change);
         }
     }
 

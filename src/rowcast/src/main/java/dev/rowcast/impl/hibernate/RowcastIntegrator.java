@@ -14,9 +14,9 @@ import org.hibernate.event.spi.EventType;
 import org.hibernate.integrator.spi.Integrator;
 import org.hibernate.service.spi.SessionFactoryServiceRegistry;
 
-import dev.rowcast.impl.model.ReactiveChannels;
+import dev.rowcast.RowcastConfigurationException;
+import dev.rowcast.impl.bridge.ReactiveChannels;
 import dev.rowcast.impl.model.ReactiveEntityModel;
-import dev.rowcast.impl.model.RowcastConfigurationException;
 
 /**
  * Found by Hibernate through {@code META-INF/services}, so annotating an entity is all a user does: no entity

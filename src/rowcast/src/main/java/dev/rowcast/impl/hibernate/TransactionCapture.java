@@ -1,10 +1,7 @@
 package dev.rowcast.impl.hibernate;
 
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
-import java.util.Map;
-import java.util.WeakHashMap;
 
 import org.hibernate.action.spi.AfterTransactionCompletionProcess;
 import org.hibernate.action.spi.BeforeTransactionCompletionProcess;
@@ -13,8 +10,8 @@ import org.hibernate.engine.spi.SharedSessionContractImplementor;
 import org.hibernate.event.spi.EventSource;
 
 import dev.rowcast.EntityChange;
-import dev.rowcast.impl.dispatch.CaptureBridge;
-import dev.rowcast.impl.dispatch.CapturedChange;
+import dev.rowcast.impl.bridge.CaptureBridge;
+import dev.rowcast.impl.bridge.CapturedChange;
 import dev.rowcast.impl.model.ReactiveEntityModel;
 
 /**
@@ -24,42 +21,21 @@ import dev.rowcast.impl.model.ReactiveEntityModel;
  */
 final class TransactionCapture implements BeforeTransactionCompletionProcess, AfterTransactionCompletionProcess {
 
-    /**
-     * Weak keys: a session abandoned without completing its transaction must not leak. Striped by session, so that
-     * committing threads do not all queue on one lock.
-     */
-    private static final int STRIPES = 64;
-    @SuppressWarnings("unchecked")
-    private static final Map<SharedSessionContractImplementor, TransactionCapture>[] OPEN = new Map[STRIPES];
-
-    static {
-        for (int i = 0; i < STRIPES; i++) {
-            OPEN[i] = Collections.synchronizedMap(new WeakHashMap<>());
-        }
-    }
-
+    private final OpenTransactions open;
     private final List<CapturedChange> changes = new ArrayList<>(4);
     private long ticket;
 
-    private TransactionCapture() {
+    TransactionCapture(OpenTransactions open) {
+        this.open = open;
     }
 
-    /** Records a change in the session's current transaction. */
-    static void record(EventSource session, ReactiveEntityModel model, EntityChange change) {
-        Map<SharedSessionContractImplementor, TransactionCapture> open = stripe(session);
-        TransactionCapture capture = open.get(session);
-        if (capture == null) {
-            capture = new TransactionCapture();
-            open.put(session, capture);
-            session.getActionQueue().registerProcess((BeforeTransactionCompletionProcess) capture);
-            session.getActionQueue().registerProcess((AfterTransactionCompletionProcess) capture);
-        }
-        capture.changes.add(new CapturedChange(model, change));
+    void registerWith(EventSource session) {
+        session.getActionQueue().registerProcess((BeforeTransactionCompletionProcess) this);
+        session.getActionQueue().registerProcess((AfterTransactionCompletionProcess) this);
     }
 
-    private static Map<SharedSessionContractImplementor, TransactionCapture> stripe(
-            SharedSessionContractImplementor session) {
-        return OPEN[System.identityHashCode(session) & (STRIPES - 1)];
+    void add(ReactiveEntityModel model, EntityChange change) {
+        changes.add(new CapturedChange(model, change));
     }
 
     @Override
@@ -69,7 +45,7 @@ final class TransactionCapture implements BeforeTransactionCompletionProcess, Af
 
     @Override
     public void doAfterTransactionCompletion(boolean success, SharedSessionContractImplementor session) {
-        stripe(session).remove(session);
+        open.completed(session);
         CaptureBridge.complete(ticket, success ? changes : List.of());
     }
 }

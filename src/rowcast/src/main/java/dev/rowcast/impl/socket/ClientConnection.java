@@ -20,6 +20,7 @@ import jakarta.websocket.SendResult;
 import jakarta.websocket.Session;
 
 import dev.rowcast.impl.dispatch.Subscriber;
+import dev.rowcast.impl.protocol.CloseCodes;
 import dev.rowcast.impl.security.ConnectionIdentity;
 
 /**
@@ -33,7 +34,7 @@ import dev.rowcast.impl.security.ConnectionIdentity;
  * and its pong acknowledges them. At most half the bound goes to the container unacknowledged (the window); the
  * rest waits here, and a pong that moves the window on resumes sending.
  */
-public final class ClientConnection implements Subscriber {
+final class ClientConnection implements Subscriber {
 
     private static final Logger LOG = Logger.getLogger(ClientConnection.class.getName());
 
@@ -128,7 +129,7 @@ public final class ClientConnection implements Subscriber {
         Thread thread = Thread.currentThread();
         ClassLoader callerLoader = thread.getContextClassLoader();
         // Payara re-arms Tyrus's idle timer on every send and scans the context class loader for that; the
-        // application's loader makes the scan cost file lookups (see ../shared/PLATFORM.md, "the WebSocket send path")
+        // application's loader makes the scan cost file lookups (docs/architecture.md, "Platform notes")
         thread.setContextClassLoader(ClassLoader.getSystemClassLoader());
         try {
             while (true) {

@@ -6,6 +6,8 @@ import java.util.concurrent.TimeUnit;
 
 import jakarta.websocket.CloseReason;
 
+import dev.rowcast.impl.protocol.CloseCodes;
+
 /** Every open connection, for heartbeats and for closing them all at shutdown. */
 public final class Connections {
 

@@ -18,8 +18,9 @@ import jakarta.websocket.Session;
 
 import dev.rowcast.impl.config.RowcastSettings;
 import dev.rowcast.impl.dispatch.ChangeDispatcher;
-import dev.rowcast.impl.dispatch.ErrorCode;
-import dev.rowcast.impl.dispatch.Frames;
+import dev.rowcast.impl.protocol.CloseCodes;
+import dev.rowcast.impl.protocol.ErrorCode;
+import dev.rowcast.impl.protocol.Frames;
 import dev.rowcast.impl.security.ConnectionIdentity;
 import dev.rowcast.impl.security.HandshakeIdentities;
 import dev.rowcast.impl.security.SubscriptionGate;

@@ -9,7 +9,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
-import dev.rowcast.impl.model.RowcastConfigurationException;
+import dev.rowcast.RowcastConfigurationException;
 
 class RowcastSettingsTest {
 

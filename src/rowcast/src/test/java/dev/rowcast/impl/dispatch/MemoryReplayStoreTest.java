@@ -2,13 +2,19 @@ package dev.rowcast.impl.dispatch;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 
+import dev.rowcast.ChangeType;
+import dev.rowcast.EntityChange;
 import dev.rowcast.spi.Position;
+import dev.rowcast.spi.StreamEvent;
 import dev.rowcast.spi.StreamId;
 
 class MemoryReplayStoreTest {
@@ -21,11 +27,11 @@ class MemoryReplayStoreTest {
         MemoryReplayStore store = new MemoryReplayStore(10, 10, s -> false);
         Position head = store.head(a);
         assertEquals(0, head.seq());
-        assertEquals(new Position(head.epoch(), 1), store.append(a, p -> "f" + p.seq()));
-        assertEquals(new Position(head.epoch(), 2), store.append(a, p -> "f" + p.seq()));
-        assertEquals(1, store.append(b, p -> "x").seq());
-        assertEquals(List.of("f2"), store.framesAfter(a, new Position(head.epoch(), 1)).orElseThrow());
-        assertEquals(List.of(), store.framesAfter(a, new Position(head.epoch(), 2)).orElseThrow());
+        assertEquals(new Position(head.epoch(), 1), store.append(a, "afterInsert", change("f")));
+        assertEquals(new Position(head.epoch(), 2), store.append(a, "afterInsert", change("f")));
+        assertEquals(1, store.append(b, "afterInsert", change("x")).seq());
+        assertEquals(List.of("f2"), texts(store, a, new Position(head.epoch(), 1)).orElseThrow());
+        assertEquals(List.of(), texts(store, a, new Position(head.epoch(), 2)).orElseThrow());
     }
 
     @Test
@@ -33,19 +39,19 @@ class MemoryReplayStoreTest {
         MemoryReplayStore store = new MemoryReplayStore(2, 10, s -> false);
         String epoch = store.head(a).epoch();
         for (int i = 0; i < 5; i++) {
-            store.append(a, p -> "f" + p.seq());
+            store.append(a, "afterInsert", change("f"));
         }
-        assertEquals(List.of("f4", "f5"), store.framesAfter(a, new Position(epoch, 3)).orElseThrow());
-        assertTrue(store.framesAfter(a, new Position(epoch, 2)).isEmpty(), "f3 was dropped");
-        assertTrue(store.framesAfter(a, new Position("other", 4)).isEmpty(), "another epoch");
-        assertTrue(store.framesAfter(a, new Position(epoch, 6)).isEmpty(), "ahead of the head");
+        assertEquals(List.of("f4", "f5"), texts(store, a, new Position(epoch, 3)).orElseThrow());
+        assertTrue(texts(store, a, new Position(epoch, 2)).isEmpty(), "f3 was dropped");
+        assertTrue(texts(store, a, new Position("other", 4)).isEmpty(), "another epoch");
+        assertTrue(texts(store, a, new Position(epoch, 6)).isEmpty(), "ahead of the head");
     }
 
     @Test
     void should_give_an_evicted_stream_a_new_epoch_and_a_restarted_server_another() {
         MemoryReplayStore store = new MemoryReplayStore(10, 1, s -> false);
         String first = store.head(a).epoch();
-        store.append(a, p -> "f");
+        store.append(a, "afterInsert", change("f"));
         store.head(b); // evicts a
         Position again = store.head(a);
         assertNotEquals(first, again.epoch());
@@ -58,11 +64,11 @@ class MemoryReplayStoreTest {
         StreamId c = new StreamId("message", "conversation_id", 3L);
         MemoryReplayStore store = new MemoryReplayStore(10, 2, stream -> stream.equals(a));
         String followed = store.head(a).epoch();
-        store.append(a, p -> "f");
+        store.append(a, "afterInsert", change("f"));
         store.head(b);
         store.head(c); // over the limit: b goes, though a is older
         assertEquals(new Position(followed, 1), store.head(a), "a keeps its epoch and history");
-        assertEquals(List.of("f"), store.framesAfter(a, new Position(followed, 0)).orElseThrow());
+        assertEquals(List.of("f1"), texts(store, a, new Position(followed, 0)).orElseThrow());
         assertEquals(0, store.head(b).seq());
 
         MemoryReplayStore allFollowed = new MemoryReplayStore(10, 1, stream -> true);
@@ -72,16 +78,28 @@ class MemoryReplayStoreTest {
     }
 
     @Test
-    void should_build_a_frame_only_when_it_is_first_read() {
+    void should_give_back_the_change_and_event_type_it_was_given() {
         MemoryReplayStore store = new MemoryReplayStore(10, 10, s -> false);
-        java.util.concurrent.atomic.AtomicInteger built = new java.util.concurrent.atomic.AtomicInteger();
         String epoch = store.head(a).epoch();
-        store.append(a, p -> "f" + p.seq() + "#" + built.incrementAndGet());
-        store.append(a, p -> "f" + p.seq() + "#" + built.incrementAndGet());
-        assertEquals(0, built.get(), "nobody read them yet");
-        assertEquals(List.of("f2#1"), store.framesAfter(a, new Position(epoch, 1)).orElseThrow());
-        assertEquals(List.of("f1#2", "f2#1"), store.framesAfter(a, new Position(epoch, 0)).orElseThrow(),
-                "each built once, with its own position");
-        assertEquals(2, built.get());
+        EntityChange change = change("x");
+        store.append(a, "leave", change);
+        StreamEvent event = store.eventsAfter(a, new Position(epoch, 0)).orElseThrow().get(0);
+        assertSame(change, event.change(), "no copy, no text: the same Java values as live");
+        assertEquals("leave", event.type());
+        assertEquals(new Position(epoch, 1), event.position());
+    }
+
+    private int appended;
+
+    /** A change whose text is its label and, for "f", its append number: f1, f2, ... */
+    private EntityChange change(String label) {
+        String text = label.equals("f") ? "f" + ++appended : label;
+        return new EntityChange(ChangeType.INSERT, "message", "message", Object.class, "id", 1L,
+                Map.of("id", 1L, "text", text), Map.of());
+    }
+
+    private static Optional<List<String>> texts(MemoryReplayStore store, StreamId stream, Position from) {
+        return store.eventsAfter(stream, from)
+                .map(events -> events.stream().map(e -> (String) e.change().row().get("text")).toList());
     }
 }

@@ -11,6 +11,10 @@ import dev.rowcast.ChangeType;
 import dev.rowcast.EntityChange;
 import dev.rowcast.impl.model.ReactiveEntityModel;
 import dev.rowcast.impl.model.SnapshotModel;
+import dev.rowcast.impl.protocol.EventType;
+import dev.rowcast.impl.visibility.Visibility;
+import dev.rowcast.spi.Position;
+import dev.rowcast.spi.StreamId;
 
 class SnapshotMergeTest {
 
@@ -21,9 +25,11 @@ class SnapshotMergeTest {
         return Map.of("id", id, "n", n);
     }
 
-    private static Subscription.Held held(ChangeType type, String wireType, long id, long n) {
+    private StreamEventView held(ChangeType type, String wireType, long id, long n) {
         EntityChange change = new EntityChange(type, "note", "note", Object.class, "id", id, row(id, n), Map.of());
-        return new Subscription.Held(change, wireType, "frame");
+        return new StreamEventView(new StreamId("note", "n", n), new Position("e", id),
+                EventType.ofWireName(wireType).orElseThrow(), new ChangeText(change), model,
+                new Visibility(List.of()));
     }
 
     @Test

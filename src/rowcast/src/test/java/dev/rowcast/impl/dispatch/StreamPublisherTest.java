@@ -16,14 +16,16 @@ import org.junit.jupiter.api.Test;
 
 import dev.rowcast.ChangeType;
 import dev.rowcast.EntityChange;
+import dev.rowcast.impl.bridge.CapturedChange;
 import dev.rowcast.impl.model.ColumnModel;
 import dev.rowcast.impl.model.ReactiveEntityModel;
 import dev.rowcast.impl.model.ScopeModel;
-import dev.rowcast.impl.model.ScopeValueKind;
 import dev.rowcast.impl.security.ConnectionIdentity;
+import dev.rowcast.impl.visibility.Visibility;
 import dev.rowcast.spi.Position;
 import dev.rowcast.spi.RowFilter;
 import dev.rowcast.spi.RowVisibility;
+import dev.rowcast.spi.StreamEvent;
 import dev.rowcast.spi.StreamId;
 import dev.rowcast.spi.Viewer;
 
@@ -32,7 +34,7 @@ class StreamPublisherTest {
 
     private static final ReactiveEntityModel NOTE = new ReactiveEntityModel("Note", Object.class, "note", "note",
             "id", "id", List.of(new ColumnModel("topic", "topic", false), new ColumnModel("text", "text", false)),
-            List.of(new ScopeModel("topic", "topic", Long.class, ScopeValueKind.LONG)), null, List.of(), Map.of(), 0);
+            List.of(new ScopeModel("topic", "topic", Long.class)), null, List.of(), Map.of(), 0);
     private static final StreamId TOPIC_7 = new StreamId("note", "topic", 7L);
 
     /** A socket that keeps what it is sent. */
@@ -82,15 +84,18 @@ class StreamPublisherTest {
         List<Recording> sockets = subscribe(registry, "a", "b", "c");
         MemoryReplayStore store = new MemoryReplayStore(16, 16, s -> true);
         String epoch = store.head(TOPIC_7).epoch();
-        new StreamPublisher(registry, store, new RowPolicies(List.of())).publish(insert(1, "hello"));
+        CapturedChange insert = insert(1, "hello");
+        new StreamPublisher(registry, store, new Visibility(List.of())).publish(insert);
         String first = sockets.get(0).frames.get(0);
         assertTrue(first.contains("\"text\":\"hello\""), first);
         for (Recording socket : sockets) {
             assertEquals(1, socket.frames.size());
             assertSame(first, socket.frames.get(0), "serialized once, not once per subscriber");
         }
-        assertSame(first, store.framesAfter(TOPIC_7, new Position(epoch, 0)).orElseThrow().get(0),
-                "replay reads the same text back, not a second serialization");
+        StreamEvent stored = store.eventsAfter(TOPIC_7, new Position(epoch, 0)).orElseThrow().get(0);
+        assertSame(insert.change(), stored.change(), "the store keeps the change itself, not text to parse back");
+        assertEquals(new Position(epoch, 1), stored.position());
+        assertEquals("afterInsert", stored.type());
     }
 
     @Test
@@ -99,7 +104,7 @@ class StreamPublisherTest {
                 ? RowVisibility.without("text") : RowVisibility.VISIBLE;
         SubscriptionRegistry registry = new SubscriptionRegistry();
         List<Recording> sockets = subscribe(registry, "a", "b", "eve");
-        new StreamPublisher(registry, new MemoryReplayStore(16, 16, s -> true), new RowPolicies(List.of(redactForEve)))
+        new StreamPublisher(registry, new MemoryReplayStore(16, 16, s -> true), new Visibility(List.of(redactForEve)))
                 .publish(insert(2, "secret"));
         String a = sockets.get(0).frames.get(0);
         String eve = sockets.get(2).frames.get(0);
@@ -107,5 +112,28 @@ class StreamPublisherTest {
         assertNotSame(a, eve);
         assertTrue(a.contains("secret"));
         assertFalse(eve.contains("secret"), eve);
+    }
+
+    @Test
+    void should_show_a_row_filter_the_same_java_types_on_replay_as_live() {
+        List<String> seen = new ArrayList<>();
+        RowFilter recorder = (viewer, row) -> {
+            seen.add(row.eventType() + ":" + row.get("topic").getClass().getSimpleName());
+            return RowVisibility.VISIBLE;
+        };
+        Visibility visibility = new Visibility(List.of(recorder));
+        SubscriptionRegistry registry = new SubscriptionRegistry();
+        subscribe(registry, "a");
+        MemoryReplayStore store = new MemoryReplayStore(16, 16, s -> true);
+        String epoch = store.head(TOPIC_7).epoch();
+        new StreamPublisher(registry, store, visibility).publish(insert(3, "x"));
+
+        SubscriptionManager manager = new SubscriptionManager(registry, store, 10, Runnable::run, Runnable::run,
+                () -> 0, visibility);
+        Recording late = new Recording("b");
+        manager.subscribe(late, TOPIC_7, NOTE, null, new Position(epoch, 0));
+
+        assertEquals(List.of("afterInsert:Long", "afterInsert:Long"), seen, "live, then replay: one type");
+        assertTrue(late.frames.get(1).startsWith("{\"replayed\":true,\"type\":\"change\""), late.frames.get(1));
     }
 }

@@ -23,11 +23,11 @@ import org.junit.jupiter.api.Test;
 
 import dev.rowcast.ChangeType;
 import dev.rowcast.EntityChange;
-import dev.rowcast.impl.dispatch.CaptureBridge;
-import dev.rowcast.impl.dispatch.ChangeSink;
-import dev.rowcast.impl.model.ReactiveChannels;
+import dev.rowcast.RowcastConfigurationException;
+import dev.rowcast.impl.bridge.CaptureBridge;
+import dev.rowcast.impl.bridge.ChangeSink;
+import dev.rowcast.impl.bridge.ReactiveChannels;
 import dev.rowcast.impl.model.ReactiveEntityModel;
-import dev.rowcast.impl.model.RowcastConfigurationException;
 
 /**
  * The integrator and listener on a real Hibernate over in-memory H2, with RESOURCE_LOCAL transactions. JTA and the

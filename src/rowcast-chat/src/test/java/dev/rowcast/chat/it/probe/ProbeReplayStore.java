@@ -5,41 +5,42 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import dev.rowcast.EntityChange;
 import dev.rowcast.spi.Position;
 import dev.rowcast.spi.ReplayStore;
+import dev.rowcast.spi.StreamEvent;
 import dev.rowcast.spi.StreamId;
 
 /**
  * Test probe: the application's own {@link ReplayStore}, which Rowcast must use instead of its in-memory one. Its
- * epoch is recognisable on the wire; it keeps every frame (a test's worth).
+ * epoch is recognisable on the wire; it keeps every event (a test's worth).
  */
 @ApplicationScoped
 public class ProbeReplayStore implements ReplayStore {
 
     public static final String EPOCH = "probe-store";
 
-    private final Map<StreamId, List<String>> frames = new HashMap<>();
+    private final Map<StreamId, List<StreamEvent>> events = new HashMap<>();
 
     @Override
     public Position head(StreamId stream) {
-        return new Position(EPOCH, frames.getOrDefault(stream, List.of()).size());
+        return new Position(EPOCH, events.getOrDefault(stream, List.of()).size());
     }
 
     @Override
-    public Position append(StreamId stream, Function<Position, String> frameAt) {
-        List<String> stored = frames.computeIfAbsent(stream, s -> new ArrayList<>());
+    public Position append(StreamId stream, String type, EntityChange change) {
+        List<StreamEvent> stored = events.computeIfAbsent(stream, s -> new ArrayList<>());
         Position position = new Position(EPOCH, stored.size() + 1L);
-        stored.add(frameAt.apply(position));
+        stored.add(new StreamEvent(position, type, change));
         return position;
     }
 
     @Override
-    public Optional<List<String>> framesAfter(StreamId stream, Position from) {
-        List<String> stored = frames.getOrDefault(stream, List.of());
+    public Optional<List<StreamEvent>> eventsAfter(StreamId stream, Position from) {
+        List<StreamEvent> stored = events.getOrDefault(stream, List.of());
         if (!from.epoch().equals(EPOCH) || from.seq() > stored.size()) {
             return Optional.empty();
         }

@@ -1,4 +1,4 @@
-package dev.rowcast.impl.web;
+package dev.rowcast.impl.boot;
 
 import java.util.EnumSet;
 import java.util.HashSet;
@@ -20,22 +20,21 @@ import jakarta.websocket.server.HandshakeRequest;
 import jakarta.websocket.server.ServerContainer;
 import jakarta.websocket.server.ServerEndpointConfig;
 
+import dev.rowcast.RowcastConfigurationException;
+import dev.rowcast.impl.bridge.ReactiveChannels;
 import dev.rowcast.impl.config.RowcastSettings;
 import dev.rowcast.impl.dispatch.ChangeDispatcher;
-import dev.rowcast.impl.model.ReactiveChannels;
 import dev.rowcast.impl.model.ReactiveEntityModel;
-import dev.rowcast.impl.model.RowcastConfigurationException;
 import dev.rowcast.impl.security.HandshakeIdentities;
 import dev.rowcast.impl.security.OriginFilter;
 import dev.rowcast.impl.security.SubscriptionGate;
 import dev.rowcast.impl.socket.Connections;
 import dev.rowcast.impl.socket.RowcastEndpoint;
-import dev.rowcast.spi.CredentialExpiry;
-import dev.rowcast.spi.SubscriptionAuthorizer;
 
 /**
- * Starts Rowcast with the web application: reads the settings, starts the dispatcher, guards the endpoint path
- * with the origin check, and deploys the endpoint. Declared in the jar's web-fragment.xml.
+ * The composition root: starts Rowcast with the web application. Reads the settings, builds and starts the
+ * dispatcher from the CDI beans, guards the endpoint path with the origin check, and deploys the endpoint. Declared
+ * in the jar's web-fragment.xml. Nothing else in Rowcast wires components together or calls {@code CDI.current()}.
  */
 public class RowcastWebListener implements ServletContextListener {
 
@@ -55,11 +54,12 @@ public class RowcastWebListener implements ServletContextListener {
             throw new RowcastConfigurationException("The server offers no Jakarta WebSocket container to "
                     + context.getContextPath() + ". Fix: deploy on a Jakarta EE 10 web profile server such as Payara.");
         }
-        // captured here, once: CDI.current() is not reliable later in socket callbacks on every server
-        CDI<Object> cdi = CDI.current();
-        dispatcher = cdi.select(ChangeDispatcher.class).get();
-        dispatcher.start(settings);
-        ManagedThreadFactory threads = cdi.select(ManagedThreadFactoryHolder.class).get().threads();
+        // resolved here, once: CDI.current() is not reliable later in socket callbacks on every server
+        RowcastBeans beans = CDI.current().select(RowcastBeans.class).get();
+        ManagedThreadFactory threads = beans.threads();
+        dispatcher = new ChangeDispatcher(settings, beans.replayStore(), beans.rowFilters(), beans.observers(),
+                threads, beans.executor());
+        dispatcher.start();
         timers = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = threads.newThread(runnable);
             thread.setName("rowcast-timers");
@@ -75,9 +75,8 @@ public class RowcastWebListener implements ServletContextListener {
         context.addFilter("rowcast-origin", new OriginFilter(settings.allowedOrigins()))
                 .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), false, settings.endpointPath());
 
-        HandshakeIdentities identities = new HandshakeIdentities(() -> knownRoles(settings),
-                cdi.select(CredentialExpiry.class).stream().toList());
-        SubscriptionGate gate = new SubscriptionGate(cdi.select(SubscriptionAuthorizer.class).stream().toList());
+        HandshakeIdentities identities = new HandshakeIdentities(() -> knownRoles(settings), beans.expiries());
+        SubscriptionGate gate = new SubscriptionGate(beans.authorizers());
         RowcastEndpoint endpoint = new RowcastEndpoint(dispatcher, gate, identities, timers, connections,
                 settings);
         ServerEndpointConfig config = ServerEndpointConfig.Builder.create(RowcastEndpoint.class, settings.endpointPath())

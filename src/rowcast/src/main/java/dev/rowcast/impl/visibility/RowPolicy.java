@@ -1,4 +1,4 @@
-package dev.rowcast.impl.security;
+package dev.rowcast.impl.visibility;
 
 import java.util.HashSet;
 import java.util.List;
@@ -16,7 +16,7 @@ import dev.rowcast.spi.Viewer;
  * What one channel's rows look like to one viewer: the {@code @VisibleTo} redactions, then every applicable
  * {@link RowFilter}. A filter that throws hides the row from that viewer only.
  */
-public final class RowPolicy {
+final class RowPolicy {
 
     private static final Logger LOG = Logger.getLogger(RowPolicy.class.getName());
 
@@ -24,12 +24,12 @@ public final class RowPolicy {
     private final List<RowFilter> filters;
 
     /** @param visibleTo column to the roles that may see it */
-    public RowPolicy(Map<String, Set<String>> visibleTo, List<RowFilter> filters) {
+    RowPolicy(Map<String, Set<String>> visibleTo, List<RowFilter> filters) {
         this.visibleTo = Map.copyOf(visibleTo);
         this.filters = List.copyOf(filters);
     }
 
-    public RowVisibility visibility(Viewer viewer, RowView row) {
+    RowVisibility visibility(Viewer viewer, RowView row) {
         Set<String> dropped = new HashSet<>();
         visibleTo.forEach((column, roles) -> {
             if (roles.stream().noneMatch(viewer::isUserInRole)) {

@@ -1,4 +1,4 @@
-package dev.rowcast.impl.model;
+package dev.rowcast.impl.protocol;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -13,6 +13,8 @@ import jakarta.json.JsonValue;
 
 import org.junit.jupiter.api.Test;
 
+import dev.rowcast.impl.model.ScopeModel;
+
 class ScopeValueKindTest {
 
     enum Color { RED, GREEN }
@@ -22,8 +24,7 @@ class ScopeValueKindTest {
     }
 
     private static Object convert(Class<?> type, String json) {
-        ScopeModel scope = new ScopeModel("a", "a", type, ScopeValueKind.of(type).orElseThrow());
-        return scope.convert(json(json));
+        return ScopeValueKind.convert(new ScopeModel("a", "a", type), json(json));
     }
 
     @Test

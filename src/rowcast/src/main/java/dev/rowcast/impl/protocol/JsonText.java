@@ -1,4 +1,4 @@
-package dev.rowcast.impl.json;
+package dev.rowcast.impl.protocol;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -12,7 +12,7 @@ import java.util.Map;
  * Appends JSON to a {@link StringBuilder}. Frames are built by hand because they are built once per change and scope
  * on the hot path; the value mapping is specified in docs/protocol.md ("Value encoding").
  */
-public final class JsonText {
+final class JsonText {
 
     private static final char[] HEX = "0123456789abcdef".toCharArray();
 

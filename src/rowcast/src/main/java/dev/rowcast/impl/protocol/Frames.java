@@ -1,4 +1,4 @@
-package dev.rowcast.impl.dispatch;
+package dev.rowcast.impl.protocol;
 
 import java.util.Collection;
 import java.util.List;
@@ -7,25 +7,23 @@ import java.util.Map;
 import jakarta.json.JsonValue;
 
 import dev.rowcast.EntityChange;
-import dev.rowcast.impl.json.JsonText;
 import dev.rowcast.spi.Position;
 import dev.rowcast.spi.StreamId;
 
 /** Builds every server-to-client frame. docs/protocol.md is the specification of their shapes. */
 public final class Frames {
 
-    static final String ENTER = "enter";
-    static final String LEAVE = "leave";
-    static final String HIDDEN_EVENT = "{\"type\":\"hidden\"}";
+    /** The event a subscriber gets for a row it may not see: its position moves, nothing of the row is told. */
+    public static final String HIDDEN_EVENT = "{\"type\":\"hidden\"}";
 
     private Frames() {
     }
 
     /** The event object of a change, with the given type: its own, or enter/leave for the stream it moved across. */
-    static String event(EntityChange change, String type) {
+    public static String event(EntityChange change, EventType type) {
         StringBuilder out = new StringBuilder(256);
         out.append("{\"type\":");
-        JsonText.string(out, type).append(",\"table\":");
+        JsonText.string(out, type.wireName()).append(",\"table\":");
         JsonText.string(out, change.table()).append(",\"primaryKey\":{");
         JsonText.string(out, change.idColumn()).append(':');
         JsonText.value(out, change.id()).append("},\"row\":");
@@ -46,7 +44,7 @@ public final class Frames {
         return out.append('}').toString();
     }
 
-    static String change(StreamId stream, Position position, String event) {
+    public static String change(StreamId stream, Position position, String event) {
         StringBuilder out = new StringBuilder(event.length() + 128);
         out.append("{\"type\":\"change\"");
         stream(out, stream);
@@ -55,12 +53,12 @@ public final class Frames {
     }
 
     /** A change frame whose event is {@code {"type":"hidden"}}: the position moves, nothing of the row is told. */
-    static String hidden(StreamId stream, Position position) {
+    public static String hidden(StreamId stream, Position position) {
         return change(stream, position, HIDDEN_EVENT);
     }
 
     /** A batched change frame: {@code position} is the last event's, {@code count} says how many came before it. */
-    static String batch(StreamId stream, Position last, List<String> events) {
+    public static String batch(StreamId stream, Position last, List<String> events) {
         int length = 128;
         for (String event : events) {
             length += event.length() + 1;
@@ -78,11 +76,11 @@ public final class Frames {
     }
 
     /** The stored frame, marked as replayed. */
-    static String replayed(String frame) {
+    public static String replayed(String frame) {
         return "{\"replayed\":true," + frame.substring(1);
     }
 
-    static String snapshot(StreamId stream, Position position, Collection<Map<String, Object>> rows) {
+    public static String snapshot(StreamId stream, Position position, Collection<Map<String, Object>> rows) {
         StringBuilder out = new StringBuilder(256 + rows.size() * 128);
         out.append("{\"type\":\"snapshot\"");
         stream(out, stream);
@@ -98,14 +96,18 @@ public final class Frames {
         return out.append("]}").toString();
     }
 
-    static String subscribed(String type, JsonValue id, StreamId stream, Position position) {
-        StringBuilder out = new StringBuilder(160).append("{\"type\":\"").append(type).append('"');
+    /** The reply to a subscribe: the stream as the server names it, and its head. */
+    public static String subscribed(JsonValue id, StreamId stream, Position head) {
+        StringBuilder out = new StringBuilder(160).append("{\"type\":\"subscribed\"");
         id(out, id);
         stream(out, stream);
-        if (position != null) {
-            position(out, position);
-        }
-        return out.append('}').toString();
+        return position(out, head).append('}').toString();
+    }
+
+    public static String unsubscribed(JsonValue id, StreamId stream) {
+        StringBuilder out = new StringBuilder(128).append("{\"type\":\"unsubscribed\"");
+        id(out, id);
+        return stream(out, stream).append('}').toString();
     }
 
     public static String error(ErrorCode code, String message, JsonValue id) {

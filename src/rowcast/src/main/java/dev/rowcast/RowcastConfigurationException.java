@@ -1,4 +1,4 @@
-package dev.rowcast.impl.model;
+package dev.rowcast;
 
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package dev.rowcast.impl.web;
+package dev.rowcast.impl.boot;
 
 import java.lang.reflect.Method;
 import java.util.Optional;

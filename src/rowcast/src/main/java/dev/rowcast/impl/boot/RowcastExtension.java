@@ -1,4 +1,4 @@
-package dev.rowcast.impl.cdi;
+package dev.rowcast.impl.boot;
 
 import java.lang.annotation.Annotation;
 import java.lang.reflect.ParameterizedType;
@@ -19,7 +19,7 @@ import jakarta.persistence.Entity;
 
 import dev.rowcast.EntityChange;
 import dev.rowcast.Reactive;
-import dev.rowcast.impl.model.ReactiveChannels;
+import dev.rowcast.impl.bridge.ReactiveChannels;
 
 /**
  * Rowcast's CDI side. Entities are found through Hibernate's boot metadata, not here: with

@@ -1,4 +1,4 @@
-package dev.rowcast.impl.dispatch;
+package dev.rowcast.impl.protocol;
 
 /** The {@code code} of an error frame. docs/protocol.md lists each with its meaning. */
 public enum ErrorCode {

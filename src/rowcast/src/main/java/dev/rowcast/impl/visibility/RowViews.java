@@ -1,22 +1,17 @@
-package dev.rowcast.impl.security;
+package dev.rowcast.impl.visibility;
 
 import java.math.BigDecimal;
 import java.util.Map;
 
-import jakarta.json.JsonNumber;
-import jakarta.json.JsonObject;
-import jakarta.json.JsonString;
-import jakarta.json.JsonValue;
-
 import dev.rowcast.spi.RowView;
 
-/** {@link RowView}s over entity values (live, snapshot) and over stored JSON (replay), read alike. */
-public final class RowViews {
+/** A {@link RowView} over a row of entity values: the same Java types live, in snapshots and on replay. */
+final class RowViews {
 
     private RowViews() {
     }
 
-    public static RowView of(String channel, String eventType, Map<String, Object> row) {
+    static RowView of(String channel, String eventType, Map<String, Object> row) {
         return new View(channel, eventType) {
             @Override
             public boolean has(String column) {
@@ -26,33 +21,6 @@ public final class RowViews {
             @Override
             public Object get(String column) {
                 return row.get(column);
-            }
-        };
-    }
-
-    public static RowView of(String channel, String eventType, JsonObject row) {
-        return new View(channel, eventType) {
-            @Override
-            public boolean has(String column) {
-                return row.containsKey(column);
-            }
-
-            @Override
-            public Object get(String column) {
-                JsonValue value = row.get(column);
-                if (value == null || value == JsonValue.NULL) {
-                    return null;
-                }
-                if (value == JsonValue.TRUE || value == JsonValue.FALSE) {
-                    return value == JsonValue.TRUE;
-                }
-                if (value instanceof JsonString text) {
-                    return text.getString();
-                }
-                if (value instanceof JsonNumber number) {
-                    return number.bigDecimalValue();
-                }
-                return value.toString();
             }
         };
     }

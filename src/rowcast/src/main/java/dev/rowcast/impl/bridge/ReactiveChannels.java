@@ -1,10 +1,13 @@
-package dev.rowcast.impl.model;
+package dev.rowcast.impl.bridge;
 
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+
+import dev.rowcast.impl.model.ReactiveEntityModel;
+import dev.rowcast.impl.model.SnapshotSource;
 
 /**
  * The channels of this application, filled by the Hibernate integrator as each persistence unit boots.

@@ -1,4 +1,4 @@
-package dev.rowcast.impl.dispatch;
+package dev.rowcast.impl.bridge;
 
 import dev.rowcast.EntityChange;
 import dev.rowcast.impl.model.ReactiveEntityModel;

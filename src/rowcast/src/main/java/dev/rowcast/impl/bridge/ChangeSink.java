@@ -1,4 +1,4 @@
-package dev.rowcast.impl.dispatch;
+package dev.rowcast.impl.bridge;
 
 import java.util.List;
 

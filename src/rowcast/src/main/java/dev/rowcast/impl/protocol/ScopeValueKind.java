@@ -1,4 +1,4 @@
-package dev.rowcast.impl.model;
+package dev.rowcast.impl.protocol;
 
 import java.math.BigDecimal;
 import java.util.Map;
@@ -8,6 +8,8 @@ import java.util.UUID;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
+
+import dev.rowcast.impl.model.ScopeModel;
 
 /**
  * The Java types a scope value may have, and how a wire value is converted to each. Scope values are compared with
@@ -110,6 +112,21 @@ public enum ScopeValueKind {
     /** The types accepted as scope values, for error messages. */
     public static String supportedTypes() {
         return "String, Long, Integer, Short, Byte, Boolean, UUID or an enum";
+    }
+
+    /**
+     * Converts a wire value to the value the scope compares rows with.
+     *
+     * @throws IllegalArgumentException when the value cannot be converted; the message says what was expected, fit
+     *         for an {@code invalid_scope} error frame
+     */
+    public static Object convert(ScopeModel scope, JsonValue value) {
+        if (value == null || value.getValueType() == JsonValue.ValueType.NULL) {
+            throw new IllegalArgumentException("scope.value is required and may not be null");
+        }
+        ScopeValueKind kind = of(scope.valueType()).orElseThrow(() -> new IllegalStateException(
+                "validated at deployment: " + scope.valueType()));
+        return kind.convert(value, scope.valueType());
     }
 
     /**

@@ -1,4 +1,4 @@
-package dev.rowcast.impl.dispatch;
+package dev.rowcast.impl.visibility;
 
 import java.util.HashMap;
 import java.util.List;
@@ -6,7 +6,6 @@ import java.util.Map;
 import java.util.Optional;
 
 import dev.rowcast.impl.model.ReactiveEntityModel;
-import dev.rowcast.impl.security.RowPolicy;
 import dev.rowcast.spi.RowFilter;
 
 /** The row policy of each channel, or none when no filter applies and no column is restricted. Dispatch thread. */

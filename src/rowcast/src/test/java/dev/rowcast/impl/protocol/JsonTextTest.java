@@ -1,4 +1,4 @@
-package dev.rowcast.impl.json;
+package dev.rowcast.impl.protocol;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
