@@ -1,7 +1,7 @@
 // Unit tests of the browser client's pure logic, with Node's built-in runner: node --test
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { backoffDelay, seqRange, eventsOf, connect, LiveCollection } from '../../../../../webapp/rowcast.js';
+import { backoffDelay, seqRange, eventsOf, connect, LiveCollection } from '../rowcast.js';
 
 /** A WebSocket stand-in that records what is sent and lets the test play the server. */
 class FakeSocket {
