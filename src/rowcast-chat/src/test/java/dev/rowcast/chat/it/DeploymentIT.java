@@ -36,6 +36,8 @@ class DeploymentIT {
             assertContains(log, "@Reactive entity " + TemporalScopeNote.class.getName()
                     + " names scope 'createdAt' of type java.time.Instant, which cannot be a scope");
             assertContains(log, "Exception while preparing the app");
+            assertFirstSevere(log, "Rowcast cannot start, so this application is not deployed (the server keeps "
+                    + "running and answers 404): 3 configuration problem(s). First: @Reactive entity ");
             assertEquals(404, payara.get("/"), "the application must not be deployed");
         }
     }
@@ -46,6 +48,7 @@ class DeploymentIT {
         try (PayaraProcess payara = PayaraProcess.deploy(war)) {
             assertContains(payara.log(), "@Reactive is on " + NotAnEntity.class.getName()
                     + ", which is not a JPA @Entity. Fix:");
+            assertFirstSevere(payara.log(), "Rowcast cannot start, so this application is not deployed");
             assertEquals(404, payara.get("/"), "the application must not be deployed");
         }
     }
@@ -68,6 +71,16 @@ class DeploymentIT {
         }
         assertEquals(1001, client.closeCode(), "going away");
         assertEquals("server shutting down", client.closeReason(), "closed by Rowcast, not by the container");
+    }
+
+    /** A user scanning the log for the first SEVERE record must find Rowcast's fix there, not a stack trace. */
+    private static void assertFirstSevere(String log, String expected) {
+        int first = log.indexOf("[SEVERE]");
+        assertTrue(first >= 0, "no SEVERE record at all");
+        int next = log.indexOf("\n[20", first);
+        String record = log.substring(first, next < 0 ? log.length() : next);
+        assertTrue(record.contains(expected), "the first SEVERE record should say:\n" + expected + "\nbut was:\n"
+                + record.substring(0, Math.min(record.length(), 3000)));
     }
 
     private static void assertContains(String log, String expected) {

@@ -186,6 +186,37 @@ class SecurityIT extends DeployedChat {
     }
 
     @Test
+    void should_not_replay_history_from_before_the_caller_joined() {
+        long conversation = api.createConversation("side door");
+        long deleted = api.postMessage(conversation, "deleted words").getJsonNumber("id").longValue();
+        assertEquals(204, api.call("DELETE", "api/messages/" + deleted, null).status());
+        long edited = api.postMessage(conversation, "first draft").getJsonNumber("id").longValue();
+        assertEquals(200, api.call("PUT", "api/messages/" + edited, "{\"body\":\"final\"}").status());
+        api.addMember(conversation, "eve");
+        try (Audited eve = connect("eve")) {
+            JsonObject joined = eve.client.request(subscribe(conversation, String.valueOf(conversation), "j"));
+            String epoch = joined.getJsonObject("position").getString("epoch");
+            eve.client.next("snapshot");
+            List<JsonObject> frames = new ArrayList<>();
+            for (String cursor : List.of("{\"epoch\":\"" + epoch + "\",\"seq\":0}",
+                    "{\"epoch\":\"" + epoch + "\",\"seq\":1}")) {
+                eve.client.send(WsClient.subscribeConversationFrame(conversation, cursor));
+                frames.add(eve.client.next("subscribed"));
+                JsonObject refused = eve.client.next();
+                frames.add(refused);
+                assertEquals("replay_unavailable", refused.getString("code", refused.toString()),
+                        "a cursor from before eve joined is not hers to replay from");
+                JsonObject snapshot = eve.client.next("snapshot");
+                frames.add(snapshot);
+                assertEquals(1, snapshot.getJsonArray("rows").size(), snapshot.toString());
+            }
+            eve.client.expectSilence(QUIET);
+            String seen = frames.toString();
+            assertFalse(seen.contains("deleted words") || seen.contains("first draft"), seen);
+        }
+    }
+
+    @Test
     void should_admit_only_the_roles_a_channel_allows() {
         try (Audited user = connect("alice"); Audited admin = connect("admin")) {
             String subscribe = "{\"type\":\"subscribe\",\"id\":1,\"channel\":\"admin_note\","

@@ -19,6 +19,7 @@ import jakarta.persistence.Entity;
 
 import dev.rowcast.EntityChange;
 import dev.rowcast.Reactive;
+import dev.rowcast.RowcastConfigurationException;
 import dev.rowcast.impl.bridge.ReactiveChannels;
 
 /**
@@ -64,9 +65,13 @@ public class RowcastExtension implements Extension {
     }
 
     void validate(@Observes AfterDeploymentValidation validation) {
-        for (Class<?> type : misplaced) {
-            validation.addDeploymentProblem(new IllegalStateException("@Reactive is on " + type.getName()
-                    + ", which is not a JPA @Entity. Fix: put @Reactive on an entity class, or remove it."));
+        if (!misplaced.isEmpty()) {
+            RowcastConfigurationException problem = new RowcastConfigurationException(misplaced.stream()
+                    .map(type -> "@Reactive is on " + type.getName() + ", which is not a JPA @Entity. Fix: put "
+                            + "@Reactive on an entity class, or remove it.")
+                    .toList());
+            LOG.severe(problem::summary); // first, above the container's report
+            validation.addDeploymentProblem(problem);
         }
         misplaced.clear();
         if (ReactiveChannels.all().isEmpty()) {

@@ -48,6 +48,15 @@ public class RowcastWebListener implements ServletContextListener {
     @Override
     public void contextInitialized(ServletContextEvent event) {
         ServletContext context = event.getServletContext();
+        try {
+            start(context);
+        } catch (RowcastConfigurationException e) {
+            LOG.severe(e::summary); // first, above the container's report
+            throw e;
+        }
+    }
+
+    private void start(ServletContext context) {
         settings = RowcastSettings.read(new SettingSources(context)::lookup);
         ServerContainer container = (ServerContainer) context.getAttribute(ServerContainer.class.getName());
         if (container == null) {

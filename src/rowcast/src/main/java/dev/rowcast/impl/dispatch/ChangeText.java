@@ -33,6 +33,6 @@ final class ChangeText {
         if (seen.hidden()) {
             return Frames.HIDDEN_EVENT;
         }
-        return events.computeIfAbsent(new Key(type, seen), key -> Frames.event(seen.shape(change), type));
+        return events.computeIfAbsent(new Key(type, seen), key -> Frames.event(seen.shape(change, type), type));
     }
 }

@@ -38,6 +38,8 @@ import dev.rowcast.spi.StreamId;
 final class SubscriptionManager {
 
     private static final Logger LOG = Logger.getLogger(SubscriptionManager.class.getName());
+    /** About 100 bytes each: 10 MB at most. docs/security.md, "Replay". */
+    static final int MAX_REPLAY_GRANTS = 100_000;
 
     private record ReadSnapshot(Subscription subscription, List<Map<String, Object>> rows, long ticket) {
     }
@@ -49,6 +51,7 @@ final class SubscriptionManager {
     private final Consumer<Runnable> onDispatchThread;
     private final LongSupplier releasedThrough;
     private final Visibility visibility;
+    private final ReplayGrants grants = new ReplayGrants(MAX_REPLAY_GRANTS);
     private final List<ReadSnapshot> waitingForTickets = new ArrayList<>();
 
     SubscriptionManager(SubscriptionRegistry registry, ReplayStore store, int maxSubscriptions, Executor reader,
@@ -87,7 +90,10 @@ final class SubscriptionManager {
         subscriber.send(Frames.subscribed(id, stream, head));
         if (from != null) {
             catchUp(subscription, id, from);
-        } else if (model.snapshotModel().isPresent()) {
+            return;
+        }
+        grants.joined(subscriber.viewer(), stream, head);
+        if (model.snapshotModel().isPresent()) {
             startSnapshot(subscription, id);
         }
     }
@@ -97,7 +103,9 @@ final class SubscriptionManager {
         StreamId stream = subscription.stream;
         Subscriber subscriber = subscription.subscriber;
         ReactiveEntityModel model = subscription.model;
-        Optional<List<StreamEvent>> missed = store.eventsAfter(stream, from);
+        // a cursor from before the caller joined, or never handed to it, could reveal what it may not have read
+        Optional<List<StreamEvent>> missed = grants.allows(subscriber.viewer(), stream, from)
+                ? store.eventsAfter(stream, from) : Optional.empty();
         if (missed.isPresent()) {
             for (StreamEvent event : missed.get()) {
                 StreamEventView view = new StreamEventView(stream, event.position(), eventType(event),
@@ -108,9 +116,10 @@ final class SubscriptionManager {
             subscription.liveAfter(store.head(stream));
             return;
         }
-        subscriber.send(Frames.error(ErrorCode.REPLAY_UNAVAILABLE, "The server no longer has every change after "
-                + "that position" + (model.snapshotModel().isPresent() ? "; a snapshot follows." : "; reload the "
-                + "current state."), id));
+        subscriber.send(Frames.error(ErrorCode.REPLAY_UNAVAILABLE, "The server cannot replay every change after "
+                + "that position to you" + (model.snapshotModel().isPresent() ? "; a snapshot follows." : "; reload "
+                + "the current state."), id));
+        grants.joined(subscriber.viewer(), stream, store.head(stream));
         if (model.snapshotModel().isPresent()) {
             startSnapshot(subscription, id);
         }

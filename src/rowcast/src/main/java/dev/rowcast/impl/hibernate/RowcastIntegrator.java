@@ -35,7 +35,7 @@ public final class RowcastIntegrator implements Integrator {
         BootModelReader reader = new BootModelReader(metadata);
         List<ReactiveEntityModel> models = reader.read();
         if (!reader.problems().isEmpty()) {
-            throw new RowcastConfigurationException(reader.problems());
+            throw logged(new RowcastConfigurationException(reader.problems()));
         }
         if (models.isEmpty()) {
             return;
@@ -43,7 +43,7 @@ public final class RowcastIntegrator implements Integrator {
         List<String> conflicts = ReactiveChannels.register(models);
         if (!conflicts.isEmpty()) {
             ReactiveChannels.unregister(models);
-            throw new RowcastConfigurationException(conflicts);
+            throw logged(new RowcastConfigurationException(conflicts));
         }
         registered.put(sessionFactory, models);
 
@@ -71,5 +71,11 @@ public final class RowcastIntegrator implements Integrator {
         if (models != null) {
             ReactiveChannels.unregister(models);
         }
+    }
+
+    /** Logged before the throw, so the fix is the first SEVERE line, above the container's report. */
+    private static RowcastConfigurationException logged(RowcastConfigurationException e) {
+        LOG.severe(e::summary);
+        return e;
     }
 }

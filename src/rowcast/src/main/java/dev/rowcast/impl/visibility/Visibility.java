@@ -1,9 +1,11 @@
 package dev.rowcast.impl.visibility;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import dev.rowcast.EntityChange;
 import dev.rowcast.impl.model.ReactiveEntityModel;
@@ -15,13 +17,19 @@ import dev.rowcast.spi.Viewer;
 /**
  * The one place that decides what a viewer receives of a row: live changes, batches, held changes, snapshot rows
  * and replayed events all ask here, with the same Java values, so a rule written here holds on every path. The
- * rule itself is in docs/security.md ("What a subscriber sees").
- * <p>
+ * rule, stated in docs/security.md ("What a subscriber sees"): a subscriber receives only what it may see now, on
+ * the stream it asked for.
+ * <ul>
+ * <li>A row is judged as it is now; a {@code leave} is judged as the row was, and tells nothing of its new state.
+ * <li>{@code changed}/{@code previous} go only to a viewer who could see the row before the change too, without the
+ * columns hidden from it then or now; never with {@code enter} or {@code leave}.
+ * </ul>
  * Dispatch thread only.
  */
 public final class Visibility {
 
     private static final String SNAPSHOT = "snapshot";
+    private static final Seen WITHOUT_PREVIOUS = new Seen(false, Set.of(), false, Set.of());
 
     private final RowPolicies policies;
 
@@ -29,18 +37,34 @@ public final class Visibility {
         this.policies = new RowPolicies(filters);
     }
 
-    /** Whether every viewer sees every row of the channel whole: no filter applies and no column is restricted. */
-    public boolean isUniform(ReactiveEntityModel model) {
-        return policies.of(model).isEmpty();
-    }
-
     /** What {@code viewer} may see of {@code change}, arriving on a stream as an event of {@code type}. */
     public Seen of(ReactiveEntityModel model, Viewer viewer, EventType type, EntityChange change) {
         Optional<RowPolicy> policy = policies.of(model);
+        boolean moved = type == EventType.LEAVE || type == EventType.ENTER;
         if (policy.isEmpty()) {
-            return Seen.EVERYTHING;
+            return moved ? WITHOUT_PREVIOUS : Seen.EVERYTHING;
         }
-        return seen(policy.get().visibility(viewer, RowViews.of(model.channel(), type.wireName(), change.row())));
+        String eventType = type.wireName();
+        if (type == EventType.LEAVE) {
+            RowVisibility before = policy.get().visibility(viewer, RowViews.of(model.channel(), eventType,
+                    Seen.before(change)));
+            return before.isHidden() ? Seen.NOTHING : new Seen(false, before.droppedColumns(), false, Set.of());
+        }
+        RowVisibility now = policy.get().visibility(viewer, RowViews.of(model.channel(), eventType, change.row()));
+        if (now.isHidden()) {
+            return Seen.NOTHING;
+        }
+        if (moved || change.previous().isEmpty()) {
+            return new Seen(false, now.droppedColumns(), false, Set.of());
+        }
+        RowVisibility before = policy.get().visibility(viewer, RowViews.of(model.channel(), eventType,
+                Seen.before(change)));
+        if (before.isHidden()) {
+            return new Seen(false, now.droppedColumns(), false, Set.of()); // became visible: nothing of before
+        }
+        Set<String> hiddenThenOrNow = new HashSet<>(now.droppedColumns());
+        hiddenThenOrNow.addAll(before.droppedColumns());
+        return new Seen(false, now.droppedColumns(), true, hiddenThenOrNow);
     }
 
     /** The snapshot rows {@code viewer} may see, each as it may see it, in their order. */
@@ -51,18 +75,11 @@ public final class Visibility {
         }
         List<Map<String, Object>> visible = new ArrayList<>(rows.size());
         for (Map<String, Object> row : rows) {
-            Seen seen = seen(policy.get().visibility(viewer, RowViews.of(model.channel(), SNAPSHOT, row)));
-            if (!seen.hidden()) {
-                visible.add(seen.droppedColumns().isEmpty() ? row : Redaction.without(row, seen.droppedColumns()));
+            RowVisibility verdict = policy.get().visibility(viewer, RowViews.of(model.channel(), SNAPSHOT, row));
+            if (!verdict.isHidden()) {
+                visible.add(Redaction.without(row, verdict.droppedColumns()));
             }
         }
         return visible;
-    }
-
-    private static Seen seen(RowVisibility verdict) {
-        if (verdict.isHidden()) {
-            return Seen.NOTHING;
-        }
-        return verdict.droppedColumns().isEmpty() ? Seen.EVERYTHING : new Seen(false, verdict.droppedColumns());
     }
 }

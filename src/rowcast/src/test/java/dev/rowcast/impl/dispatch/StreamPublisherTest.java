@@ -123,17 +123,17 @@ class StreamPublisherTest {
         };
         Visibility visibility = new Visibility(List.of(recorder));
         SubscriptionRegistry registry = new SubscriptionRegistry();
-        subscribe(registry, "a");
         MemoryReplayStore store = new MemoryReplayStore(16, 16, s -> true);
         String epoch = store.head(TOPIC_7).epoch();
-        new StreamPublisher(registry, store, visibility).publish(insert(3, "x"));
-
         SubscriptionManager manager = new SubscriptionManager(registry, store, 10, Runnable::run, Runnable::run,
                 () -> 0, visibility);
-        Recording late = new Recording("b");
-        manager.subscribe(late, TOPIC_7, NOTE, null, new Position(epoch, 0));
+        Recording socket = new Recording("b");
+        manager.subscribe(socket, TOPIC_7, NOTE, null, null); // joins at seq 0
+        new StreamPublisher(registry, store, visibility).publish(insert(3, "x"));
+        manager.subscribe(socket, TOPIC_7, NOTE, null, new Position(epoch, 0)); // catches up from its join
 
         assertEquals(List.of("afterInsert:Long", "afterInsert:Long"), seen, "live, then replay: one type");
-        assertTrue(late.frames.get(1).startsWith("{\"replayed\":true,\"type\":\"change\""), late.frames.get(1));
+        String replayed = socket.frames.get(socket.frames.size() - 1);
+        assertTrue(replayed.startsWith("{\"replayed\":true,\"type\":\"change\""), replayed);
     }
 }
