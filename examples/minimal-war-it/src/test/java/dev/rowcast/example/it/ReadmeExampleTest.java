@@ -87,6 +87,17 @@ class ReadmeExampleTest {
                 "the example runs on the Payara Micro the suites use (" + property(root, "payara.version") + ")");
     }
 
+    /** CI takes the README's first steps word for word: install the library, build the example on its own. */
+    @Test
+    void should_run_the_readmes_install_and_build_commands_in_ci() {
+        String ci = Readme.read(Readme.ROOT.resolve(".ci/run"));
+        String install = String.join(" ", readme.commandStartingWith("mvn -B install -pl "));
+        assertTrue(ci.lines().anyMatch(line -> line.startsWith(install)), ".ci/run must run README.md's " + install);
+        String build = "cd examples/minimal-war && mvn -B package";
+        assertTrue(readme.text.contains("`" + build + "`"), "README.md must say how the example builds alone");
+        assertTrue(ci.contains("(" + build), ".ci/run must build the example on its own: " + build);
+    }
+
     private static String firstDifference(String expected, String shown) {
         List<String> a = expected.lines().toList();
         List<String> b = shown.lines().toList();
