@@ -62,7 +62,7 @@ export interface ErrorFrame {
   id?: string | number;
   code: 'invalid_json' | 'invalid_message' | 'unknown_message_type' | 'unknown_channel' | 'invalid_scope'
     | 'forbidden' | 'too_many_subscriptions' | 'rate_limited' | 'replay_unavailable' | 'snapshot_unavailable'
-    | string;
+    | 'revoked' | string;
   message: string;
 }
 

@@ -12,7 +12,7 @@ const DEFAULTS = {
 const COOL_DOWN_CODES = new Set([1001, 4429, 4499]);
 // Subscribe errors after which the server holds no subscription, and trying again as it is cannot help.
 const FINAL_SUBSCRIBE_ERRORS = new Set(['forbidden', 'unknown_channel', 'invalid_scope', 'invalid_message',
-  'too_many_subscriptions']);
+  'too_many_subscriptions', 'revoked']);
 
 /**
  * The delay before reconnect attempt `attempt` (0 for the first): exponential, capped, with jitter so that

@@ -329,3 +329,15 @@ test('a forbidden subscription reports to its error handler and is dropped', asy
   assert.deepEqual(errors, ['forbidden']);
   assert.equal(sub.active, false);
 });
+
+test('a revoked subscription reports to its error handler and ends', async () => {
+  const { client, socket } = await openClient();
+  const errors = [];
+  const sub = client.subscribe('message', scope, { error: (e) => errors.push(e.code) });
+  socket.open();
+  const id = socket.last().id;
+  socket.receive({ type: 'subscribed', id, channel: 'message', scope, position: { epoch: 'e', seq: 0 } });
+  socket.receive({ type: 'error', id, code: 'revoked', message: 'ended' });
+  assert.deepEqual(errors, ['revoked']);
+  assert.equal(sub.active, false);
+});

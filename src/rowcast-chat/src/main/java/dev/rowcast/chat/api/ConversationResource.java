@@ -3,6 +3,7 @@ package dev.rowcast.chat.api;
 import java.net.URI;
 import java.util.List;
 
+import jakarta.annotation.Resource;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
@@ -12,8 +13,12 @@ import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
+import jakarta.transaction.Status;
+import jakarta.transaction.Synchronization;
+import jakarta.transaction.TransactionSynchronizationRegistry;
 import jakarta.transaction.Transactional;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -23,6 +28,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import dev.rowcast.chat.domain.Conversation;
+import dev.rowcast.Subscriptions;
 import dev.rowcast.chat.domain.Message;
 
 @Path("conversations")
@@ -36,6 +42,12 @@ public class ConversationResource {
 
     @Inject
     Caller caller;
+
+    @Inject
+    Subscriptions subscriptions;
+
+    @Resource
+    TransactionSynchronizationRegistry transactions;
 
     /** The conversations the caller is a member of; all of them for an admin. */
     @GET
@@ -69,6 +81,30 @@ public class ConversationResource {
     public Response addMember(@PathParam("id") long id, JsonValue body) {
         Conversation conversation = findAccessible(id);
         conversation.addMember(Bodies.requiredText(Bodies.object(body), "user", 100));
+        return Response.noContent().build();
+    }
+
+    /**
+     * Removes a member; only members (and admins) may. Once the removal commits, the removed user's live
+     * subscriptions are checked again, and end: the authorizer now says no.
+     */
+    @DELETE
+    @Path("{id}/members/{user}")
+    @Transactional
+    public Response removeMember(@PathParam("id") long id, @PathParam("user") String user) {
+        findAccessible(id).removeMember(user);
+        transactions.registerInterposedSynchronization(new Synchronization() {
+            @Override
+            public void beforeCompletion() {
+            }
+
+            @Override
+            public void afterCompletion(int status) {
+                if (status == Status.STATUS_COMMITTED) {
+                    subscriptions.recheck(user);
+                }
+            }
+        });
         return Response.noContent().build();
     }
 

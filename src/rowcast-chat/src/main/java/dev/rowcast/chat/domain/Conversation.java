@@ -46,6 +46,10 @@ public class Conversation {
         members.add(user);
     }
 
+    public void removeMember(String user) {
+        members.remove(user);
+    }
+
     public Set<String> getMembers() {
         return Set.copyOf(members);
     }

@@ -217,6 +217,51 @@ class SecurityIT extends DeployedChat {
     }
 
     @Test
+    void should_end_the_subscription_of_a_member_who_is_removed_with_a_revoked_frame() {
+        long conversation = api.createConversation("revocation");
+        api.addMember(conversation, "bob");
+        try (Audited bob = connect("bob")) {
+            assertEquals("subscribed", bob.client.request(subscribe(conversation, String.valueOf(conversation),
+                    "r1")).getString("type"));
+            bob.client.next("snapshot");
+            assertEquals(204, api.call("DELETE", "api/conversations/" + conversation + "/members/bob", null)
+                    .status());
+            JsonObject revoked = bob.client.next("error");
+            assertEquals("revoked", revoked.getString("code"));
+            assertEquals("r1", revoked.getString("id"), "tells which subscription ended");
+            api.postMessage(conversation, "after bob left");
+            bob.client.expectSilence(QUIET);
+            assertEquals("forbidden", bob.client.request(subscribe(conversation, String.valueOf(conversation),
+                    "r2")).getString("code"), "and he cannot come back on his own");
+        }
+    }
+
+    @Test
+    void should_admit_a_member_to_every_one_of_two_hundred_conversations_subscribed_at_once() {
+        List<Long> conversations = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            conversations.add(api.createConversation("many " + i));
+        }
+        try (Audited alice = connect("alice")) {
+            for (long conversation : conversations) {
+                alice.client.send(subscribe(conversation, String.valueOf(conversation), "m" + conversation));
+            }
+            List<String> refused = new ArrayList<>();
+            int subscribed = 0;
+            while (subscribed + refused.size() < conversations.size()) {
+                JsonObject frame = alice.client.next();
+                if (frame.getString("type").equals("subscribed")) {
+                    subscribed++;
+                } else if (frame.getString("type").equals("error")) {
+                    refused.add(frame.toString());
+                }
+            }
+            // the authorizer reads the database: it must work on whatever thread the container calls it from
+            assertEquals(List.of(), refused);
+        }
+    }
+
+    @Test
     void should_admit_only_the_roles_a_channel_allows() {
         try (Audited user = connect("alice"); Audited admin = connect("admin")) {
             String subscribe = "{\"type\":\"subscribe\",\"id\":1,\"channel\":\"admin_note\","

@@ -46,6 +46,9 @@ class RowcastBeans {
     @Inject
     Instance<CredentialExpiry> expiries;
 
+    @Inject
+    RowcastSubscriptions subscriptions;
+
     @Resource(lookup = "java:comp/DefaultManagedThreadFactory")
     ManagedThreadFactory threads;
 
@@ -75,6 +78,10 @@ class RowcastBeans {
 
     List<CredentialExpiry> expiries() {
         return expiries.stream().toList();
+    }
+
+    RowcastSubscriptions subscriptions() {
+        return subscriptions;
     }
 
     ManagedThreadFactory threads() {

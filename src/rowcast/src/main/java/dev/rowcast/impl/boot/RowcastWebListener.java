@@ -1,10 +1,14 @@
 package dev.rowcast.impl.boot;
 
+import java.time.Duration;
 import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
@@ -39,9 +43,13 @@ import dev.rowcast.impl.socket.RowcastEndpoint;
 public class RowcastWebListener implements ServletContextListener {
 
     private static final Logger LOG = Logger.getLogger(RowcastWebListener.class.getName());
+    private static final int AUTHORIZER_THREADS = 8;
+    private static final int AUTHORIZER_QUEUE = 10_000;
 
     private ChangeDispatcher dispatcher;
     private ScheduledExecutorService timers;
+    private ExecutorService authorizerThreads;
+    private RowcastSubscriptions subscriptions;
     private final Connections connections = new Connections();
     private RowcastSettings settings;
 
@@ -84,8 +92,11 @@ public class RowcastWebListener implements ServletContextListener {
         context.addFilter("rowcast-origin", new OriginFilter(settings.allowedOrigins()))
                 .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), false, settings.endpointPath());
 
-        HandshakeIdentities identities = new HandshakeIdentities(() -> knownRoles(settings), beans.expiries());
-        SubscriptionGate gate = new SubscriptionGate(beans.authorizers());
+        HandshakeIdentities identities = new HandshakeIdentities(() -> knownRoles(settings), beans.expiries(),
+                Duration.ofSeconds(settings.maxConnectionAgeSeconds()));
+        authorizerThreads = authorizerThreads(threads);
+        SubscriptionGate gate = new SubscriptionGate(beans.authorizers(), authorizerThreads,
+                Duration.ofMillis(settings.authorizerTimeoutMillis()));
         RowcastEndpoint endpoint = new RowcastEndpoint(dispatcher, gate, identities, timers, connections,
                 settings);
         ServerEndpointConfig config = ServerEndpointConfig.Builder.create(RowcastEndpoint.class, settings.endpointPath())
@@ -97,11 +108,16 @@ public class RowcastWebListener implements ServletContextListener {
             throw new RowcastConfigurationException("Cannot deploy the Rowcast endpoint at " + settings.endpointPath()
                     + ": " + e.getMessage() + ". Fix: choose another " + RowcastSettings.ENDPOINT_PATH + ".");
         }
+        subscriptions = beans.subscriptions();
+        subscriptions.started(dispatcher, gate, connections);
         LOG.info(() -> "Rowcast: endpoint ready at " + context.getContextPath() + settings.endpointPath());
     }
 
     @Override
     public void contextDestroyed(ServletContextEvent event) {
+        if (subscriptions != null) {
+            subscriptions.stopped();
+        }
         if (dispatcher != null) {
             dispatcher.stop(); // delivers what was committed before the stop
             connections.closeAll(settings.shutdownFlushMillis());
@@ -109,6 +125,26 @@ public class RowcastWebListener implements ServletContextListener {
         if (timers != null) {
             timers.shutdownNow();
         }
+        if (authorizerThreads != null) {
+            authorizerThreads.shutdownNow();
+        }
+    }
+
+    /**
+     * Where subscription authorizers run: the container's managed threads carry the application's context, so an
+     * authorizer can use JPA and CDI, which fail on the container's socket threads. Bounded, so a flood of subscribes
+     * is refused (and denied) rather than queued without end.
+     */
+    private static ExecutorService authorizerThreads(ManagedThreadFactory threads) {
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(AUTHORIZER_THREADS, AUTHORIZER_THREADS, 30, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(AUTHORIZER_QUEUE), runnable -> {
+                    Thread thread = threads.newThread(runnable);
+                    thread.setName("rowcast-authorizer");
+                    thread.setDaemon(true);
+                    return thread;
+                });
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
     }
 
     /** The roles recorded at each handshake: configured ones and those the entities name. */

@@ -15,7 +15,7 @@ public record RowcastSettings(String endpointPath, int maxFrameBytes, int maxSub
         int dispatchQueueCapacity, int replayFramesPerStream, int replayMaxStreams, int ticketTimeoutMillis,
         List<String> securityRoles, List<String> allowedOrigins, int maxQueuedBytes, int heartbeatIntervalMillis,
         int heartbeatTimeoutMillis, int inboundRatePerSecond, int inboundBurst, int rateLimitStrikes,
-        int shutdownFlushMillis) {
+        int shutdownFlushMillis, int maxConnectionAgeSeconds, int authorizerTimeoutMillis) {
 
     public static final String ENDPOINT_PATH = "rowcast.endpoint.path";
     public static final String MAX_FRAME_BYTES = "rowcast.inbound.maxFrameBytes";
@@ -33,6 +33,8 @@ public record RowcastSettings(String endpointPath, int maxFrameBytes, int maxSub
     public static final String INBOUND_BURST = "rowcast.inbound.burst";
     public static final String RATE_LIMIT_STRIKES = "rowcast.inbound.rateLimitStrikes";
     public static final String SHUTDOWN_FLUSH = "rowcast.shutdown.flushMillis";
+    public static final String MAX_CONNECTION_AGE = "rowcast.security.maxConnectionAgeSeconds";
+    public static final String AUTHORIZER_TIMEOUT = "rowcast.security.authorizerTimeoutMillis";
 
     /** Reads the settings through a lookup such as {@code ServletContext::getInitParameter}. */
     public static RowcastSettings read(Function<String, String> parameters) {
@@ -56,12 +58,14 @@ public record RowcastSettings(String endpointPath, int maxFrameBytes, int maxSub
         int burst = integer(parameters, INBOUND_BURST, 300, 1, 1_000_000, problems);
         int strikes = integer(parameters, RATE_LIMIT_STRIKES, 50, 1, 1_000_000, problems);
         int flush = integer(parameters, SHUTDOWN_FLUSH, 2_000, 0, 60_000, problems);
+        int maxAge = integer(parameters, MAX_CONNECTION_AGE, 86_400, 0, 31_536_000, problems);
+        int authorizerTimeout = integer(parameters, AUTHORIZER_TIMEOUT, 5_000, 100, 600_000, problems);
         if (!problems.isEmpty()) {
             throw new RowcastConfigurationException(problems);
         }
         return new RowcastSettings(path, maxFrame, maxSubscriptions, queueCapacity, framesPerStream, maxStreams,
                 ticketTimeout, list(parameters.apply(SECURITY_ROLES)), list(parameters.apply(ALLOWED_ORIGINS)),
-                maxQueued, heartbeat, heartbeatTimeout, rate, burst, strikes, flush);
+                maxQueued, heartbeat, heartbeatTimeout, rate, burst, strikes, flush, maxAge, authorizerTimeout);
     }
 
     private static List<String> list(String raw) {

@@ -3,6 +3,7 @@ package dev.rowcast.impl.dispatch;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadFactory;
@@ -140,6 +141,25 @@ public final class ChangeDispatcher implements ChangeSink {
 
     public void disconnect(Subscriber subscriber) {
         tasks.add(() -> subscriptions.disconnect(subscriber));
+    }
+
+    /** Ends one subscription that lost its right; its socket gets a {@code revoked} error. */
+    public void revoke(Subscriber subscriber, StreamId stream) {
+        tasks.add(() -> subscriptions.revoke(subscriber, stream));
+    }
+
+    /** Ends the named caller's subscriptions to a stream, on every socket. */
+    public void revoke(String user, StreamId stream) {
+        tasks.add(() -> subscriptions.subscriptionsOf(user).stream()
+                .filter(subscribed -> subscribed.stream().equals(stream))
+                .forEach(subscribed -> subscriptions.revoke(subscribed.subscriber(), stream)));
+    }
+
+    /** The named caller's subscriptions, as the dispatch thread sees them once the tasks before this one ran. */
+    public CompletableFuture<List<Subscribed>> subscriptionsOf(String user) {
+        CompletableFuture<List<Subscribed>> found = new CompletableFuture<>();
+        tasks.add(() -> found.complete(subscriptions.subscriptionsOf(user)));
+        return found;
     }
 
     private void run() {

@@ -3,6 +3,8 @@ package dev.rowcast.impl.dispatch;
 import java.util.ArrayList;
 import java.util.List;
 
+import jakarta.json.JsonValue;
+
 import dev.rowcast.impl.model.ReactiveEntityModel;
 import dev.rowcast.spi.Position;
 import dev.rowcast.spi.StreamId;
@@ -16,14 +18,17 @@ final class Subscription {
     final Subscriber subscriber;
     final StreamId stream;
     final ReactiveEntityModel model;
+    /** The id of the latest subscribe request for this stream, for frames that end the subscription. */
+    JsonValue requestId;
     private List<StreamEventView> held;
     /** Changes up to this position reached the subscriber another way (snapshot, replay, before it joined). */
     private Position liveAfter;
 
-    Subscription(Subscriber subscriber, StreamId stream, ReactiveEntityModel model) {
+    Subscription(Subscriber subscriber, StreamId stream, ReactiveEntityModel model, JsonValue requestId) {
         this.subscriber = subscriber;
         this.stream = stream;
         this.model = model;
+        this.requestId = requestId;
     }
 
     /** Changes up to {@code position} reached the subscriber another way; an open batch must skip them. */

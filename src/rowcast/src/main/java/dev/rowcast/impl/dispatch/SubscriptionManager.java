@@ -71,6 +71,7 @@ final class SubscriptionManager {
         }
         Subscription existing = registry.find(subscriber, stream);
         if (existing != null) {
+            existing.requestId = id;
             // one stream, not two; a cursor asks to catch up on this one (after a gap the client noticed)
             subscriber.send(Frames.subscribed(id, stream, store.head(stream)));
             if (from != null && !existing.awaitsSnapshot()) {
@@ -83,7 +84,7 @@ final class SubscriptionManager {
                     + maxSubscriptions + " subscriptions; unsubscribe from one first.", id));
             return;
         }
-        Subscription subscription = new Subscription(subscriber, stream, model);
+        Subscription subscription = new Subscription(subscriber, stream, model, id);
         registry.add(subscription);
         Position head = store.head(stream);
         subscription.liveAfter(head);
@@ -132,6 +133,27 @@ final class SubscriptionManager {
 
     void disconnect(Subscriber subscriber) {
         registry.removeAll(subscriber);
+    }
+
+    /** Ends one subscription that lost its right, telling its socket. */
+    void revoke(Subscriber subscriber, StreamId stream) {
+        Subscription removed = registry.remove(subscriber, stream);
+        if (removed != null) {
+            subscriber.send(Frames.error(ErrorCode.REVOKED, "This subscription was ended: you may no longer follow "
+                    + "this channel and scope.", removed.requestId));
+        }
+    }
+
+    /** Every subscription of the named caller, on every socket. */
+    List<Subscribed> subscriptionsOf(String user) {
+        List<Subscribed> found = new ArrayList<>();
+        registry.forEach(subscription -> {
+            java.security.Principal principal = subscription.subscriber.viewer().principal();
+            if (principal != null && principal.getName().equals(user)) {
+                found.add(new Subscribed(subscription.subscriber, subscription.stream, subscription.model));
+            }
+        });
+        return found;
     }
 
     /** The highest ticket a snapshot read waits to see released, or 0 when none waits. */

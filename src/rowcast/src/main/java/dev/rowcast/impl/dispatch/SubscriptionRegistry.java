@@ -58,4 +58,8 @@ final class SubscriptionRegistry {
         Map<Subscriber, Subscription> subscribers = byStream.get(stream);
         return subscribers == null ? List.of() : subscribers.values();
     }
+
+    void forEach(java.util.function.Consumer<Subscription> action) {
+        byStream.values().forEach(subscribers -> subscribers.values().forEach(action));
+    }
 }

@@ -12,7 +12,8 @@ public enum ErrorCode {
     RATE_LIMITED("rate_limited"),
     TOO_MANY_SUBSCRIPTIONS("too_many_subscriptions"),
     REPLAY_UNAVAILABLE("replay_unavailable"),
-    SNAPSHOT_UNAVAILABLE("snapshot_unavailable");
+    SNAPSHOT_UNAVAILABLE("snapshot_unavailable"),
+    REVOKED("revoked");
 
     private final String wireName;
 

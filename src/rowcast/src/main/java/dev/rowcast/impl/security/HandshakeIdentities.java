@@ -1,6 +1,7 @@
 package dev.rowcast.impl.security;
 
 import java.security.Principal;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -37,10 +38,16 @@ public final class HandshakeIdentities {
     private final Map<Principal, Deque<Pending>> pending = new IdentityHashMap<>();
     private final Supplier<Set<String>> knownRoles;
     private final List<CredentialExpiry> expiries;
+    private final Duration maxAge;
 
-    public HandshakeIdentities(Supplier<Set<String>> knownRoles, List<CredentialExpiry> expiries) {
+    /**
+     * @param maxAge how long an authenticated connection may live when no {@link CredentialExpiry} names an expiry
+     *        (BASIC, a form login); {@link Duration#ZERO} for no limit
+     */
+    public HandshakeIdentities(Supplier<Set<String>> knownRoles, List<CredentialExpiry> expiries, Duration maxAge) {
         this.knownRoles = knownRoles;
         this.expiries = List.copyOf(expiries);
+        this.maxAge = maxAge;
     }
 
     /** Called in {@code modifyHandshake}, while the request can still answer role questions. */
@@ -55,7 +62,11 @@ public final class HandshakeIdentities {
                 roles.add(role);
             }
         }
-        ConnectionIdentity identity = new ConnectionIdentity(principal, roles, expiry(request));
+        Instant expiry = expiry(request);
+        if (expiry == null && !maxAge.isZero()) {
+            expiry = Instant.now().plus(maxAge); // no credential expiry known: the connection still ends
+        }
+        ConnectionIdentity identity = new ConnectionIdentity(principal, roles, expiry);
         long now = System.nanoTime();
         synchronized (pending) {
             for (Iterator<Deque<Pending>> it = pending.values().iterator(); it.hasNext();) {
@@ -88,8 +99,9 @@ public final class HandshakeIdentities {
         }
         if (captured == null) {
             LOG.warning(() -> "Rowcast: no handshake identity recorded for " + principal.getName()
-                    + "; the connection gets no roles" + (expiries.isEmpty() ? "" : " and is closed"));
-            return new ConnectionIdentity(principal, Set.of(), expiries.isEmpty() ? null : Instant.EPOCH);
+                    + "; the connection gets no roles" + (expiries.isEmpty() && maxAge.isZero() ? "" : " and is closed"));
+            return new ConnectionIdentity(principal, Set.of(),
+                    expiries.isEmpty() && maxAge.isZero() ? null : Instant.EPOCH);
         }
         return captured.identity();
     }
@@ -102,7 +114,7 @@ public final class HandshakeIdentities {
                 if (at.isPresent() && (earliest == null || at.get().isBefore(earliest))) {
                     earliest = at.get();
                 }
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | LinkageError e) {
                 // a credential whose expiry cannot be read is treated as expired: fail closed
                 LOG.log(Level.WARNING, "Rowcast: CredentialExpiry " + expiry.getClass().getName() + " failed", e);
                 return Instant.EPOCH;

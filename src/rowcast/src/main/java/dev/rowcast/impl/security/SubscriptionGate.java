@@ -1,8 +1,11 @@
 package dev.rowcast.impl.security;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -10,22 +13,30 @@ import dev.rowcast.impl.model.ReactiveEntityModel;
 import dev.rowcast.spi.StreamId;
 import dev.rowcast.spi.SubscriptionAuthorizer;
 import dev.rowcast.spi.SubscriptionRequest;
+import dev.rowcast.spi.Viewer;
 
 /**
  * Decides whether a connection may subscribe: the channel's {@code rolesAllowed} first, then every
- * {@link SubscriptionAuthorizer}. Any denial, exception or failed stage means no.
+ * {@link SubscriptionAuthorizer}. Any denial, exception, failed stage or answer later than the timeout means no.
+ * <p>
+ * Authorizers are called on {@code authorizerThreads}, threads that carry the application's context, not on the
+ * socket's thread: the container's socket threads have no invocation context, so JPA and CDI fail there.
  */
 public final class SubscriptionGate {
 
     private static final Logger LOG = Logger.getLogger(SubscriptionGate.class.getName());
 
     private final List<SubscriptionAuthorizer> authorizers;
+    private final Executor authorizerThreads;
+    private final Duration timeout;
 
-    public SubscriptionGate(List<SubscriptionAuthorizer> authorizers) {
+    public SubscriptionGate(List<SubscriptionAuthorizer> authorizers, Executor authorizerThreads, Duration timeout) {
         this.authorizers = List.copyOf(authorizers);
+        this.authorizerThreads = authorizerThreads;
+        this.timeout = timeout;
     }
 
-    public CompletionStage<Boolean> allows(ConnectionIdentity identity, ReactiveEntityModel model, StreamId stream) {
+    public CompletionStage<Boolean> allows(Viewer identity, ReactiveEntityModel model, StreamId stream) {
         if (!model.rolesAllowed().isEmpty() && model.rolesAllowed().stream().noneMatch(identity::isUserInRole)) {
             return CompletableFuture.completedFuture(false);
         }
@@ -35,20 +46,20 @@ public final class SubscriptionGate {
             verdict = verdict.thenCompose(allowed -> allowed ? ask(authorizer, request)
                     : CompletableFuture.completedFuture(false));
         }
-        return verdict.exceptionally(e -> {
+        return verdict.toCompletableFuture().orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).exceptionally(e -> {
             LOG.log(Level.WARNING, "Rowcast: a SubscriptionAuthorizer failed for " + identity + " on " + stream
                     + "; denied", e);
             return false;
         });
     }
 
-    private static CompletionStage<Boolean> ask(SubscriptionAuthorizer authorizer, SubscriptionRequest request) {
-        CompletionStage<Boolean> answer = authorizer.authorize(request);
-        return answer == null ? CompletableFuture.completedFuture(false)
-                : answer.thenApply(Boolean.TRUE::equals);
+    private CompletionStage<Boolean> ask(SubscriptionAuthorizer authorizer, SubscriptionRequest request) {
+        return CompletableFuture.supplyAsync(() -> authorizer.authorize(request), authorizerThreads)
+                .thenCompose(answer -> answer == null ? CompletableFuture.completedFuture(false)
+                        : answer.thenApply(Boolean.TRUE::equals));
     }
 
-    private record Request(ConnectionIdentity identity, StreamId stream) implements SubscriptionRequest {
+    private record Request(Viewer identity, StreamId stream) implements SubscriptionRequest {
 
         @Override
         public java.security.Principal principal() {

@@ -34,6 +34,19 @@ public final class Connections {
         }
     }
 
+    /** Closes every connection of the named caller with 4401, as if its credential had expired. */
+    public int closeAllOf(String user) {
+        int closed = 0;
+        for (ClientConnection connection : open) {
+            java.security.Principal principal = connection.viewer().principal();
+            if (principal != null && principal.getName().equals(user)) {
+                connection.close(CloseCodes.reason(CloseCodes.CREDENTIAL_EXPIRED, "credential revoked"));
+                closed++;
+            }
+        }
+        return closed;
+    }
+
     /**
      * Graceful shutdown: waits up to {@code flushMillis} for queued frames to go out, then closes every connection
      * with 1001 (going away).

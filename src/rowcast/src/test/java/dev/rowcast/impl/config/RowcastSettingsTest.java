@@ -32,6 +32,8 @@ class RowcastSettingsTest {
         assertEquals(300, settings.inboundBurst());
         assertEquals(50, settings.rateLimitStrikes());
         assertEquals(2_000, settings.shutdownFlushMillis());
+        assertEquals(86_400, settings.maxConnectionAgeSeconds());
+        assertEquals(5_000, settings.authorizerTimeoutMillis());
     }
 
     @Test

@@ -72,7 +72,7 @@ class StreamPublisherTest {
         List<Recording> sockets = new ArrayList<>();
         for (String user : users) {
             Recording socket = new Recording(user);
-            registry.add(new Subscription(socket, TOPIC_7, NOTE));
+            registry.add(new Subscription(socket, TOPIC_7, NOTE, null));
             sockets.add(socket);
         }
         return sockets;

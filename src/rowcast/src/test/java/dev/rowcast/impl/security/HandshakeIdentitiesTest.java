@@ -2,9 +2,11 @@ package dev.rowcast.impl.security;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.reflect.Proxy;
 import java.security.Principal;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -49,7 +51,7 @@ class HandshakeIdentitiesTest {
 
     @Test
     void should_give_each_of_two_handshakes_sharing_a_principal_its_own_identity_in_order() {
-        HandshakeIdentities identities = new HandshakeIdentities(() -> Set.of("user", "admin"), List.of(FROM_HEADER));
+        HandshakeIdentities identities = new HandshakeIdentities(() -> Set.of("user", "admin"), List.of(FROM_HEADER), Duration.ZERO);
         identities.capture(handshake(ALICE, Set.of("user"), FIRST));
         identities.capture(handshake(ALICE, Set.of("user", "admin"), SECOND));
 
@@ -63,7 +65,7 @@ class HandshakeIdentitiesTest {
 
     @Test
     void should_close_at_once_a_connection_without_a_recorded_handshake_when_credentials_expire() {
-        HandshakeIdentities identities = new HandshakeIdentities(() -> Set.of("user"), List.of(FROM_HEADER));
+        HandshakeIdentities identities = new HandshakeIdentities(() -> Set.of("user"), List.of(FROM_HEADER), Duration.ZERO);
         ConnectionIdentity unknown = identities.claim(session(ALICE));
         assertEquals(Set.of(), unknown.roles());
         assertEquals(Instant.EPOCH, unknown.expiresAt(), "fail closed: never open without its expiry");
@@ -71,7 +73,7 @@ class HandshakeIdentitiesTest {
 
     @Test
     void should_give_no_roles_and_no_expiry_without_a_recorded_handshake_when_nothing_expires() {
-        ConnectionIdentity unknown = new HandshakeIdentities(() -> Set.of("user"), List.of()).claim(session(ALICE));
+        ConnectionIdentity unknown = new HandshakeIdentities(() -> Set.of("user"), List.of(), Duration.ZERO).claim(session(ALICE));
         assertEquals(Set.of(), unknown.roles());
         assertNull(unknown.expiresAt());
     }
@@ -81,8 +83,22 @@ class HandshakeIdentitiesTest {
         CredentialExpiry broken = request -> {
             throw new IllegalStateException("unreadable token");
         };
-        HandshakeIdentities identities = new HandshakeIdentities(() -> Set.of(), List.of(broken));
+        HandshakeIdentities identities = new HandshakeIdentities(() -> Set.of(), List.of(broken), Duration.ZERO);
         identities.capture(handshake(ALICE, Set.of(), FIRST));
         assertEquals(Instant.EPOCH, identities.claim(session(ALICE)).expiresAt());
+    }
+
+    @Test
+    void should_end_a_connection_without_a_credential_expiry_after_the_maximum_age() {
+        CredentialExpiry basic = request -> Optional.empty(); // BASIC, or a token it cannot read an expiry from
+        HandshakeIdentities identities = new HandshakeIdentities(() -> Set.of(), List.of(basic),
+                Duration.ofHours(1));
+        Instant before = Instant.now();
+        identities.capture(handshake(ALICE, Set.of(), FIRST));
+        Instant expiry = identities.claim(session(ALICE)).expiresAt();
+        assertTrue(expiry != null && !expiry.isBefore(before.plusSeconds(3600))
+                && expiry.isBefore(before.plusSeconds(3660)), "an hour from the handshake: " + expiry);
+        assertEquals(Instant.EPOCH, new HandshakeIdentities(() -> Set.of(), List.of(), Duration.ofHours(1))
+                .claim(session(ALICE)).expiresAt(), "unknown handshake with a maximum age: fail closed");
     }
 }

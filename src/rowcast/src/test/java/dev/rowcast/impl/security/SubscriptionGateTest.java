@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.security.Principal;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -40,7 +41,7 @@ class SubscriptionGateTest {
                 () -> request.principal().getName().equals("bob") && request.isUserInRole("user")
                         && request.stream().equals(STREAM),
                 CompletableFuture.delayedExecutor(500, TimeUnit.MILLISECONDS));
-        CompletionStage<Boolean> answer = new SubscriptionGate(List.of(later)).allows(USER, model(List.of()), STREAM);
+        CompletionStage<Boolean> answer = new SubscriptionGate(List.of(later), Runnable::run, Duration.ofSeconds(5)).allows(USER, model(List.of()), STREAM);
         assertFalse(answer.toCompletableFuture().isDone(), "not decided before the authorizer answered");
         assertTrue(answer.toCompletableFuture().get(5, TimeUnit.SECONDS));
     }
@@ -54,7 +55,7 @@ class SubscriptionGateTest {
         SubscriptionAuthorizer nothing = request -> null;
         SubscriptionAuthorizer nullAnswer = request -> CompletableFuture.completedFuture(null);
         for (SubscriptionAuthorizer authorizer : List.of(failing, throwing, nothing, nullAnswer)) {
-            assertFalse(verdict(new SubscriptionGate(List.of(authorizer)), model(List.of())), authorizer.toString());
+            assertFalse(verdict(new SubscriptionGate(List.of(authorizer), Runnable::run, Duration.ofSeconds(5)), model(List.of())), authorizer.toString());
         }
     }
 
@@ -66,9 +67,9 @@ class SubscriptionGateTest {
             asked.incrementAndGet();
             return CompletableFuture.completedFuture(true);
         };
-        assertFalse(verdict(new SubscriptionGate(List.of(no, counting)), model(List.of())));
+        assertFalse(verdict(new SubscriptionGate(List.of(no, counting), Runnable::run, Duration.ofSeconds(5)), model(List.of())));
         assertEquals(0, asked.get());
-        assertTrue(verdict(new SubscriptionGate(List.of(counting, counting)), model(List.of())));
+        assertTrue(verdict(new SubscriptionGate(List.of(counting, counting), Runnable::run, Duration.ofSeconds(5)), model(List.of())));
         assertEquals(2, asked.get());
     }
 
@@ -79,9 +80,35 @@ class SubscriptionGateTest {
             asked.incrementAndGet();
             return CompletableFuture.completedFuture(true);
         };
-        SubscriptionGate gate = new SubscriptionGate(List.of(counting));
+        SubscriptionGate gate = new SubscriptionGate(List.of(counting), Runnable::run, Duration.ofSeconds(5));
         assertFalse(verdict(gate, model(List.of("admin"))));
         assertEquals(0, asked.get());
         assertTrue(verdict(gate, model(List.of("admin", "user"))));
+    }
+
+    @Test
+    void should_deny_when_an_authorizer_does_not_answer_in_time() throws Exception {
+        SubscriptionAuthorizer never = request -> new CompletableFuture<>();
+        CompletionStage<Boolean> answer = new SubscriptionGate(List.of(never), Runnable::run, Duration.ofMillis(100))
+                .allows(USER, model(List.of()), STREAM);
+        assertFalse(answer.toCompletableFuture().get(5, TimeUnit.SECONDS), "no answer is no");
+    }
+
+    @Test
+    void should_call_authorizers_on_the_given_threads_not_the_socket_thread() throws Exception {
+        java.util.concurrent.ExecutorService appThreads = java.util.concurrent.Executors.newSingleThreadExecutor(
+                runnable -> new Thread(runnable, "app-context"));
+        try {
+            String[] calledOn = new String[1];
+            SubscriptionAuthorizer recording = request -> {
+                calledOn[0] = Thread.currentThread().getName();
+                return CompletableFuture.completedFuture(true);
+            };
+            assertTrue(new SubscriptionGate(List.of(recording), appThreads, Duration.ofSeconds(5))
+                    .allows(USER, model(List.of()), STREAM).toCompletableFuture().get(5, TimeUnit.SECONDS));
+            assertEquals("app-context", calledOn[0]);
+        } finally {
+            appThreads.shutdownNow();
+        }
     }
 }
