@@ -13,8 +13,10 @@ public interface Viewer {
 
     /**
      * Whether the caller had the role at the handshake. Only roles Rowcast knows of are recorded: those in
-     * {@code @Reactive(rolesAllowed)}, {@code @VisibleTo} and the {@code rowcast.security.roles} context-param;
-     * any other role answers {@code false}.
+     * {@code @Reactive(rolesAllowed)}, {@code @VisibleTo} and the {@code rowcast.security.roles} context-param.
+     * Asking about any other role throws {@link IllegalStateException}, which hides the row from a
+     * {@link RowFilter} and denies a {@link SubscriptionAuthorizer}: a "hide from role X" rule fails closed when X was
+     * never recorded, instead of passing. Anonymous callers are in no role.
      */
     boolean isUserInRole(String role);
 }

@@ -57,7 +57,8 @@ public final class HandshakeIdentities {
             return;
         }
         Set<String> roles = new HashSet<>();
-        for (String role : knownRoles.get()) {
+        Set<String> asked = knownRoles.get();
+        for (String role : asked) {
             if (request.isUserInRole(role)) {
                 roles.add(role);
             }
@@ -66,7 +67,7 @@ public final class HandshakeIdentities {
         if (expiry == null && !maxAge.isZero()) {
             expiry = Instant.now().plus(maxAge); // no credential expiry known: the connection still ends
         }
-        ConnectionIdentity identity = new ConnectionIdentity(principal, roles, expiry);
+        ConnectionIdentity identity = new ConnectionIdentity(principal, roles, expiry, asked);
         long now = System.nanoTime();
         synchronized (pending) {
             for (Iterator<Deque<Pending>> it = pending.values().iterator(); it.hasNext();) {
@@ -101,7 +102,7 @@ public final class HandshakeIdentities {
             LOG.warning(() -> "Rowcast: no handshake identity recorded for " + principal.getName()
                     + "; the connection gets no roles" + (expiries.isEmpty() && maxAge.isZero() ? "" : " and is closed"));
             return new ConnectionIdentity(principal, Set.of(),
-                    expiries.isEmpty() && maxAge.isZero() ? null : Instant.EPOCH);
+                    expiries.isEmpty() && maxAge.isZero() ? null : Instant.EPOCH, knownRoles.get());
         }
         return captured.identity();
     }

@@ -7,6 +7,7 @@ import java.security.Principal;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
@@ -101,5 +102,17 @@ class VisibilityTest {
         EntityChange shaped = seenAs(new Visibility(List.of(FILTER)), EventType.UPDATE, edited);
         assertEquals(Map.of("text", "v1"), shaped.previous());
         assertTrue(!shaped.row().containsKey("secret"));
+    }
+
+    @Test
+    void should_hide_the_row_when_a_deny_list_filter_asks_about_a_role_never_recorded() {
+        RowFilter hideFromBanned = (viewer, row) -> viewer.isUserInRole("banned") ? RowVisibility.HIDDEN
+                : RowVisibility.VISIBLE;
+        Viewer recordedUserOnly = new dev.rowcast.impl.security.ConnectionIdentity(() -> "mallory", Set.of("user"),
+                null, Set.of("user"));
+        EntityChange insert = new EntityChange(ChangeType.INSERT, "note", "note", Object.class, "id", 1L,
+                row(7, "hello", "s"), Map.of());
+        assertTrue(new Visibility(List.of(hideFromBanned)).of(NOTE, recordedUserOnly, EventType.INSERT, insert)
+                .hidden(), "'banned' was never asked at the handshake: fail closed, not open");
     }
 }
