@@ -4,6 +4,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 
+import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 
 import dev.rowcast.EntityChange;
@@ -133,8 +134,15 @@ public final class Frames {
         return out.append('}');
     }
 
-    /** Echoes the client's id, already checked to be a string or a number. */
+    /**
+     * Echoes the client's id, already checked to be a string or a number. A string goes through {@link JsonText}:
+     * JSON-P writes a lone surrogate as it is, which cannot be sent.
+     */
     private static StringBuilder id(StringBuilder out, JsonValue id) {
-        return id == null ? out : out.append(",\"id\":").append(id);
+        if (id == null) {
+            return out;
+        }
+        out.append(",\"id\":");
+        return id instanceof JsonString text ? JsonText.string(out, text.getString()) : out.append(id);
     }
 }

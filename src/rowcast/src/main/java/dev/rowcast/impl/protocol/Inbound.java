@@ -15,6 +15,17 @@ public sealed interface Inbound {
     record Ping(JsonValue id) implements Inbound {
     }
 
+    /**
+     * A subscribe or unsubscribe of a known channel whose scope is not checked yet: {@link InboundParser#scope}
+     * finishes it, after the socket checked the channel's roles.
+     *
+     * @param value the wire value of {@code scope.value}
+     * @param from the client's cursor, or {@code null}
+     */
+    record ForChannel(JsonValue id, boolean subscribe, ReactiveEntityModel model, String column, JsonValue value,
+            Position from) implements Inbound {
+    }
+
     /** @param from the client's cursor, or {@code null} for a fresh subscription */
     record Subscribe(JsonValue id, ReactiveEntityModel model, StreamId stream, Position from) implements Inbound {
     }

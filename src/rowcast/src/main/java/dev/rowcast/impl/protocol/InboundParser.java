@@ -19,8 +19,9 @@ import dev.rowcast.spi.StreamId;
 
 /**
  * Turns one client text frame into an {@link Inbound} message, or into the error that explains why not. Only the
- * shape is checked here; whether the caller may subscribe is the socket's business. docs/protocol.md ("Client to
- * server") is the specification.
+ * shape is checked here; whether the caller may subscribe is the socket's business. A subscribe or unsubscribe is
+ * read in two steps: {@link #parse} names the channel ({@link Inbound.ForChannel}), and {@link #scope} checks the
+ * scope once the socket has checked the caller's roles. docs/protocol.md ("Client to server") is the specification.
  */
 public final class InboundParser {
 
@@ -88,29 +89,48 @@ public final class InboundParser {
         if (model.isEmpty()) {
             return new Inbound.Refused(id, ErrorCode.UNKNOWN_CHANNEL, "No channel '" + clip(channel.get()) + "'.");
         }
-        Optional<ScopeModel> scopeModel = model.get().scopeByColumn(column.get());
+        return new Inbound.ForChannel(id, subscribe, model.get(), column.get(), scope.asJsonObject().get("value"),
+                from);
+    }
+
+    /**
+     * The second step, once the caller may use the channel: checks the scope and converts its value. Kept apart so
+     * that a caller without the channel's roles learns nothing of its scopes.
+     */
+    public Inbound scope(Inbound.ForChannel request) {
+        ReactiveEntityModel model = request.model();
+        String channel = model.channel();
+        Optional<ScopeModel> scopeModel = model.scopeByColumn(request.column());
         if (scopeModel.isEmpty()) {
-            return new Inbound.Refused(id, ErrorCode.INVALID_SCOPE, "Channel '" + channel.get() + "' has no scope '"
-                    + clip(column.get()) + "'; its scopes are: " + model.get().scopeColumns() + ".");
+            return new Inbound.Refused(request.id(), ErrorCode.INVALID_SCOPE, "Channel '" + channel
+                    + "' has no scope '" + clip(request.column()) + "'; its scopes are: " + model.scopeColumns() + ".");
         }
         Object value;
         try {
-            value = ScopeValueKind.convert(scopeModel.get(), scope.asJsonObject().get("value"));
+            value = ScopeValueKind.convert(scopeModel.get(), request.value());
         } catch (IllegalArgumentException e) {
-            return new Inbound.Refused(id, ErrorCode.INVALID_SCOPE, "Bad value for scope '" + column.get() + "': "
-                    + e.getMessage() + ".");
+            return new Inbound.Refused(request.id(), ErrorCode.INVALID_SCOPE, "Bad value for scope '"
+                    + request.column() + "': " + e.getMessage() + ".");
         }
-        StreamId stream = new StreamId(channel.get(), column.get(), value);
-        return subscribe ? new Inbound.Subscribe(id, model.get(), stream, from) : new Inbound.Unsubscribe(id, stream);
+        StreamId stream = new StreamId(channel, request.column(), value);
+        return request.subscribe() ? new Inbound.Subscribe(request.id(), model, stream, request.from())
+                : new Inbound.Unsubscribe(request.id(), stream);
     }
 
+    /** An integral {@code seq} from 0 to {@link Long#MAX_VALUE}, compared exactly: a double would round 2^63 down. */
     private static Optional<Position> position(JsonValue value) {
         if (!(value instanceof JsonObject object) || !(object.get("epoch") instanceof JsonString epoch)
-                || !(object.get("seq") instanceof JsonNumber seq) || !seq.isIntegral() || seq.doubleValue() < 0
-                || seq.doubleValue() > Long.MAX_VALUE || epoch.getString().length() > 128) {
+                || !(object.get("seq") instanceof JsonNumber seq) || epoch.getString().length() > 128) {
             return Optional.empty();
         }
-        return Optional.of(new Position(epoch.getString(), seq.longValue()));
+        long exact;
+        try {
+            // cheap for any exponent: more than 19 integer digits, or a fraction, throws before any expansion
+            exact = seq.bigDecimalValue().longValueExact();
+        } catch (ArithmeticException e) {
+            return Optional.empty();
+        }
+        return exact < 0 ? Optional.empty() : Optional.of(new Position(epoch.getString(), exact));
     }
 
     private static Optional<String> string(JsonObject object, String name) {
@@ -118,8 +138,15 @@ public final class InboundParser {
         return value instanceof JsonString s ? Optional.of(s.getString()) : Optional.empty();
     }
 
-    /** Client text echoed in a message is cut short, so a hostile client cannot make us amplify it. */
-    private static String clip(String text) {
-        return text.length() <= 64 ? text : text.substring(0, 64) + "...";
+    /**
+     * Client text echoed in a message is cut short, so a hostile client cannot make us amplify it. The cut never
+     * falls between the two halves of a surrogate pair.
+     */
+    static String clip(String text) {
+        if (text.length() <= 64) {
+            return text;
+        }
+        int end = Character.isHighSurrogate(text.charAt(63)) && Character.isLowSurrogate(text.charAt(64)) ? 63 : 64;
+        return text.substring(0, end) + "...";
     }
 }

@@ -10,7 +10,9 @@ import java.util.Map;
 
 /**
  * Appends JSON to a {@link StringBuilder}. Frames are built by hand because they are built once per change and scope
- * on the hot path; the value mapping is specified in docs/protocol.md ("Value encoding").
+ * on the hot path; the value mapping is specified in docs/protocol.md ("Value encoding"). Whatever the text, the
+ * output is valid JSON that encodes as UTF-8: a frame must never fail to send because of what a client or a writer
+ * put in it.
  */
 final class JsonText {
 
@@ -34,8 +36,15 @@ final class JsonText {
                 default -> {
                     // U+2028/2029 are valid JSON but break JavaScript string literals in older engines
                     if (c < 0x20 || c == '\u2028' || c == '\u2029') {
-                        out.append("\\u").append(HEX[(c >> 12) & 0xF]).append(HEX[(c >> 8) & 0xF])
-                                .append(HEX[(c >> 4) & 0xF]).append(HEX[c & 0xF]);
+                        escape(out, c);
+                    } else if (Character.isSurrogate(c)) {
+                        // a lone surrogate cannot be encoded as UTF-8 (the container's encoder throws): escape it
+                        if (Character.isHighSurrogate(c) && i + 1 < value.length()
+                                && Character.isLowSurrogate(value.charAt(i + 1))) {
+                            out.append(c).append(value.charAt(++i));
+                        } else {
+                            escape(out, c);
+                        }
                     } else {
                         out.append(c);
                     }
@@ -43,6 +52,11 @@ final class JsonText {
             }
         }
         return out.append('"');
+    }
+
+    private static void escape(StringBuilder out, char c) {
+        out.append("\\u").append(HEX[(c >> 12) & 0xF]).append(HEX[(c >> 8) & 0xF]).append(HEX[(c >> 4) & 0xF])
+                .append(HEX[c & 0xF]);
     }
 
     public static StringBuilder value(StringBuilder out, Object value) {

@@ -36,8 +36,16 @@ public final class SubscriptionGate {
         this.timeout = timeout;
     }
 
+    /**
+     * Whether the caller's roles admit it to the channel at all ({@code rolesAllowed}). Asked before the scope is
+     * checked, so that a caller without the roles learns nothing of the channel's scopes.
+     */
+    public boolean mayUse(Viewer identity, ReactiveEntityModel model) {
+        return model.rolesAllowed().isEmpty() || model.rolesAllowed().stream().anyMatch(identity::isUserInRole);
+    }
+
     public CompletionStage<Boolean> allows(Viewer identity, ReactiveEntityModel model, StreamId stream) {
-        if (!model.rolesAllowed().isEmpty() && model.rolesAllowed().stream().noneMatch(identity::isUserInRole)) {
+        if (!mayUse(identity, model)) {
             return CompletableFuture.completedFuture(false);
         }
         SubscriptionRequest request = new Request(identity, stream);

@@ -2,10 +2,14 @@ package dev.rowcast.impl.socket;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -46,6 +50,10 @@ final class ClientConnection implements Subscriber {
     private static final int COMPLETED_EARLY = 2;
     /** {@code sendText} returned first: the completion pumps the next frame. */
     private static final int RETURNED = 3;
+    /** How long a client must have sent nothing before a close for a violation goes out. */
+    static final Duration QUIET = Duration.ofMillis(200);
+    /** The longest such a close waits for quiet: a client that never stops is cut anyway. */
+    static final Duration LINGER = Duration.ofSeconds(3);
 
     private final Session session;
     private final RemoteEndpoint.Async remote;
@@ -64,6 +72,9 @@ final class ClientConnection implements Subscriber {
     private final RateLimiter inbound;
     private CompletionStage<?> steps = CompletableFuture.completedFuture(null);
     private final AtomicLong pingSentNanos = new AtomicLong();
+    /** Set when the socket is to be closed once the client stops sending; its frames are then ignored. */
+    private volatile CloseReason closeWhenQuiet;
+    private volatile long receivedNanos = System.nanoTime();
 
     ClientConnection(Session session, ConnectionIdentity identity, long maxQueuedBytes, RateLimiter inbound) {
         this.session = session;
@@ -104,9 +115,20 @@ final class ClientConnection implements Subscriber {
         drop();
     }
 
-    /** Queues a frame and starts sending if nothing is in flight. Never blocks. */
+    /**
+     * Queues a frame and starts sending if nothing is in flight. Never blocks, and never throws: the caller may be
+     * the dispatch thread, which serves every socket. A frame that cannot be sent closes this socket with 1011.
+     */
     @Override
     public void send(String frame) {
+        try {
+            queue(frame);
+        } catch (Throwable e) {
+            sendFailed(e);
+        }
+    }
+
+    private void queue(String frame) {
         if (closing.get()) {
             return;
         }
@@ -175,12 +197,21 @@ final class ClientConnection implements Subscriber {
         try {
             remote.sendText(frame, onSent);
             return true;
-        } catch (RuntimeException e) {
+        } catch (IllegalStateException e) {
             // the socket closed under us; drop what is queued, the close handler cleans up
             LOG.log(Level.FINE, "Rowcast: send failed, dropping queued frames", e);
             drop();
             return false;
+        } catch (Throwable e) {
+            // anything else (Tyrus's encoder throws an Error on text it cannot encode) must not reach our caller
+            sendFailed(e);
+            return false;
         }
+    }
+
+    private void sendFailed(Throwable e) {
+        LOG.log(Level.WARNING, "Rowcast: sending to " + this + " failed; closing it with 1011", e);
+        close(CloseCodes.reason(CloseCodes.SEND_FAILED, "send failed"));
     }
 
     private long unacknowledged() {
@@ -192,12 +223,16 @@ final class ClientConnection implements Subscriber {
     }
 
     private void onSent(SendResult result) {
-        if (!result.isOK()) {
-            LOG.log(Level.FINE, "Rowcast: send failed, closing", result.getException());
-            close(new CloseReason(CloseReason.CloseCodes.UNEXPECTED_CONDITION, "send failed"));
-        }
-        if (!phase.compareAndSet(SENDING, COMPLETED_EARLY)) {
-            pump(); // sendText had returned; this thread takes over
+        try {
+            if (!result.isOK()) {
+                LOG.log(Level.FINE, "Rowcast: send failed, closing", result.getException());
+                close(CloseCodes.reason(CloseCodes.SEND_FAILED, "send failed"));
+            }
+            if (!phase.compareAndSet(SENDING, COMPLETED_EARLY)) {
+                pump(); // sendText had returned; this thread takes over
+            }
+        } catch (Throwable e) {
+            sendFailed(e);
         }
     }
 
@@ -222,25 +257,34 @@ final class ClientConnection implements Subscriber {
             remote.sendPing(ByteBuffer.allocate(Long.BYTES).putLong(0, offset));
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.FINE, "Rowcast: ping failed", e);
+        } catch (Throwable e) {
+            sendFailed(e);
         }
     }
 
     /**
      * A pong that echoes the waiting ping acknowledges the bytes sent before it. Anything else (an unsolicited pong,
-     * a forged payload) is ignored: it must not lift the bound.
+     * a forged payload) must not lift the bound, and the caller charges it to the inbound rate.
+     *
+     * @return whether the pong acknowledged our ping
      */
-    void ponged(ByteBuffer payload) {
+    boolean ponged(ByteBuffer payload) {
         long expected = pingOffset;
         if (expected < 0 || payload == null || payload.remaining() != Long.BYTES
                 || payload.getLong(payload.position()) != expected) {
-            return;
+            return false;
         }
         pingOffset = -1;
         ackedBytes = Math.max(ackedBytes, expected);
         pingSentNanos.set(0);
         if (!outbound.isEmpty() && !closing.get() && pumping.compareAndSet(false, true)) {
-            pump(); // the window moved on: resume what waited for it
+            try {
+                pump(); // the window moved on: resume what waited for it
+            } catch (Throwable e) {
+                sendFailed(e);
+            }
         }
+        return true;
     }
 
     /** A ping has waited longer than the timeout for its pong. */
@@ -250,6 +294,52 @@ final class ClientConnection implements Subscriber {
     }
 
     // --- closing ---
+
+    /** A frame came from the client: a close that waits for quiet waits longer. */
+    void received() {
+        receivedNanos = System.nanoTime();
+    }
+
+    boolean isClosingWhenQuiet() {
+        return closeWhenQuiet != null;
+    }
+
+    /**
+     * Closes once the client has stopped sending and what was queued for it has gone out, or after {@link #LINGER}
+     * at the latest; meanwhile its frames are read and ignored. Closing the TCP connection while the client's frames
+     * are still arriving makes the kernel reset it, and a reset loses the frames the client had not read yet, our
+     * close frame among them: the client would see 1006 instead of the close code.
+     */
+    void closeWhenQuiet(CloseReason reason, ScheduledExecutorService timers) {
+        if (closing.get() || closeWhenQuiet != null) {
+            return;
+        }
+        closeWhenQuiet = reason;
+        long since = System.nanoTime();
+        Runnable check = new Runnable() {
+            @Override
+            public void run() {
+                long now = System.nanoTime();
+                if (closing.get()) {
+                    return;
+                }
+                if (now - receivedNanos >= QUIET.toNanos() && isDrained() || now - since >= LINGER.toNanos()) {
+                    close(reason);
+                } else {
+                    schedule(timers, this, reason);
+                }
+            }
+        };
+        schedule(timers, check, reason);
+    }
+
+    private void schedule(ScheduledExecutorService timers, Runnable check, CloseReason reason) {
+        try {
+            timers.schedule(check, QUIET.toMillis() / 4, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            close(reason); // shutting down
+        }
+    }
 
     /** Closes once: drops what is queued and tells the client why. */
     void close(CloseReason reason) {
@@ -269,7 +359,7 @@ final class ClientConnection implements Subscriber {
             if (session.isOpen()) {
                 session.close(reason);
             }
-        } catch (IOException | RuntimeException e) {
+        } catch (Throwable e) {
             LOG.log(Level.FINE, "Rowcast: close failed", e);
         }
     }

@@ -1,6 +1,10 @@
 package dev.rowcast.impl.socket;
 
+import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 import dev.rowcast.impl.bridge.ReactiveChannels;
 import dev.rowcast.impl.dispatch.ChangeDispatcher;
@@ -12,36 +16,105 @@ import dev.rowcast.impl.protocol.InboundParser;
 import dev.rowcast.impl.security.SubscriptionGate;
 
 /**
- * Acts on one client frame: rate-limits it, has the {@link InboundParser} read it, authorizes subscriptions and
- * hands them to the dispatcher in order. Every bad frame gets an error frame and leaves the socket open and working.
+ * Acts on one client frame: checks its size, rate-limits it, has the {@link InboundParser} read it, authorizes
+ * subscriptions and hands them to the dispatcher in order. Every bad frame gets an error frame and leaves the socket
+ * open and working; only a frame over the size limit (1009) or a flood (4429) closes it.
  */
 final class ProtocolHandler {
+
+    private static final Logger LOG = Logger.getLogger(ProtocolHandler.class.getName());
 
     private final ChangeDispatcher dispatcher;
     private final SubscriptionGate gate;
     private final InboundParser parser = new InboundParser(ReactiveChannels::find);
+    private final int maxFrameBytes;
+    private final ScheduledExecutorService timers;
 
-    ProtocolHandler(ChangeDispatcher dispatcher, SubscriptionGate gate) {
+    /** @param timers runs the delayed closes of {@link ClientConnection#closeWhenQuiet} */
+    ProtocolHandler(ChangeDispatcher dispatcher, SubscriptionGate gate, int maxFrameBytes,
+            ScheduledExecutorService timers) {
         this.dispatcher = dispatcher;
         this.gate = gate;
+        this.maxFrameBytes = maxFrameBytes;
+        this.timers = timers;
     }
 
-    void handle(ClientConnection connection, String text) {
+    void text(ClientConnection connection, String text) {
+        if (ignored(connection)) {
+            return;
+        }
+        // the container checks the size of fragmented messages only; one unfragmented frame reaches us whole
+        if (text.length() > maxFrameBytes || (long) text.length() * 3 > maxFrameBytes
+                && utf8Length(text) > maxFrameBytes) {
+            tooBig(connection);
+            return;
+        }
+        if (!admitted(connection)) {
+            return;
+        }
+        try {
+            act(connection, text);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "Rowcast: a client frame could not be handled on " + connection, e);
+            connection.send(Frames.error(ErrorCode.INVALID_MESSAGE, "The frame could not be handled.", null));
+        }
+    }
+
+    void binary(ClientConnection connection, ByteBuffer bytes) {
+        if (ignored(connection)) {
+            return;
+        }
+        if (bytes.remaining() > maxFrameBytes) {
+            tooBig(connection);
+        } else if (admitted(connection)) {
+            connection.send(Frames.error(ErrorCode.INVALID_MESSAGE,
+                    "Binary frames are not supported; send JSON in text frames.", null));
+        }
+    }
+
+    /** A pong that acknowledges our ping is free; any other costs a message, or a client could flood with them. */
+    void pong(ClientConnection connection, ByteBuffer payload) {
+        if (!connection.ponged(payload) && !ignored(connection)) {
+            admitted(connection);
+        }
+    }
+
+    /** A socket that is being closed for a violation reads on, without answering, until the client is quiet. */
+    private static boolean ignored(ClientConnection connection) {
+        connection.received();
+        return connection.isClosingWhenQuiet();
+    }
+
+    private void tooBig(ClientConnection connection) {
+        connection.closeWhenQuiet(CloseCodes.reason(CloseCodes.TOO_BIG,
+                "frames may have at most " + maxFrameBytes + " bytes"), timers);
+    }
+
+    private boolean admitted(ClientConnection connection) {
         switch (connection.inbound().acquire(System.nanoTime())) {
             case LIMIT -> {
                 connection.send(Frames.error(ErrorCode.RATE_LIMITED,
                         "Too many messages; this one was dropped. Slow down.", null));
-                return;
+                return false;
             }
             case CLOSE -> {
-                connection.close(CloseCodes.reason(CloseCodes.RATE_LIMITED, "rate limited"));
-                return;
+                connection.closeWhenQuiet(CloseCodes.reason(CloseCodes.RATE_LIMITED, "rate limited"), timers);
+                return false;
             }
             default -> {
-                // allowed
+                return true;
             }
         }
+    }
+
+    private void act(ClientConnection connection, String text) {
         Inbound message = parser.parse(text);
+        if (message instanceof Inbound.ForChannel request) {
+            // roles before the scope is checked: the scope errors name the channel's scopes
+            message = gate.mayUse(connection.viewer(), request.model()) ? parser.scope(request)
+                    : new Inbound.Refused(request.id(), ErrorCode.FORBIDDEN,
+                            "You may not subscribe to this channel and scope.");
+        }
         if (message instanceof Inbound.Refused refused) {
             connection.send(refused.frame());
         } else if (message instanceof Inbound.Ping ping) {
@@ -70,5 +143,20 @@ final class ProtocolHandler {
                                 "You may not subscribe to this channel and scope.", subscribe.id()));
                     }
                 }));
+    }
+
+    /** The UTF-8 length of a string: the limit is in bytes, as the container's is. */
+    static long utf8Length(String text) {
+        int chars = text.length();
+        long bytes = chars;
+        for (int i = 0; i < chars; i++) {
+            char c = text.charAt(i);
+            if (c >= 0x800) {
+                bytes += Character.isSurrogate(c) ? 1 : 2; // a pair is 4 bytes for 2 chars; a lone one is 3
+            } else if (c >= 0x80) {
+                bytes++;
+            }
+        }
+        return bytes;
     }
 }

@@ -2,7 +2,8 @@ package dev.rowcast.impl.socket;
 
 /**
  * A token bucket for one connection's inbound messages: {@code ratePerSecond} sustained, {@code burst} at once.
- * Only the connection's message thread calls it (the container delivers one message at a time per socket).
+ * Text, binary and unsolicited pong frames all draw on it; the container delivers them one at a time per socket, and
+ * the lock only makes that independent of the container.
  */
 final class RateLimiter {
 
@@ -24,7 +25,7 @@ final class RateLimiter {
         this.lastNanos = nowNanos;
     }
 
-    Verdict acquire(long nowNanos) {
+    synchronized Verdict acquire(long nowNanos) {
         tokens = Math.min(burst, tokens + (nowNanos - lastNanos) * ratePerNano);
         lastNanos = nowNanos;
         if (tokens >= 1) {

@@ -19,8 +19,6 @@ import jakarta.websocket.Session;
 import dev.rowcast.impl.config.RowcastSettings;
 import dev.rowcast.impl.dispatch.ChangeDispatcher;
 import dev.rowcast.impl.protocol.CloseCodes;
-import dev.rowcast.impl.protocol.ErrorCode;
-import dev.rowcast.impl.protocol.Frames;
 import dev.rowcast.impl.security.ConnectionIdentity;
 import dev.rowcast.impl.security.HandshakeIdentities;
 import dev.rowcast.impl.security.SubscriptionGate;
@@ -45,7 +43,7 @@ public final class RowcastEndpoint extends Endpoint {
     public RowcastEndpoint(ChangeDispatcher dispatcher, SubscriptionGate gate, HandshakeIdentities identities,
             ScheduledExecutorService expiries, Connections connections, RowcastSettings settings) {
         this.dispatcher = dispatcher;
-        this.protocol = new ProtocolHandler(dispatcher, gate);
+        this.protocol = new ProtocolHandler(dispatcher, gate, settings.maxFrameBytes(), expiries);
         this.identities = identities;
         this.expiries = expiries;
         this.connections = connections;
@@ -54,7 +52,7 @@ public final class RowcastEndpoint extends Endpoint {
 
     @Override
     public void onOpen(Session session, EndpointConfig config) {
-        // a larger frame closes the socket with 1009 (Message Too Big) before we see it
+        // Tyrus applies these to fragmented messages only; ProtocolHandler checks whole frames (1009 either way)
         session.setMaxTextMessageBufferSize(settings.maxFrameBytes());
         session.setMaxBinaryMessageBufferSize(settings.maxFrameBytes());
         ConnectionIdentity identity = identities.claim(session);
@@ -63,7 +61,7 @@ public final class RowcastEndpoint extends Endpoint {
                         System.nanoTime()));
         session.getUserProperties().put(CONNECTION, connection);
         connections.add(connection);
-        session.addMessageHandler(PongMessage.class, pong -> connection.ponged(pong.getApplicationData()));
+        session.addMessageHandler(PongMessage.class, pong -> protocol.pong(connection, pong.getApplicationData()));
         if (identity.expiresAt() != null) {
             long delay = Math.max(0, Duration.between(Instant.now(), identity.expiresAt()).toMillis());
             ScheduledFuture<?> expiry = expiries.schedule(() -> connection.close(
@@ -74,14 +72,13 @@ public final class RowcastEndpoint extends Endpoint {
         session.addMessageHandler(String.class, new MessageHandler.Whole<String>() {
             @Override
             public void onMessage(String text) {
-                protocol.handle(connection, text);
+                protocol.text(connection, text);
             }
         });
         session.addMessageHandler(ByteBuffer.class, new MessageHandler.Whole<ByteBuffer>() {
             @Override
             public void onMessage(ByteBuffer bytes) {
-                connection.send(Frames.error(ErrorCode.INVALID_MESSAGE,
-                        "Binary frames are not supported; send JSON in text frames.", null));
+                protocol.binary(connection, bytes);
             }
         });
     }

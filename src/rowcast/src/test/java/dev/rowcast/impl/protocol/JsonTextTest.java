@@ -26,6 +26,20 @@ class JsonTextTest {
     }
 
     @Test
+    void should_escape_lone_surrogates_so_the_text_always_encodes_as_utf8_and_keep_pairs() throws Exception {
+        String text = "lone high \uD800 lone low \uDC00 reversed \uDC00\uD800 pair \uD83D\uDE00 end \uD83D";
+        String json = JsonText.string(new StringBuilder(), text).toString();
+        assertEquals("\"lone high \\ud800 lone low \\udc00 reversed \\udc00\\ud800 pair \uD83D\uDE00 end \\ud83d\"",
+                json);
+        // strict UTF-8, as the container encodes frames: throws on a lone surrogate
+        java.nio.charset.StandardCharsets.UTF_8.newEncoder()
+                .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                .encode(java.nio.CharBuffer.wrap(json));
+        assertEquals(text, Json.createReader(new StringReader("[" + json + "]")).readArray().getString(0),
+                "a JSON parser reads the same string back");
+    }
+
+    @Test
     void should_encode_values_as_documented_in_the_protocol() {
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("long", 9_007_199_254_740_993L);

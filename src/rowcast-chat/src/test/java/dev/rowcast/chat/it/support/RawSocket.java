@@ -7,10 +7,12 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A WebSocket client written by hand over a plain socket, to behave in ways a real client library refuses to: it
- * never answers pings.
+ * never answers pings, sends any frame unfragmented whatever its size, and sends unsolicited pongs.
  */
 public final class RawSocket implements AutoCloseable {
 
@@ -60,25 +62,58 @@ public final class RawSocket implements AutoCloseable {
         return head.toString(StandardCharsets.US_ASCII);
     }
 
-    /** Sends a masked text frame, as clients must. */
+    /** Sends a masked text frame, as clients must: one frame, final, however long (browsers do the same). */
     public void sendText(String text) throws IOException {
-        byte[] payload = text.getBytes(StandardCharsets.UTF_8);
-        ByteArrayOutputStream frame = new ByteArrayOutputStream();
-        frame.write(0x81);
+        sendFrame(0x1, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    public void sendBinary(byte[] payload) throws IOException {
+        sendFrame(0x2, payload);
+    }
+
+    /** A pong nobody asked for, or one echoing a ping's payload. */
+    public void sendPong(byte[] payload) throws IOException {
+        sendFrame(0xA, payload);
+    }
+
+    /** One final, masked frame with the given opcode, written in one call. */
+    public void sendFrame(int opcode, byte[] payload) throws IOException {
+        socket.getOutputStream().write(frame(opcode, payload));
+        socket.getOutputStream().flush();
+    }
+
+    /** Text frames written in one call, as a client's socket coalesces a burst of sends. */
+    public void sendTexts(List<String> texts) throws IOException {
+        ByteArrayOutputStream burst = new ByteArrayOutputStream();
+        for (String text : texts) {
+            burst.write(frame(0x1, text.getBytes(StandardCharsets.UTF_8)));
+        }
+        socket.getOutputStream().write(burst.toByteArray());
+        socket.getOutputStream().flush();
+    }
+
+    private static byte[] frame(int opcode, byte[] payload) {
+        int header = payload.length < 126 ? 6 : payload.length < 65_536 ? 8 : 14;
+        byte[] frame = new byte[header + payload.length];
+        frame[0] = (byte) (0x80 | opcode);
         if (payload.length < 126) {
-            frame.write(0x80 | payload.length);
+            frame[1] = (byte) (0x80 | payload.length);
+        } else if (payload.length < 65_536) {
+            frame[1] = (byte) (0x80 | 126);
+            frame[2] = (byte) (payload.length >> 8);
+            frame[3] = (byte) payload.length;
         } else {
-            frame.write(0x80 | 126);
-            frame.write(payload.length >> 8);
-            frame.write(payload.length & 0xFF);
+            frame[1] = (byte) (0x80 | 127);
+            for (int i = 0; i < 8; i++) {
+                frame[2 + i] = (byte) ((long) payload.length >> (56 - 8 * i));
+            }
         }
         byte[] mask = { 1, 2, 3, 4 };
-        frame.write(mask);
+        System.arraycopy(mask, 0, frame, header - 4, 4);
         for (int i = 0; i < payload.length; i++) {
-            frame.write(payload[i] ^ mask[i % 4]);
+            frame[header + i] = (byte) (payload[i] ^ mask[i % 4]);
         }
-        socket.getOutputStream().write(frame.toByteArray());
-        socket.getOutputStream().flush();
+        return frame;
     }
 
     /** The next text frame's payload. */
@@ -103,6 +138,37 @@ public final class RawSocket implements AutoCloseable {
         byte[] payload = new byte[(int) length];
         in.readFully(payload);
         return payload;
+    }
+
+    /** What came before the connection ended: every text frame, and the close code (1006 without a close frame). */
+    public record Received(List<String> texts, int code) {
+
+        /** How many text frames contain the given fragment. */
+        public long count(String fragment) {
+            return texts.stream().filter(text -> text.contains(fragment)).count();
+        }
+    }
+
+    /** Reads every frame until the connection ends; a reset connection counts as 1006, like a missing close frame. */
+    public Received readUntilClosed() throws IOException {
+        List<String> texts = new ArrayList<>();
+        while (true) {
+            int first;
+            byte[] payload;
+            try {
+                first = in.readUnsignedByte();
+                payload = payload();
+            } catch (java.io.EOFException | java.net.SocketException e) {
+                return new Received(texts, 1006);
+            }
+            if ((first & 0x0F) == 0x8) {
+                return new Received(texts, payload.length >= 2 ? ((payload[0] & 0xFF) << 8) | (payload[1] & 0xFF)
+                        : 1005);
+            }
+            if ((first & 0x0F) == 0x1) {
+                texts.add(new String(payload, StandardCharsets.UTF_8));
+            }
+        }
     }
 
     /**
