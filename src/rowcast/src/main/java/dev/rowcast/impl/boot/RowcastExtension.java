@@ -11,6 +11,7 @@ import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Any;
 import jakarta.enterprise.inject.Default;
 import jakarta.enterprise.inject.spi.AfterDeploymentValidation;
+import jakarta.enterprise.inject.spi.BeforeBeanDiscovery;
 import jakarta.enterprise.inject.spi.Extension;
 import jakarta.enterprise.inject.spi.ProcessAnnotatedType;
 import jakarta.enterprise.inject.spi.ProcessObserverMethod;
@@ -32,6 +33,21 @@ public class RowcastExtension implements Extension {
 
     private final List<Class<?>> misplaced = new ArrayList<>();
     private volatile boolean changeObserved;
+
+    /**
+     * Adds the engine's health checks when the server has MicroProfile Health. They carry no bean-defining
+     * annotation, so a server without it never loads them.
+     */
+    void addHealthChecks(@Observes BeforeBeanDiscovery discovery) {
+        try {
+            Class.forName("org.eclipse.microprofile.health.HealthCheck", false, RowcastExtension.class.getClassLoader());
+        } catch (ClassNotFoundException | LinkageError e) {
+            LOG.fine("Rowcast: no MicroProfile Health; the engine's health checks are not registered");
+            return;
+        }
+        discovery.addAnnotatedType(RowcastLiveness.class, RowcastLiveness.class.getName());
+        discovery.addAnnotatedType(RowcastReadiness.class, RowcastReadiness.class.getName());
+    }
 
     <T> void collect(@Observes @WithAnnotations(Reactive.class) ProcessAnnotatedType<T> type) {
         Class<T> javaClass = type.getAnnotatedType().getJavaClass();

@@ -6,6 +6,7 @@ import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 import jakarta.enterprise.concurrent.ManagedThreadFactory;
@@ -67,9 +68,14 @@ public class RowcastWebListener implements ServletContextListener {
             return thread;
         });
         if (settings.heartbeatIntervalMillis() > 0) {
-            timers.scheduleWithFixedDelay(() -> connections.heartbeat(settings.heartbeatTimeoutMillis()),
-                    settings.heartbeatIntervalMillis(), settings.heartbeatIntervalMillis(), TimeUnit.MILLISECONDS);
+            timers.scheduleWithFixedDelay(guarded("heartbeat", () -> connections.heartbeat(
+                    settings.heartbeatTimeoutMillis())), settings.heartbeatIntervalMillis(),
+                    settings.heartbeatIntervalMillis(), TimeUnit.MILLISECONDS);
         }
+        // the watchdog looks a few times per stuck bound, at most once a second
+        long watchEvery = Math.max(50, Math.min(1_000, settings.engine().stuckMillis() / 4));
+        timers.scheduleWithFixedDelay(guarded("watchdog", dispatcher::watch), watchEvery, watchEvery,
+                TimeUnit.MILLISECONDS);
 
         // isMatchAfter = false: the origin check runs before the container's WebSocket upgrade filter
         context.addFilter("rowcast-origin", new OriginFilter(settings.allowedOrigins()))
@@ -88,7 +94,19 @@ public class RowcastWebListener implements ServletContextListener {
             throw new RowcastConfigurationException("Cannot deploy the Rowcast endpoint at " + settings.endpointPath()
                     + ": " + e.getMessage() + ". Fix: choose another " + RowcastSettings.ENDPOINT_PATH + ".");
         }
+        beans.engine(dispatcher); // readiness: UP from here
         LOG.info(() -> "Rowcast: endpoint ready at " + context.getContextPath() + settings.endpointPath());
+    }
+
+    /** A periodic task that throws would be cancelled for good by the executor; this one logs and runs again. */
+    private static Runnable guarded(String name, Runnable task) {
+        return () -> {
+            try {
+                task.run();
+            } catch (Throwable e) {
+                LOG.log(Level.SEVERE, "Rowcast: the " + name + " failed; it runs again at its next turn", e);
+            }
+        };
     }
 
     @Override

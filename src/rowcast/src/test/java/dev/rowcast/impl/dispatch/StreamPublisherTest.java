@@ -63,6 +63,20 @@ class StreamPublisherTest {
         }
     }
 
+    /** Runs dispatch-thread work at once, as the tests run on one thread. */
+    static final SubscriptionManager.Tasks DIRECT = new SubscriptionManager.Tasks() {
+        @Override
+        public boolean offer(long bytes, Runnable work) {
+            work.run();
+            return true;
+        }
+
+        @Override
+        public void force(long bytes, Runnable work) {
+            work.run();
+        }
+    };
+
     private static CapturedChange insert(long id, String text) {
         return new CapturedChange(NOTE, new EntityChange(ChangeType.INSERT, "note", "note", Object.class, "id", id,
                 Map.of("id", id, "topic", 7L, "text", text), Map.of()));
@@ -85,7 +99,7 @@ class StreamPublisherTest {
         MemoryReplayStore store = new MemoryReplayStore(16, 16, s -> true);
         String epoch = store.head(TOPIC_7).epoch();
         CapturedChange insert = insert(1, "hello");
-        new StreamPublisher(registry, store, new Visibility(List.of())).publish(insert);
+        new StreamPublisher(registry, store, new Visibility(List.of()), new Repairs(100)).publish(insert);
         String first = sockets.get(0).frames.get(0);
         assertTrue(first.contains("\"text\":\"hello\""), first);
         for (Recording socket : sockets) {
@@ -104,7 +118,8 @@ class StreamPublisherTest {
                 ? RowVisibility.without("text") : RowVisibility.VISIBLE;
         SubscriptionRegistry registry = new SubscriptionRegistry();
         List<Recording> sockets = subscribe(registry, "a", "b", "eve");
-        new StreamPublisher(registry, new MemoryReplayStore(16, 16, s -> true), new Visibility(List.of(redactForEve)))
+        new StreamPublisher(registry, new MemoryReplayStore(16, 16, s -> true), new Visibility(List.of(redactForEve)),
+                new Repairs(100))
                 .publish(insert(2, "secret"));
         String a = sockets.get(0).frames.get(0);
         String eve = sockets.get(2).frames.get(0);
@@ -126,10 +141,10 @@ class StreamPublisherTest {
         subscribe(registry, "a");
         MemoryReplayStore store = new MemoryReplayStore(16, 16, s -> true);
         String epoch = store.head(TOPIC_7).epoch();
-        new StreamPublisher(registry, store, visibility).publish(insert(3, "x"));
+        new StreamPublisher(registry, store, visibility, new Repairs(100)).publish(insert(3, "x"));
 
-        SubscriptionManager manager = new SubscriptionManager(registry, store, 10, Runnable::run, Runnable::run,
-                () -> 0, visibility);
+        SubscriptionManager manager = new SubscriptionManager(registry, store, 10, Runnable::run, DIRECT, () -> 0,
+                visibility, stream -> { });
         Recording late = new Recording("b");
         manager.subscribe(late, TOPIC_7, NOTE, null, new Position(epoch, 0));
 
