@@ -15,7 +15,6 @@ import jakarta.inject.Inject;
 import dev.rowcast.EntityChange;
 import dev.rowcast.Reactive;
 import dev.rowcast.impl.dispatch.ChangeDispatcher;
-import dev.rowcast.impl.dispatch.EngineHealth;
 import dev.rowcast.spi.CredentialExpiry;
 import dev.rowcast.spi.ReplayStore;
 import dev.rowcast.spi.RowFilter;
@@ -54,9 +53,6 @@ class RowcastBeans {
     @Resource(lookup = "java:comp/DefaultManagedExecutorService")
     ManagedExecutorService executor;
 
-    /** Set by the web listener once the engine runs and the endpoint is deployed; read by the health checks. */
-    private volatile ChangeDispatcher engine;
-
     /** Fires the event for each change, or {@code null} when no observer could receive it. */
     Consumer<EntityChange> observers() {
         if (!extension.changeObserved()) {
@@ -90,13 +86,8 @@ class RowcastBeans {
         return executor;
     }
 
+    /** Shows the engine to the health checks, once it runs and the endpoint is deployed. */
     void engine(ChangeDispatcher dispatcher) {
-        engine = dispatcher;
-    }
-
-    /** The engine's health, or {@code null} before it started. */
-    EngineHealth engineHealth() {
-        ChangeDispatcher current = engine;
-        return current == null ? null : current.health();
+        extension.engine(dispatcher);
     }
 }

@@ -21,6 +21,8 @@ import jakarta.persistence.Entity;
 import dev.rowcast.EntityChange;
 import dev.rowcast.Reactive;
 import dev.rowcast.impl.bridge.ReactiveChannels;
+import dev.rowcast.impl.dispatch.ChangeDispatcher;
+import dev.rowcast.impl.dispatch.EngineHealth;
 
 /**
  * Rowcast's CDI side. Entities are found through Hibernate's boot metadata, not here: with
@@ -33,6 +35,8 @@ public class RowcastExtension implements Extension {
 
     private final List<Class<?>> misplaced = new ArrayList<>();
     private volatile boolean changeObserved;
+    /** The running engine, for the health checks; set by the web listener. */
+    private volatile ChangeDispatcher engine;
 
     /**
      * Adds the engine's health checks when the server has MicroProfile Health. They carry no bean-defining
@@ -72,6 +76,16 @@ public class RowcastExtension implements Extension {
         if (typeMatches && qualifiersMatch) {
             changeObserved = true;
         }
+    }
+
+    void engine(ChangeDispatcher dispatcher) {
+        engine = dispatcher;
+    }
+
+    /** The engine's health, or {@code null} before it started. */
+    EngineHealth engineHealth() {
+        ChangeDispatcher current = engine;
+        return current == null ? null : current.health();
     }
 
     /** Whether some observer method may receive {@code @Reactive EntityChange} events. */

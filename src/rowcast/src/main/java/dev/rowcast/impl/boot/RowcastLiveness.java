@@ -1,5 +1,6 @@
 package dev.rowcast.impl.boot;
 
+import jakarta.enterprise.inject.spi.BeanManager;
 import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.health.HealthCheck;
@@ -19,12 +20,13 @@ public class RowcastLiveness implements HealthCheck {
 
     static final String NAME = "rowcast-dispatch";
 
+    // the extension, not a bean of ours: a type added by an extension may not see the library's beans
     @Inject
-    RowcastBeans beans;
+    BeanManager manager;
 
     @Override
     public HealthCheckResponse call() {
-        EngineHealth health = beans.engineHealth();
+        EngineHealth health = manager.getExtension(RowcastExtension.class).engineHealth();
         HealthCheckResponseBuilder response = HealthCheckResponse.named(NAME);
         if (health == null) {
             return response.up().withData("state", EngineHealth.State.STARTING.name()).build();

@@ -1,5 +1,6 @@
 package dev.rowcast.impl.boot;
 
+import jakarta.enterprise.inject.spi.BeanManager;
 import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.health.HealthCheck;
@@ -17,12 +18,13 @@ public class RowcastReadiness implements HealthCheck {
 
     static final String NAME = "rowcast";
 
+    // the extension, not a bean of ours: a type added by an extension may not see the library's beans
     @Inject
-    RowcastBeans beans;
+    BeanManager manager;
 
     @Override
     public HealthCheckResponse call() {
-        EngineHealth health = beans.engineHealth();
+        EngineHealth health = manager.getExtension(RowcastExtension.class).engineHealth();
         return HealthCheckResponse.named(NAME).status(health != null && health.ready())
                 .withData("state", health == null ? EngineHealth.State.STARTING.name() : health.state().name())
                 .build();
