@@ -129,13 +129,13 @@ class EngineHardeningIT extends DeployedChat {
     void should_send_a_snapshot_larger_than_the_outbound_bound_rather_than_close_with_4499() {
         long conversation = api.createConversation("big snapshot");
         for (int i = 0; i < 12; i++) {
-            api.postMessage(conversation, i + "b".repeat(900));
+            api.postMessage(conversation, i + "b".repeat(1_500));
         }
         for (int attempt = 0; attempt < 2; attempt++) {
             try (WsClient client = WsClient.connect(base)) {
                 JsonObject snapshot = client.subscribeConversation(conversation);
-                assertTrue(snapshot.toString().length() > 8192, "bigger than the bound");
-                assertEquals(12, snapshot.getJsonArray("rows").size());
+                assertTrue(snapshot.toString().length() > 16_384, "bigger than the bound");
+                assertEquals(12 + attempt, snapshot.getJsonArray("rows").size());
                 api.postMessage(conversation, "small " + attempt);
                 assertEquals("small " + attempt, body(client.next("change")));
                 assertTrue(client.isOpen());

@@ -39,10 +39,10 @@ final class StreamEventView {
         this.visibility = visibility;
     }
 
-    /** The estimated heap it costs while held for a subscriber. */
-    long bytes() {
+    /** About the characters its frame takes: what holding it for a subscriber counts against the socket. */
+    long frameBytes() {
         if (bytes < 0) {
-            bytes = ChangeSize.of(text.change());
+            bytes = ChangeSize.text(text.change());
         }
         return bytes;
     }

@@ -66,7 +66,7 @@ final class Subscription {
         if (heldOverflow) {
             return;
         }
-        if (!subscriber.reserve(event.bytes())) {
+        if (!subscriber.reserve(event.frameBytes())) {
             heldOverflow = true; // the socket is closing for it; keep nothing more
             held.clear();
             subscriber.unreserve(heldBytes);
@@ -74,7 +74,7 @@ final class Subscription {
             return;
         }
         held.add(event);
-        heldBytes += event.bytes();
+        heldBytes += event.frameBytes();
     }
 
     /** Starts holding for a new snapshot read and returns its round. */

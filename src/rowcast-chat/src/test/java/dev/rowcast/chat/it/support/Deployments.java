@@ -85,14 +85,14 @@ public final class Deployments {
 
     /**
      * The reference WAR with an observer that can stall or throw an Error, a row filter that throws an Error, and
-     * every engine bound small enough to reach in seconds: 16 queued changes, 8 KiB per socket, a unit of work stuck
+     * every engine bound small enough to reach in seconds: 16 queued changes, 16 KiB per socket, a unit of work stuck
      * after 1 s, catch-up budgets of 10 replayed events and 1 snapshot per second (bursts of 20 and 3).
      */
     public static WebArchive chatWarForHardening() {
         Map<String, String> params = new java.util.LinkedHashMap<>();
         params.put("rowcast.dispatch.queueCapacity", "16");
         params.put("rowcast.dispatch.stuckMillis", "1000");
-        params.put("rowcast.outbound.maxQueuedBytes", "8192");
+        params.put("rowcast.outbound.maxQueuedBytes", "16384");
         params.put("rowcast.catchUp.eventsPerSecond", "10");
         params.put("rowcast.catchUp.eventsBurst", "20");
         params.put("rowcast.catchUp.snapshotsPerSecond", "1");
