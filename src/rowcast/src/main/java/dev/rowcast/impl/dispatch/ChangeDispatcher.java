@@ -107,7 +107,8 @@ public final class ChangeDispatcher implements ChangeSink {
                 stream -> !registry.of(stream).isEmpty()));
         Visibility visibility = new Visibility(rowFilters);
         this.ticketTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(settings.ticketTimeoutMillis());
-        this.publisher = new StreamPublisher(registry, store, visibility, repairs);
+        // a batch goes out at a quarter of a socket's bound: within the send window, never an oversized frame
+        this.publisher = new StreamPublisher(registry, store, visibility, repairs, settings.maxQueuedBytes() / 4);
         SubscriptionManager.Tasks tasks = new SubscriptionManager.Tasks() {
             @Override
             public boolean offer(long bytes, Runnable work) {

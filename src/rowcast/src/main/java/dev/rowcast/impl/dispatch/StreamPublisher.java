@@ -41,6 +41,7 @@ final class StreamPublisher {
 
     private final SubscriptionRegistry registry;
     private final Repairs repairs;
+    private final long maxBatchChars;
     private final ReplayStore store;
     private final Visibility visibility;
     private final Map<StreamId, Batch> batches = new LinkedHashMap<>();
@@ -49,15 +50,19 @@ final class StreamPublisher {
     private static final class Batch {
         final long deadlineNanos;
         final List<StreamEventView> items = new ArrayList<>();
+        long chars;
 
         Batch(long deadlineNanos) {
             this.deadlineNanos = deadlineNanos;
         }
     }
 
-    StreamPublisher(SubscriptionRegistry registry, ReplayStore store, Visibility visibility, Repairs repairs) {
+    /** @param maxBatchChars a batch this large goes out before its window ends: frames and memory stay bounded */
+    StreamPublisher(SubscriptionRegistry registry, ReplayStore store, Visibility visibility, Repairs repairs,
+            long maxBatchChars) {
         this.registry = registry;
         this.repairs = repairs;
+        this.maxBatchChars = maxBatchChars;
         this.store = store;
         this.visibility = visibility;
     }
@@ -129,8 +134,13 @@ final class StreamPublisher {
             }
         }
         if (batched) {
-            batches.computeIfAbsent(stream, s -> new Batch(
-                    System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(model.batchMillis()))).items.add(event);
+            Batch batch = batches.computeIfAbsent(stream, s -> new Batch(
+                    System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(model.batchMillis())));
+            batch.items.add(event);
+            batch.chars += event.frameBytes();
+            if (batch.chars >= maxBatchChars) {
+                flush(stream); // a writer that outpaces the window does not grow it without bound
+            }
         }
     }
 
