@@ -77,7 +77,7 @@ public record RowcastSettings(String endpointPath, int maxFrameBytes, int maxSub
                     integer(parameters, CATCH_UP_EVENTS_PER_SECOND, 2_000, 1, 1_000_000, problems),
                     integer(parameters, CATCH_UP_EVENTS_BURST, 10_000, 1, 10_000_000, problems),
                     integer(parameters, CATCH_UP_SNAPSHOTS_PER_SECOND, 20, 1, 100_000, problems),
-                    integer(parameters, CATCH_UP_SNAPSHOTS_BURST, 100, 1, 1_000_000, problems));
+                    integer(parameters, CATCH_UP_SNAPSHOTS_BURST, 300, 1, 1_000_000, problems));
         }
     }
 

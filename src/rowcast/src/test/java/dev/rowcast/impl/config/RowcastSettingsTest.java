@@ -46,7 +46,7 @@ class RowcastSettingsTest {
         assertEquals(2_000, engine.catchUpEventsPerSecond());
         assertEquals(10_000, engine.catchUpEventsBurst());
         assertEquals(20, engine.catchUpSnapshotsPerSecond());
-        assertEquals(100, engine.catchUpSnapshotsBurst());
+        assertEquals(300, engine.catchUpSnapshotsBurst());
     }
 
     @Test
