@@ -64,6 +64,11 @@ export interface ErrorFrame {
     | 'forbidden' | 'too_many_subscriptions' | 'rate_limited' | 'replay_unavailable' | 'snapshot_unavailable'
     | 'revoked' | string;
   message: string;
+  /** An unsolicited `replay_unavailable` (no `id`): the server lost changes of this stream, which starts again at
+   * `position`; a snapshot follows when the channel has one. */
+  channel?: string;
+  scope?: Scope;
+  position?: Position;
 }
 
 export interface Handlers {

@@ -315,6 +315,16 @@ export class RowcastClient {
       request.reject(Object.assign(new Error(frame.code + ': ' + frame.message), { frame }));
       return;
     }
+    if (frame.id === undefined && frame.code === 'replay_unavailable' && frame.channel && frame.scope) {
+      // unsolicited: the server lost changes of this stream and starts it again at `position`; a snapshot follows
+      // if the channel has one
+      const stream = this.byStream.get(streamKey(frame.channel, frame.scope));
+      if (stream) {
+        stream.position = frame.position || null;
+        call(stream.handlers.error, frame);
+        return;
+      }
+    }
     const subscription = frame.id && this.subscriptions.get(frame.id);
     if (subscription) {
       if (FINAL_SUBSCRIBE_ERRORS.has(frame.code)) {

@@ -274,6 +274,43 @@ test('replay_unavailable continues from the server head, so the next live change
   assert.equal(socket.sent.filter((m) => m.type === 'subscribe').length, 1, 'no resync');
 });
 
+test('an unsolicited replay_unavailable moves the stream to the new epoch, tells its handler, and resyncs nothing', async () => {
+  const { client, socket } = await openClient();
+  const bodies = [];
+  const errors = [];
+  const snapshots = [];
+  client.subscribe('message', scope, {
+    change: (e) => bodies.push(e.row.body), error: (e) => errors.push(e.code), snapshot: (rows) => snapshots.push(rows),
+  });
+  socket.open();
+  const request = socket.last();
+  socket.receive({ type: 'subscribed', id: request.id, channel: 'message', scope, position: position(3) });
+  socket.receive(insert(1, 'before', 4));
+  // the server lost changes of this stream: it starts again in a new epoch, a snapshot follows if there is one
+  socket.receive({ type: 'error', code: 'replay_unavailable', message: 'lost', channel: 'message', scope,
+    position: position(0, 'e2') });
+  socket.receive({ type: 'snapshot', channel: 'message', scope, position: position(2, 'e2'), rows: [{ id: 1 }] });
+  socket.receive({ ...insert(2, 'after', 3), position: position(3, 'e2') });
+  assert.deepEqual(errors, ['replay_unavailable'], 'the subscription hears of it, not only the client');
+  assert.equal(snapshots.length, 1);
+  assert.deepEqual(bodies, ['before', 'after'], 'the new epoch continues without a resync');
+  assert.equal(socket.sent.filter((m) => m.type === 'subscribe').length, 1, 'no resubscribe');
+});
+
+test('an unsolicited replay_unavailable on a stream without a snapshot continues from the position it names', async () => {
+  const { client, socket } = await openClient();
+  const bodies = [];
+  client.subscribe('message', scope, { change: (e) => bodies.push(e.row.body) });
+  socket.open();
+  const request = socket.last();
+  socket.receive({ type: 'subscribed', id: request.id, channel: 'message', scope, position: position(7) });
+  socket.receive({ type: 'error', code: 'replay_unavailable', message: 'lost', channel: 'message', scope,
+    position: position(5, 'e9') });
+  socket.receive({ ...insert(3, 'next', 6), position: position(6, 'e9') });
+  assert.deepEqual(bodies, ['next']);
+  assert.equal(socket.sent.filter((m) => m.type === 'subscribe').length, 1, 'no resubscribe');
+});
+
 test('backoff grows across failed attempts and starts over after a connection that stayed up', async () => {
   const { client, socket, timers } = await openClient({ reconnect: { initialDelayMs: 100, jitter: 0, stableMs: 50 } });
   socket.open();

@@ -40,4 +40,28 @@ public interface ReplayStore {
      * them (another epoch, evicted, or {@code from} is ahead of the head).
      */
     Optional<List<StreamEvent>> eventsAfter(StreamId stream, Position from);
+
+    /**
+     * Starts a new epoch for the stream, because Rowcast could not put some of its committed changes on it (the
+     * dispatch queue was full, a transaction was too large to keep, or putting a change on the stream failed).
+     * Afterwards {@link #head} returns a new epoch, never used before for this stream, with seq 0, and
+     * {@link #eventsAfter} returns empty for every position of an earlier epoch: a client resuming from before the
+     * loss must get {@code replay_unavailable} rather than a history with a hole.
+     * <p>
+     * The default throws {@link UnsupportedOperationException}. Rowcast then logs once and still resyncs the
+     * stream's current subscribers, but a client that resumes later from an earlier position is replayed a history
+     * that lacks the lost changes. Stores should implement it.
+     */
+    default void reset(StreamId stream) {
+        throw new UnsupportedOperationException("reset(StreamId) is not implemented by " + getClass().getName());
+    }
+
+    /**
+     * As {@link #reset} for every stream of the channel, when Rowcast lost changes of more streams than it tracks
+     * one by one. Streams the store holds no state for need nothing. The default throws
+     * {@link UnsupportedOperationException}, with the same consequences as for {@link #reset}.
+     */
+    default void resetChannel(String channel) {
+        throw new UnsupportedOperationException("resetChannel(String) is not implemented by " + getClass().getName());
+    }
 }

@@ -14,6 +14,7 @@ import jakarta.inject.Inject;
 
 import dev.rowcast.EntityChange;
 import dev.rowcast.Reactive;
+import dev.rowcast.impl.dispatch.ChangeDispatcher;
 import dev.rowcast.spi.CredentialExpiry;
 import dev.rowcast.spi.ReplayStore;
 import dev.rowcast.spi.RowFilter;
@@ -90,5 +91,10 @@ class RowcastBeans {
 
     ManagedExecutorService executor() {
         return executor;
+    }
+
+    /** Shows the engine to the health checks, once it runs and the endpoint is deployed. */
+    void engine(ChangeDispatcher dispatcher) {
+        extension.engine(dispatcher);
     }
 }

@@ -11,6 +11,7 @@ import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Any;
 import jakarta.enterprise.inject.Default;
 import jakarta.enterprise.inject.spi.AfterDeploymentValidation;
+import jakarta.enterprise.inject.spi.BeforeBeanDiscovery;
 import jakarta.enterprise.inject.spi.Extension;
 import jakarta.enterprise.inject.spi.ProcessAnnotatedType;
 import jakarta.enterprise.inject.spi.ProcessObserverMethod;
@@ -21,6 +22,8 @@ import dev.rowcast.EntityChange;
 import dev.rowcast.Reactive;
 import dev.rowcast.RowcastConfigurationException;
 import dev.rowcast.impl.bridge.ReactiveChannels;
+import dev.rowcast.impl.dispatch.ChangeDispatcher;
+import dev.rowcast.impl.dispatch.EngineHealth;
 
 /**
  * Rowcast's CDI side. Entities are found through Hibernate's boot metadata, not here: with
@@ -33,6 +36,23 @@ public class RowcastExtension implements Extension {
 
     private final List<Class<?>> misplaced = new ArrayList<>();
     private volatile boolean changeObserved;
+    /** The running engine, for the health checks; set by the web listener. */
+    private volatile ChangeDispatcher engine;
+
+    /**
+     * Adds the engine's health checks when the server has MicroProfile Health. They carry no bean-defining
+     * annotation, so a server without it never loads them.
+     */
+    void addHealthChecks(@Observes BeforeBeanDiscovery discovery) {
+        try {
+            Class.forName("org.eclipse.microprofile.health.HealthCheck", false, RowcastExtension.class.getClassLoader());
+        } catch (ClassNotFoundException | LinkageError e) {
+            LOG.fine("Rowcast: no MicroProfile Health; the engine's health checks are not registered");
+            return;
+        }
+        discovery.addAnnotatedType(RowcastLiveness.class, RowcastLiveness.class.getName());
+        discovery.addAnnotatedType(RowcastReadiness.class, RowcastReadiness.class.getName());
+    }
 
     <T> void collect(@Observes @WithAnnotations(Reactive.class) ProcessAnnotatedType<T> type) {
         Class<T> javaClass = type.getAnnotatedType().getJavaClass();
@@ -57,6 +77,16 @@ public class RowcastExtension implements Extension {
         if (typeMatches && qualifiersMatch) {
             changeObserved = true;
         }
+    }
+
+    void engine(ChangeDispatcher dispatcher) {
+        engine = dispatcher;
+    }
+
+    /** The engine's health, or {@code null} before it started. */
+    EngineHealth engineHealth() {
+        ChangeDispatcher current = engine;
+        return current == null ? null : current.health();
     }
 
     /** Whether some observer method may receive {@code @Reactive EntityChange} events. */

@@ -10,6 +10,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 import jakarta.enterprise.concurrent.ManagedThreadFactory;
@@ -84,9 +85,14 @@ public class RowcastWebListener implements ServletContextListener {
             return thread;
         });
         if (settings.heartbeatIntervalMillis() > 0) {
-            timers.scheduleWithFixedDelay(() -> connections.heartbeat(settings.heartbeatTimeoutMillis()),
-                    settings.heartbeatIntervalMillis(), settings.heartbeatIntervalMillis(), TimeUnit.MILLISECONDS);
+            timers.scheduleWithFixedDelay(guarded("heartbeat", () -> connections.heartbeat(
+                    settings.heartbeatTimeoutMillis())), settings.heartbeatIntervalMillis(),
+                    settings.heartbeatIntervalMillis(), TimeUnit.MILLISECONDS);
         }
+        // the watchdog looks a few times per stuck bound, at most once a second
+        long watchEvery = Math.max(50, Math.min(1_000, settings.engine().stuckMillis() / 4));
+        timers.scheduleWithFixedDelay(guarded("watchdog", dispatcher::watch), watchEvery, watchEvery,
+                TimeUnit.MILLISECONDS);
 
         // isMatchAfter = false: the origin check runs before the container's WebSocket upgrade filter
         context.addFilter("rowcast-origin", new OriginFilter(settings.allowedOrigins()))
@@ -110,7 +116,19 @@ public class RowcastWebListener implements ServletContextListener {
         }
         subscriptions = beans.subscriptions();
         subscriptions.started(dispatcher, gate, connections);
+        beans.engine(dispatcher); // readiness: UP from here
         LOG.info(() -> "Rowcast: endpoint ready at " + context.getContextPath() + settings.endpointPath());
+    }
+
+    /** A periodic task that throws would be cancelled for good by the executor; this one logs and runs again. */
+    private static Runnable guarded(String name, Runnable task) {
+        return () -> {
+            try {
+                task.run();
+            } catch (Throwable e) {
+                LOG.log(Level.SEVERE, "Rowcast: the " + name + " failed; it runs again at its next turn", e);
+            }
+        };
     }
 
     @Override

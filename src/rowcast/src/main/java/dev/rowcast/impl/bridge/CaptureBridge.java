@@ -16,6 +16,9 @@ public final class CaptureBridge {
     private static final AtomicBoolean WARNED = new AtomicBoolean();
     private static final AtomicLong TICKETS = new AtomicLong();
     private static volatile ChangeSink sink;
+    /** Before the dispatcher is installed nothing is delivered anyway; these only bound the capture's memory. */
+    static final long DEFAULT_MAX_TRANSACTION_BYTES = 16L * 1024 * 1024;
+    static final int DEFAULT_MAX_LOST_STREAMS = 10_000;
 
     private CaptureBridge() {
     }
@@ -30,6 +33,17 @@ public final class CaptureBridge {
         }
     }
 
+    /** How much of one transaction's changes a capture keeps before it counts only their streams. */
+    public static long maxTransactionBytes() {
+        ChangeSink current = sink;
+        return current != null ? current.maxTransactionBytes() : DEFAULT_MAX_TRANSACTION_BYTES;
+    }
+
+    public static int maxLostStreams() {
+        ChangeSink current = sink;
+        return current != null ? current.maxLostStreams() : DEFAULT_MAX_LOST_STREAMS;
+    }
+
     /** Called in before-completion, while the transaction still holds its locks. */
     public static long takeTicket() {
         return TICKETS.incrementAndGet();
@@ -40,10 +54,11 @@ public final class CaptureBridge {
         return TICKETS.get();
     }
 
-    public static void complete(long ticket, List<CapturedChange> changes) {
+    /** @param lost streams of committed changes the capture did not keep, or {@code null} */
+    public static void complete(long ticket, List<CapturedChange> changes, LostChanges lost) {
         ChangeSink current = sink;
         if (current != null) {
-            current.complete(ticket, changes);
+            current.complete(ticket, changes, lost);
         } else if (!changes.isEmpty() && WARNED.compareAndSet(false, true)) {
             LOG.warning(() -> "Rowcast: " + changes.get(0).change() + " committed before the application started or "
                     + "after it stopped; it is not delivered. (Logged once.)");

@@ -15,7 +15,7 @@ public record RowcastSettings(String endpointPath, int maxFrameBytes, int maxSub
         int dispatchQueueCapacity, int replayFramesPerStream, int replayMaxStreams, int ticketTimeoutMillis,
         List<String> securityRoles, List<String> allowedOrigins, int maxQueuedBytes, int heartbeatIntervalMillis,
         int heartbeatTimeoutMillis, int inboundRatePerSecond, int inboundBurst, int rateLimitStrikes,
-        int shutdownFlushMillis, int maxConnectionAgeSeconds, int authorizerTimeoutMillis) {
+        int shutdownFlushMillis, int maxConnectionAgeSeconds, int authorizerTimeoutMillis, EngineLimits engine) {
 
     public static final String ENDPOINT_PATH = "rowcast.endpoint.path";
     public static final String MAX_FRAME_BYTES = "rowcast.inbound.maxFrameBytes";
@@ -35,6 +35,53 @@ public record RowcastSettings(String endpointPath, int maxFrameBytes, int maxSub
     public static final String SHUTDOWN_FLUSH = "rowcast.shutdown.flushMillis";
     public static final String MAX_CONNECTION_AGE = "rowcast.security.maxConnectionAgeSeconds";
     public static final String AUTHORIZER_TIMEOUT = "rowcast.security.authorizerTimeoutMillis";
+
+    // --- engine bounds: memory in bytes, stuck work, catch-up cost (docs/configuration.md, "Engine bounds") ---
+    public static final String DISPATCH_MAX_QUEUED_BYTES = "rowcast.dispatch.maxQueuedBytes";
+    public static final String DISPATCH_STUCK_MILLIS = "rowcast.dispatch.stuckMillis";
+    public static final String DISPATCH_MAX_LOST_STREAMS = "rowcast.dispatch.maxLostStreams";
+    public static final String REPLAY_MAX_BYTES = "rowcast.replay.maxBytes";
+    public static final String REPLAY_MAX_BYTES_PER_STREAM = "rowcast.replay.maxBytesPerStream";
+    public static final String CAPTURE_MAX_TRANSACTION_BYTES = "rowcast.capture.maxTransactionBytes";
+    public static final String CATCH_UP_EVENTS_PER_SECOND = "rowcast.catchUp.eventsPerSecond";
+    public static final String CATCH_UP_EVENTS_BURST = "rowcast.catchUp.eventsBurst";
+    public static final String CATCH_UP_SNAPSHOTS_PER_SECOND = "rowcast.catchUp.snapshotsPerSecond";
+    public static final String CATCH_UP_SNAPSHOTS_BURST = "rowcast.catchUp.snapshotsBurst";
+
+    /**
+     * The engine's bounds: nothing a client, a row or a plug-in does grows the heap past them or stops delivery
+     * unnoticed.
+     *
+     * @param dispatchMaxQueuedBytes estimated bytes of every task waiting for the dispatch thread
+     * @param stuckMillis a unit of dispatch work running longer is reported stuck (log, health)
+     * @param maxLostStreams streams of dropped changes tracked one by one before whole channels are reset
+     * @param replayMaxBytes the in-memory replay store's total
+     * @param replayMaxBytesPerStream the in-memory replay store's history of one stream
+     * @param captureMaxTransactionBytes one transaction's captured changes; past it its streams are reset instead
+     * @param catchUpEventsPerSecond replayed events per socket and second
+     * @param catchUpEventsBurst replayed events a socket may have at once
+     * @param catchUpSnapshotsPerSecond snapshot reads per socket and second
+     * @param catchUpSnapshotsBurst snapshot reads a socket may have at once
+     */
+    public record EngineLimits(int dispatchMaxQueuedBytes, int stuckMillis, int maxLostStreams, int replayMaxBytes,
+            int replayMaxBytesPerStream, int captureMaxTransactionBytes, int catchUpEventsPerSecond,
+            int catchUpEventsBurst, int catchUpSnapshotsPerSecond, int catchUpSnapshotsBurst) {
+
+        static EngineLimits read(Function<String, String> parameters, List<String> problems) {
+            int max = Integer.MAX_VALUE;
+            return new EngineLimits(
+                    integer(parameters, DISPATCH_MAX_QUEUED_BYTES, 64 * 1024 * 1024, 64 * 1024, max, problems),
+                    integer(parameters, DISPATCH_STUCK_MILLIS, 30_000, 100, 3_600_000, problems),
+                    integer(parameters, DISPATCH_MAX_LOST_STREAMS, 10_000, 1, 10_000_000, problems),
+                    integer(parameters, REPLAY_MAX_BYTES, 64 * 1024 * 1024, 64 * 1024, max, problems),
+                    integer(parameters, REPLAY_MAX_BYTES_PER_STREAM, 1024 * 1024, 1024, max, problems),
+                    integer(parameters, CAPTURE_MAX_TRANSACTION_BYTES, 16 * 1024 * 1024, 1024, max, problems),
+                    integer(parameters, CATCH_UP_EVENTS_PER_SECOND, 2_000, 1, 1_000_000, problems),
+                    integer(parameters, CATCH_UP_EVENTS_BURST, 10_000, 1, 10_000_000, problems),
+                    integer(parameters, CATCH_UP_SNAPSHOTS_PER_SECOND, 20, 1, 100_000, problems),
+                    integer(parameters, CATCH_UP_SNAPSHOTS_BURST, 300, 1, 1_000_000, problems));
+        }
+    }
 
     /** Reads the settings through a lookup such as {@code ServletContext::getInitParameter}. */
     public static RowcastSettings read(Function<String, String> parameters) {
@@ -60,12 +107,14 @@ public record RowcastSettings(String endpointPath, int maxFrameBytes, int maxSub
         int flush = integer(parameters, SHUTDOWN_FLUSH, 2_000, 0, 60_000, problems);
         int maxAge = integer(parameters, MAX_CONNECTION_AGE, 86_400, 0, 31_536_000, problems);
         int authorizerTimeout = integer(parameters, AUTHORIZER_TIMEOUT, 5_000, 100, 600_000, problems);
+        EngineLimits engine = EngineLimits.read(parameters, problems);
         if (!problems.isEmpty()) {
             throw new RowcastConfigurationException(problems);
         }
         return new RowcastSettings(path, maxFrame, maxSubscriptions, queueCapacity, framesPerStream, maxStreams,
                 ticketTimeout, list(parameters.apply(SECURITY_ROLES)), list(parameters.apply(ALLOWED_ORIGINS)),
-                maxQueued, heartbeat, heartbeatTimeout, rate, burst, strikes, flush, maxAge, authorizerTimeout);
+                maxQueued, heartbeat, heartbeatTimeout, rate, burst, strikes, flush, maxAge, authorizerTimeout,
+                engine);
     }
 
     private static List<String> list(String raw) {

@@ -3,6 +3,7 @@ package dev.rowcast.impl.dispatch;
 import java.util.HashMap;
 import java.util.Map;
 
+import dev.rowcast.impl.bridge.ChangeSize;
 import dev.rowcast.impl.model.ReactiveEntityModel;
 import dev.rowcast.impl.protocol.EventType;
 import dev.rowcast.impl.protocol.Frames;
@@ -26,6 +27,7 @@ final class StreamEventView {
     private final ReactiveEntityModel model;
     private final Visibility visibility;
     private final Map<Seen, String> frames = new HashMap<>(2);
+    private long bytes = -1;
 
     StreamEventView(StreamId stream, Position position, EventType type, ChangeText text, ReactiveEntityModel model,
             Visibility visibility) {
@@ -35,6 +37,14 @@ final class StreamEventView {
         this.text = text;
         this.model = model;
         this.visibility = visibility;
+    }
+
+    /** About the characters its frame takes: what holding it for a subscriber counts against the socket. */
+    long frameBytes() {
+        if (bytes < 0) {
+            bytes = ChangeSize.text(text.change());
+        }
+        return bytes;
     }
 
     Seen seenBy(Viewer viewer) {

@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 import dev.rowcast.EntityChange;
 import dev.rowcast.impl.bridge.CapturedChange;
@@ -28,10 +30,18 @@ import dev.rowcast.spi.StreamId;
  * <p>
  * An update that moves a row to another scope value is a {@code leave} on the old value's stream and an
  * {@code enter} on the new one's.
+ * <p>
+ * Each stream and each subscriber is its own unit: a replay store that fails on one stream has that stream reset, a
+ * subscriber whose frame cannot be built or sent (or who did not know the stream's new epoch) resyncs, and the rest
+ * get the change as usual.
  */
 final class StreamPublisher {
 
+    private static final Logger LOG = Logger.getLogger(StreamPublisher.class.getName());
+
     private final SubscriptionRegistry registry;
+    private final Repairs repairs;
+    private final long maxBatchChars;
     private final ReplayStore store;
     private final Visibility visibility;
     private final Map<StreamId, Batch> batches = new LinkedHashMap<>();
@@ -40,14 +50,19 @@ final class StreamPublisher {
     private static final class Batch {
         final long deadlineNanos;
         final List<StreamEventView> items = new ArrayList<>();
+        long chars;
 
         Batch(long deadlineNanos) {
             this.deadlineNanos = deadlineNanos;
         }
     }
 
-    StreamPublisher(SubscriptionRegistry registry, ReplayStore store, Visibility visibility) {
+    /** @param maxBatchChars a batch this large goes out before its window ends: frames and memory stay bounded */
+    StreamPublisher(SubscriptionRegistry registry, ReplayStore store, Visibility visibility, Repairs repairs,
+            long maxBatchChars) {
         this.registry = registry;
+        this.repairs = repairs;
+        this.maxBatchChars = maxBatchChars;
         this.store = store;
         this.visibility = visibility;
     }
@@ -61,10 +76,24 @@ final class StreamPublisher {
             boolean moved = change.previous().containsKey(scope.column())
                     && !Objects.equals(change.previous().get(scope.column()), value);
             if (moved) {
-                publish(model, scope, change.previous().get(scope.column()), text, EventType.LEAVE);
-                publish(model, scope, value, text, EventType.ENTER);
+                publishSafely(model, scope, change.previous().get(scope.column()), text, EventType.LEAVE);
+                publishSafely(model, scope, value, text, EventType.ENTER);
             } else {
-                publish(model, scope, value, text, EventType.of(change.type()));
+                publishSafely(model, scope, value, text, EventType.of(change.type()));
+            }
+        }
+    }
+
+    /** One stream is one unit: whatever fails there resets that stream only. */
+    private void publishSafely(ReactiveEntityModel model, ScopeModel scope, Object value, ChangeText text,
+            EventType type) {
+        try {
+            publish(model, scope, value, text, type);
+        } catch (Throwable e) {
+            LOG.log(Level.SEVERE, "Rowcast: putting " + text.change() + " on stream " + scope.column() + "=" + value
+                    + " failed; the stream is reset", e);
+            if (value != null) {
+                repairs.streamLost(new StreamId(model.channel(), scope.column(), value));
             }
         }
     }
@@ -75,22 +104,50 @@ final class StreamPublisher {
             return; // a row with no value for this scope is on no stream of it
         }
         StreamId stream = new StreamId(model.channel(), scope.column(), value);
-        Position position = store.append(stream, type.wireName(), text.change());
+        Position position;
+        try {
+            position = store.append(stream, type.wireName(), text.change());
+        } catch (Throwable e) {
+            LOG.log(Level.SEVERE, "Rowcast: the replay store failed to append to " + stream + "; the stream is reset "
+                    + "and its subscribers resync", e);
+            repairs.streamLost(stream);
+            return;
+        }
         if (registry.of(stream).isEmpty()) {
             return; // nobody follows it: nothing is serialized until a client replays it
         }
         StreamEventView event = new StreamEventView(stream, position, type, text, model, visibility);
-        if (model.batchMillis() > 0) {
-            for (Subscription subscription : registry.of(stream)) {
-                subscription.holdIfAwaitingSnapshot(event);
-            }
-            batches.computeIfAbsent(stream, s -> new Batch(
-                    System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(model.batchMillis()))).items.add(event);
-            return;
-        }
+        boolean batched = model.batchMillis() > 0;
         for (Subscription subscription : registry.of(stream)) {
-            subscription.deliver(event);
+            if (!subscription.knowsEpoch(position)) {
+                repairs.broken(subscription); // the store started a new epoch under it
+                continue;
+            }
+            try {
+                if (batched) {
+                    subscription.holdIfAwaitingSnapshot(event);
+                } else {
+                    subscription.deliver(event);
+                }
+            } catch (Throwable e) {
+                brokenSubscriber(subscription, e);
+            }
         }
+        if (batched) {
+            Batch batch = batches.computeIfAbsent(stream, s -> new Batch(
+                    System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(model.batchMillis())));
+            batch.items.add(event);
+            batch.chars += event.frameBytes();
+            if (batch.chars >= maxBatchChars) {
+                flush(stream); // a writer that outpaces the window does not grow it without bound
+            }
+        }
+    }
+
+    private void brokenSubscriber(Subscription subscription, Throwable e) {
+        LOG.log(Level.SEVERE, "Rowcast: a change could not be sent to " + subscription.subscriber + " on "
+                + subscription.stream + "; that subscriber resyncs", e);
+        repairs.broken(subscription);
     }
 
     /** When the earliest batch window ends, or {@link Long#MAX_VALUE} when none is open. */
@@ -102,6 +159,14 @@ final class StreamPublisher {
         return next;
     }
 
+    /** Sends the stream's open batch now, if it has one: before a reset, so its events precede the new epoch. */
+    void flush(StreamId stream) {
+        Batch batch = batches.remove(stream);
+        if (batch != null) {
+            flush(stream, batch);
+        }
+    }
+
     /** Sends every batch whose window has ended; all of them when {@code nowNanos} is {@link Long#MAX_VALUE}. */
     void flushDue(long nowNanos) {
         if (batches.isEmpty()) {
@@ -111,7 +176,12 @@ final class StreamPublisher {
             Map.Entry<StreamId, Batch> entry = it.next();
             if (entry.getValue().deadlineNanos - nowNanos <= 0 || nowNanos == Long.MAX_VALUE) {
                 it.remove();
-                flush(entry.getKey(), entry.getValue());
+                try {
+                    flush(entry.getKey(), entry.getValue());
+                } catch (Throwable e) { // one stream's batch must not keep the others'
+                    LOG.log(Level.SEVERE, "Rowcast: sending the batch of " + entry.getKey() + " failed; it is reset", e);
+                    repairs.streamLost(entry.getKey());
+                }
             }
         }
     }
@@ -126,24 +196,34 @@ final class StreamPublisher {
             if (subscription.awaitsSnapshot()) {
                 continue; // its events are held for the snapshot
             }
-            List<Object> key = new ArrayList<>();
-            List<String> events = new ArrayList<>(batch.items.size());
-            Position last = null;
-            for (int i = 0; i < batch.items.size(); i++) {
-                StreamEventView item = batch.items.get(i);
-                if (subscription.hasSeen(item.position)) {
-                    continue;
-                }
-                Seen seen = item.seenBy(subscription.subscriber.viewer());
-                key.add(i);
-                key.add(seen);
-                events.add(item.eventFor(seen));
-                last = item.position;
+            try {
+                flushTo(subscription, stream, batch, frames);
+            } catch (Throwable e) {
+                brokenSubscriber(subscription, e);
             }
-            if (!events.isEmpty()) {
-                Position at = last;
-                subscription.subscriber.send(frames.computeIfAbsent(key, k -> Frames.batch(stream, at, events)));
+        }
+    }
+
+    /** The batch frame one subscriber gets; shared with every subscriber who gets the same one. */
+    private static void flushTo(Subscription subscription, StreamId stream, Batch batch,
+            Map<List<Object>, String> frames) {
+        List<Object> key = new ArrayList<>();
+        List<String> events = new ArrayList<>(batch.items.size());
+        Position last = null;
+        for (int i = 0; i < batch.items.size(); i++) {
+            StreamEventView item = batch.items.get(i);
+            if (subscription.hasSeen(item.position)) {
+                continue;
             }
+            Seen seen = item.seenBy(subscription.subscriber.viewer());
+            key.add(i);
+            key.add(seen);
+            events.add(item.eventFor(seen));
+            last = item.position;
+        }
+        if (!events.isEmpty()) {
+            Position at = last;
+            subscription.subscriber.send(frames.computeIfAbsent(key, k -> Frames.batch(stream, at, events)));
         }
     }
 }

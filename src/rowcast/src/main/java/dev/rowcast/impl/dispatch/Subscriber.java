@@ -12,4 +12,25 @@ public interface Subscriber {
 
     /** False once the socket is closing or closed: nothing may subscribe it any more. */
     boolean isOpen();
+
+    /**
+     * Counts bytes kept for this socket outside its queue (events held while its snapshot is read) against its
+     * outbound bound, as if they were queued. False when that passes the bound: the socket is being closed, and
+     * nothing more should be kept for it.
+     */
+    default boolean reserve(long bytes) {
+        return true;
+    }
+
+    /** Gives back what {@link #reserve} counted. */
+    default void unreserve(long bytes) {
+    }
+
+    /**
+     * Whether the socket may have this much catch-up now: events replayed and snapshots read, against its
+     * per-second budget. Charges the budget when it answers true.
+     */
+    default boolean allowCatchUp(int replayedEvents, int snapshots) {
+        return true;
+    }
 }

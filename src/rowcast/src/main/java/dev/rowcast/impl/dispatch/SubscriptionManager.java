@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import java.util.logging.Level;
@@ -15,6 +14,7 @@ import java.util.logging.Logger;
 import jakarta.json.JsonValue;
 
 import dev.rowcast.impl.bridge.CaptureBridge;
+import dev.rowcast.impl.bridge.ChangeSize;
 import dev.rowcast.impl.bridge.ReactiveChannels;
 import dev.rowcast.impl.model.ReactiveEntityModel;
 import dev.rowcast.impl.model.ScopeModel;
@@ -34,35 +34,53 @@ import dev.rowcast.spi.StreamId;
  * <p>
  * A snapshot is read off the dispatch thread. It is sent only once every transaction that took its ticket before
  * the read ended has been released, and the changes held meanwhile are folded in: see {@link SnapshotMerge}.
+ * <p>
+ * Catch-up costs the socket: replayed events and snapshot reads are charged to its budget
+ * ({@link Subscriber#allowCatchUp}), and a subscribe over it gets {@code rate_limited}. A stream that lost changes is
+ * reset: its subscribers get an unsolicited {@code replay_unavailable} and resync, as with a stale cursor.
  */
 final class SubscriptionManager {
 
     private static final Logger LOG = Logger.getLogger(SubscriptionManager.class.getName());
+    /** A snapshot result's task, besides its rows; a failure's. */
+    private static final long SNAPSHOT_TASK_BYTES = 256;
     /** About 100 bytes each: 10 MB at most. docs/security.md, "Replay". */
     static final int MAX_REPLAY_GRANTS = 100_000;
 
-    private record ReadSnapshot(Subscription subscription, List<Map<String, Object>> rows, long ticket) {
+    /** Where work for the dispatch thread goes, bounded in bytes. */
+    interface Tasks {
+        /** False when the dispatch queue is full. */
+        boolean offer(long bytes, Runnable work);
+
+        /** Enqueues even past the bound: for small tasks whose loss would leave a subscription hanging. */
+        void force(long bytes, Runnable work);
+    }
+
+    private record ReadSnapshot(Subscription subscription, int round, List<Map<String, Object>> rows, long ticket) {
     }
 
     private final SubscriptionRegistry registry;
     private final ReplayStore store;
     private final int maxSubscriptions;
     private final Executor reader;
-    private final Consumer<Runnable> onDispatchThread;
+    private final Tasks tasks;
     private final LongSupplier releasedThrough;
     private final Visibility visibility;
+    private final Consumer<StreamId> flushBatch;
     private final ReplayGrants grants = new ReplayGrants(MAX_REPLAY_GRANTS);
     private final List<ReadSnapshot> waitingForTickets = new ArrayList<>();
+    private boolean warnedNoReset;
 
     SubscriptionManager(SubscriptionRegistry registry, ReplayStore store, int maxSubscriptions, Executor reader,
-            Consumer<Runnable> onDispatchThread, LongSupplier releasedThrough, Visibility visibility) {
+            Tasks tasks, LongSupplier releasedThrough, Visibility visibility, Consumer<StreamId> flushBatch) {
         this.registry = registry;
         this.store = store;
         this.maxSubscriptions = maxSubscriptions;
         this.reader = reader;
-        this.onDispatchThread = onDispatchThread;
+        this.tasks = tasks;
         this.releasedThrough = releasedThrough;
         this.visibility = visibility;
+        this.flushBatch = flushBatch;
     }
 
     void subscribe(Subscriber subscriber, StreamId stream, ReactiveEntityModel model, JsonValue id, Position from) {
@@ -70,43 +88,61 @@ final class SubscriptionManager {
             return; // its disconnect may already have run: a subscription now would never be removed
         }
         Subscription existing = registry.find(subscriber, stream);
-        if (existing != null) {
-            existing.requestId = id;
-            // one stream, not two; a cursor asks to catch up on this one (after a gap the client noticed)
-            subscriber.send(Frames.subscribed(id, stream, store.head(stream)));
-            if (from != null && !existing.awaitsSnapshot()) {
-                catchUp(existing, id, from);
-            }
-            return;
-        }
-        if (registry.count(subscriber) >= maxSubscriptions) {
+        if (existing == null && registry.count(subscriber) >= maxSubscriptions) {
             subscriber.send(Frames.error(ErrorCode.TOO_MANY_SUBSCRIPTIONS, "A connection may hold at most "
                     + maxSubscriptions + " subscriptions; unsubscribe from one first.", id));
             return;
         }
-        Subscription subscription = new Subscription(subscriber, stream, model, id);
-        registry.add(subscription);
-        Position head = store.head(stream);
-        subscription.liveAfter(head);
-        subscriber.send(Frames.subscribed(id, stream, head));
-        if (from != null) {
-            catchUp(subscription, id, from);
+        // what it will cost, charged before anything is sent: a refused subscribe changes nothing
+        boolean catchUp = from != null && (existing == null || !existing.awaitsSnapshot());
+        // a cursor from before the caller joined, or never handed to it, could reveal what it may not have read
+        Optional<List<StreamEvent>> missed = catchUp && grants.allows(subscriber.viewer(), stream, from)
+                ? eventsAfter(stream, from) : Optional.empty();
+        boolean snapshot = model.snapshotModel().isPresent()
+                && (catchUp ? missed.isEmpty() : existing == null && from == null);
+        int events = missed.map(List::size).orElse(0);
+        if ((events > 0 || snapshot) && !subscriber.allowCatchUp(events, snapshot ? 1 : 0)) {
+            subscriber.send(Frames.error(ErrorCode.RATE_LIMITED, "Too much catch-up (replayed changes or snapshots) "
+                    + "on this connection; subscribe again in a moment.", id));
             return;
         }
-        grants.joined(subscriber.viewer(), stream, head);
-        if (model.snapshotModel().isPresent()) {
+        Subscription subscription = existing;
+        if (existing != null) {
+            existing.requestId = id;
+            // one stream, not two; a cursor asks to catch up on this one (after a gap the client noticed)
+            subscriber.send(Frames.subscribed(id, stream, store.head(stream)));
+        } else {
+            subscription = new Subscription(subscriber, stream, model, id);
+            registry.add(subscription);
+            Position head = store.head(stream);
+            subscription.liveAfter(head);
+            subscriber.send(Frames.subscribed(id, stream, head));
+            if (from == null) {
+                grants.joined(subscriber.viewer(), stream, head);
+            }
+        }
+        if (catchUp) {
+            catchUp(subscription, id, missed);
+        } else if (existing == null && snapshot) {
             startSnapshot(subscription, id);
         }
     }
 
-    /** Replays what came after {@code from}, or says it cannot and sends a snapshot when the channel has one. */
-    private void catchUp(Subscription subscription, JsonValue id, Position from) {
+    /** The store's events after {@code from}; a store that fails counts as not having them. */
+    private Optional<List<StreamEvent>> eventsAfter(StreamId stream, Position from) {
+        try {
+            return store.eventsAfter(stream, from);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "Rowcast: the replay store failed to read " + stream + "; replay_unavailable", e);
+            return Optional.empty();
+        }
+    }
+
+    /** Replays what was missed, or says it cannot and sends a snapshot when the channel has one. */
+    private void catchUp(Subscription subscription, JsonValue id, Optional<List<StreamEvent>> missed) {
         StreamId stream = subscription.stream;
         Subscriber subscriber = subscription.subscriber;
         ReactiveEntityModel model = subscription.model;
-        // a cursor from before the caller joined, or never handed to it, could reveal what it may not have read
-        Optional<List<StreamEvent>> missed = grants.allows(subscriber.viewer(), stream, from)
-                ? store.eventsAfter(stream, from) : Optional.empty();
         if (missed.isPresent()) {
             for (StreamEvent event : missed.get()) {
                 StreamEventView view = new StreamEventView(stream, event.position(), eventType(event),
@@ -127,7 +163,10 @@ final class SubscriptionManager {
     }
 
     void unsubscribe(Subscriber subscriber, StreamId stream, JsonValue id) {
-        registry.remove(subscriber, stream);
+        Subscription removed = registry.remove(subscriber, stream);
+        if (removed != null) {
+            removed.release(); // gives back what it held against the socket's bound
+        }
         subscriber.send(Frames.unsubscribed(id, stream));
     }
 
@@ -139,6 +178,7 @@ final class SubscriptionManager {
     void revoke(Subscriber subscriber, StreamId stream) {
         Subscription removed = registry.remove(subscriber, stream);
         if (removed != null) {
+            removed.release(); // gives back what it held against the socket's bound
             subscriber.send(Frames.error(ErrorCode.REVOKED, "This subscription was ended: you may no longer follow "
                     + "this channel and scope.", removed.requestId));
         }
@@ -156,6 +196,87 @@ final class SubscriptionManager {
         return found;
     }
 
+    // --- resets: lost changes are never silent ---
+
+    /**
+     * The stream lost changes: what its open batch holds goes out first, then the stream starts a new epoch and every
+     * subscriber resyncs.
+     */
+    void resetStream(StreamId stream) {
+        flushBatch.accept(stream);
+        resetInStore(() -> store.reset(stream), stream.toString());
+        resyncAll(stream);
+    }
+
+    /** As {@link #resetStream} for every stream of the channel, followed or not. */
+    void resetChannel(String channel) {
+        List<StreamId> followed = registry.streams().stream().filter(s -> s.channel().equals(channel)).toList();
+        followed.forEach(flushBatch);
+        resetInStore(() -> store.resetChannel(channel), "channel " + channel);
+        followed.forEach(this::resyncAll);
+    }
+
+    /** After the dispatch thread was lost mid-work: any followed stream may miss a change. */
+    void resetFollowed() {
+        registry.streams().forEach(this::resetStream);
+    }
+
+    private void resyncAll(StreamId stream) {
+        for (Subscription subscription : List.copyOf(registry.of(stream))) {
+            resyncOrDrop(subscription);
+        }
+    }
+
+    /** Resyncs the subscription; one that cannot even be resynced is dropped, so it fails no more work. */
+    void resyncOrDrop(Subscription subscription) {
+        try {
+            resync(subscription);
+        } catch (Throwable e) {
+            LOG.log(Level.SEVERE, "Rowcast: resync of " + subscription.subscriber + " on " + subscription.stream
+                    + " failed; that subscription is dropped", e);
+            if (registry.find(subscription.subscriber, subscription.stream) == subscription) {
+                registry.remove(subscription.subscriber, subscription.stream).release();
+            }
+        }
+    }
+
+    private void resetInStore(Runnable reset, String what) {
+        try {
+            reset.run();
+        } catch (UnsupportedOperationException e) {
+            if (!warnedNoReset) {
+                warnedNoReset = true;
+                LOG.log(Level.SEVERE, "Rowcast: the replay store " + store.getClass().getName() + " cannot reset "
+                        + "streams; clients resuming from before lost changes may miss them. (Logged once.)", e);
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.SEVERE, "Rowcast: the replay store failed to reset " + what, e);
+        }
+    }
+
+    /**
+     * The subscription missed something: tell it (an unsolicited {@code replay_unavailable} with the stream's head)
+     * and start it over from a snapshot, or from the head for a channel without one. Whatever it held, and any
+     * snapshot read under way, is dropped.
+     */
+    void resync(Subscription subscription) {
+        if (registry.find(subscription.subscriber, subscription.stream) != subscription) {
+            return;
+        }
+        subscription.release();
+        boolean snapshot = subscription.model.snapshotModel().isPresent();
+        Position head = store.head(subscription.stream);
+        subscription.liveAfter(head);
+        grants.joined(subscription.subscriber.viewer(), subscription.stream, head); // starts over in the new epoch
+        subscription.subscriber.send(Frames.streamReset(subscription.stream, head, "The server lost changes of this "
+                + "stream (overload or a failure)" + (snapshot ? "; a snapshot follows." : "; reload the current state.")));
+        if (snapshot) {
+            startSnapshot(subscription, null);
+        }
+    }
+
+    // --- snapshots ---
+
     /** The highest ticket a snapshot read waits to see released, or 0 when none waits. */
     long awaitedTicket() {
         long awaited = 0;
@@ -170,11 +291,20 @@ final class SubscriptionManager {
         if (waitingForTickets.isEmpty()) {
             return;
         }
+        List<ReadSnapshot> ready = new ArrayList<>();
         for (Iterator<ReadSnapshot> it = waitingForTickets.iterator(); it.hasNext();) {
             ReadSnapshot read = it.next();
             if (read.ticket() <= releasedThrough) {
                 it.remove();
+                ready.add(read);
+            }
+        }
+        for (ReadSnapshot read : ready) {
+            try {
                 send(read);
+            } catch (RuntimeException e) {
+                LOG.log(Level.SEVERE, "Rowcast: sending the snapshot of " + read.subscription().stream + " failed", e);
+                snapshotFailed(read.subscription(), read.round(), null, e);
             }
         }
     }
@@ -187,20 +317,28 @@ final class SubscriptionManager {
                     "No snapshot source for this channel; live changes follow.", id));
             return;
         }
-        subscription.holdUntilSnapshot();
+        int round = subscription.holdUntilSnapshot();
         try {
             reader.execute(() -> {
                 try {
                     List<Map<String, Object>> rows = source.get().read(scope, subscription.stream.value());
                     // every transaction that could have committed before the read ended has a ticket up to this one
                     long ticket = CaptureBridge.ticketsTaken();
-                    onDispatchThread.accept(() -> snapshotRead(new ReadSnapshot(subscription, rows, ticket)));
-                } catch (RuntimeException e) {
-                    onDispatchThread.accept(() -> snapshotFailed(subscription, id, e));
+                    long bytes = SNAPSHOT_TASK_BYTES;
+                    for (Map<String, Object> row : rows) {
+                        bytes += ChangeSize.row(row);
+                    }
+                    ReadSnapshot read = new ReadSnapshot(subscription, round, rows, ticket);
+                    if (!tasks.offer(bytes, () -> snapshotRead(read))) {
+                        tasks.force(SNAPSHOT_TASK_BYTES, () -> snapshotFailed(subscription, round, id,
+                                new IllegalStateException("the dispatch queue is full")));
+                    }
+                } catch (Throwable e) { // an Error must not leave the subscription holding for ever
+                    tasks.force(SNAPSHOT_TASK_BYTES, () -> snapshotFailed(subscription, round, id, e));
                 }
             });
-        } catch (RejectedExecutionException e) {
-            snapshotFailed(subscription, id, e);
+        } catch (RuntimeException e) { // rejected, or the executor is gone
+            snapshotFailed(subscription, round, id, e);
         }
     }
 
@@ -212,10 +350,20 @@ final class SubscriptionManager {
         }
     }
 
+    private boolean isCurrent(Subscription subscription, int round) {
+        // unsubscribed, disconnected, or resynced (another read is current) while reading
+        return registry.find(subscription.subscriber, subscription.stream) == subscription
+                && subscription.isRound(round);
+    }
+
     private void send(ReadSnapshot read) {
         Subscription subscription = read.subscription();
-        if (registry.find(subscription.subscriber, subscription.stream) != subscription) {
-            return; // unsubscribed or disconnected while reading
+        if (!isCurrent(subscription, read.round())) {
+            return;
+        }
+        if (subscription.heldOverflow()) {
+            subscription.release(); // the socket is being closed for what was held
+            return;
         }
         List<Map<String, Object>> rows = visibility.rows(subscription.model, subscription.subscriber.viewer(),
                 SnapshotMerge.merge(subscription.model, read.rows(), subscription.release()));
@@ -229,15 +377,19 @@ final class SubscriptionManager {
                 "The replay store gave back an event of unknown type '" + event.type() + "' at " + event.position()));
     }
 
-    private void snapshotFailed(Subscription subscription, JsonValue id, Exception e) {
+    private void snapshotFailed(Subscription subscription, int round, JsonValue id, Throwable e) {
         LOG.log(Level.WARNING, "Rowcast: snapshot of " + subscription.stream + " failed", e);
-        if (registry.find(subscription.subscriber, subscription.stream) != subscription) {
+        if (!isCurrent(subscription, round)) {
+            return;
+        }
+        boolean overflow = subscription.heldOverflow();
+        List<StreamEventView> held = subscription.release();
+        if (overflow) {
             return;
         }
         subscription.subscriber.send(Frames.error(ErrorCode.SNAPSHOT_UNAVAILABLE,
                 "The snapshot could not be read; live changes follow.", id));
-        subscription.release().forEach(held -> subscription.subscriber.send(
-                held.frameFor(subscription.subscriber.viewer())));
+        held.forEach(event -> subscription.subscriber.send(event.frameFor(subscription.subscriber.viewer())));
         // what was held is sent; an open batch window must not send it again
         subscription.liveAfter(store.head(subscription.stream));
     }

@@ -54,6 +54,11 @@ final class SubscriptionRegistry {
         }
     }
 
+    /** Every stream someone follows. */
+    List<StreamId> streams() {
+        return List.copyOf(byStream.keySet());
+    }
+
     Collection<Subscription> of(StreamId stream) {
         Map<Subscriber, Subscription> subscribers = byStream.get(stream);
         return subscribers == null ? List.of() : subscribers.values();

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Consumer;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -15,6 +16,9 @@ import java.util.logging.Logger;
  * A ticket whose transaction never completes would stall everything behind it, so after {@code timeoutNanos} the
  * sequencer skips it and logs; should it complete later, it is released at once, out of order. The same holds when
  * no later transaction completes but a snapshot waits for the missing ticket. Dispatch thread only.
+ * <p>
+ * A release that throws (anything, Errors too) is logged and costs only its own transaction: the tickets are
+ * already accounted for, and every later transaction is still released.
  */
 final class TicketSequencer<T> {
 
@@ -43,17 +47,18 @@ final class TicketSequencer<T> {
      */
     void complete(long ticket, T payload, long nowNanos, Consumer<T> release) {
         if (ticket == 0) {
-            release.accept(payload);
+            releaseSafely(ticket, payload, release);
             return;
         }
         if (ticket < firstTicket) {
-            release.accept(payload); // taken before the dispatcher started: there is nothing to order it against
+            // taken before the dispatcher started: there is nothing to order it against
+            releaseSafely(ticket, payload, release);
             return;
         }
         if (ticket < next) {
             LOG.warning(() -> "Rowcast: transaction ticket " + ticket + " completed after it was skipped; its changes "
                     + "are delivered out of commit order");
-            release.accept(payload);
+            releaseSafely(ticket, payload, release);
             return;
         }
         boolean wasWaiting = !waiting.isEmpty();
@@ -112,12 +117,21 @@ final class TicketSequencer<T> {
     }
 
     private void drain(Consumer<T> release) {
-        List<T> ready = new ArrayList<>();
+        List<Map.Entry<Long, T>> ready = new ArrayList<>();
         for (Map.Entry<Long, T> head = waiting.firstEntry(); head != null && head.getKey() == next;
                 head = waiting.firstEntry()) {
-            ready.add(waiting.pollFirstEntry().getValue());
+            ready.add(waiting.pollFirstEntry());
             next++;
         }
-        ready.forEach(release);
+        // next already moved past all of them: one failure must not strand the ones after it
+        ready.forEach(entry -> releaseSafely(entry.getKey(), entry.getValue(), release));
+    }
+
+    private static <T> void releaseSafely(long ticket, T payload, Consumer<T> release) {
+        try {
+            release.accept(payload);
+        } catch (Throwable e) {
+            LOG.log(Level.SEVERE, "Rowcast: releasing transaction ticket " + ticket + " failed; later ones go on", e);
+        }
     }
 }

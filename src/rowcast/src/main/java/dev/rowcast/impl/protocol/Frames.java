@@ -117,6 +117,18 @@ public final class Frames {
         return JsonText.string(out, message).append('}').toString();
     }
 
+    /**
+     * An unsolicited {@code replay_unavailable}: the server lost changes of a stream the socket follows (overload, a
+     * failure), so the stream starts again at {@code head}; a snapshot follows when the channel has one.
+     */
+    public static String streamReset(StreamId stream, Position head, String message) {
+        StringBuilder out = new StringBuilder(256).append("{\"type\":\"error\",\"code\":\"")
+                .append(ErrorCode.REPLAY_UNAVAILABLE.wireName()).append("\",\"message\":");
+        JsonText.string(out, message);
+        stream(out, stream);
+        return position(out, head).append('}').toString();
+    }
+
     public static String pong(JsonValue id) {
         return id(new StringBuilder(32).append("{\"type\":\"pong\""), id).append('}').toString();
     }

@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -37,6 +38,12 @@ import dev.rowcast.impl.security.ConnectionIdentity;
  * client has read everything sent before its ping. So each ping carries the count of bytes handed over before it,
  * and its pong acknowledges them. At most half the bound goes to the container unacknowledged (the window); the
  * rest waits here, and a pong that moves the window on resumes sending.
+ * <p>
+ * Events held for the socket while its snapshot is read count against the same bound ({@link #reserve}). One frame
+ * larger than half the bound may pass it at a time (a big snapshot or batch), until the client acknowledges it: else
+ * such a frame would close the socket every time, and the client would reconnect into the same frame.
+ * <p>
+ * Catch-up has its own budget per socket ({@link #allowCatchUp}): replayed events and snapshot reads per second.
  */
 final class ClientConnection implements Subscriber {
 
@@ -70,18 +77,32 @@ final class ClientConnection implements Subscriber {
     private final AtomicInteger phase = new AtomicInteger(IDLE);
     private final SendHandler onSent = this::onSent;
     private final RateLimiter inbound;
+    /** Bytes kept for this socket outside the queue: events held while its snapshot is read. */
+    private final AtomicLong reservedBytes = new AtomicLong();
+    /** The one frame allowed over the bound, until acknowledged; and the offset its last byte was handed at. */
+    private final AtomicReference<String> oversized = new AtomicReference<>();
+    private volatile long oversizedEnd = Long.MAX_VALUE;
+    private final RateLimiter replayBudget;
+    private final RateLimiter snapshotBudget;
     private CompletionStage<?> steps = CompletableFuture.completedFuture(null);
     private final AtomicLong pingSentNanos = new AtomicLong();
     /** Set when the socket is to be closed once the client stops sending; its frames are then ignored. */
     private volatile CloseReason closeWhenQuiet;
     private volatile long receivedNanos = System.nanoTime();
 
-    ClientConnection(Session session, ConnectionIdentity identity, long maxQueuedBytes, RateLimiter inbound) {
+    /**
+     * @param replayBudget replayed events per second, for catch-up
+     * @param snapshotBudget snapshot reads per second
+     */
+    ClientConnection(Session session, ConnectionIdentity identity, long maxQueuedBytes, RateLimiter inbound,
+            RateLimiter replayBudget, RateLimiter snapshotBudget) {
         this.session = session;
         this.remote = session.getAsyncRemote();
         this.identity = identity;
         this.maxQueuedBytes = maxQueuedBytes;
         this.inbound = inbound;
+        this.replayBudget = replayBudget;
+        this.snapshotBudget = snapshotBudget;
     }
 
     @Override
@@ -133,17 +154,55 @@ final class ClientConnection implements Subscriber {
             return;
         }
         // chars, not UTF-8 bytes: the same for the ASCII bulk of JSON, and free to count
-        long unread = queuedBytes.addAndGet(frame.length()) + unacknowledged();
-        if (unread > maxQueuedBytes) {
-            LOG.info(() -> "Rowcast: closing " + this + " with 4499: more than " + maxQueuedBytes
-                    + " bytes sent to it were not read");
-            close(CloseCodes.reason(CloseCodes.FELL_BEHIND, "fell behind"));
+        long unread = queuedBytes.addAndGet(frame.length()) + unacknowledged() + reservedBytes.get()
+                - exemptBytes();
+        if (unread > maxQueuedBytes && !(frame.length() > window() && oversized.compareAndSet(null, frame))) {
+            fellBehind();
             return;
         }
         outbound.add(frame);
         if (pumping.compareAndSet(false, true)) {
             pump();
         }
+    }
+
+    private void fellBehind() {
+        LOG.info(() -> "Rowcast: closing " + this + " with 4499: more than " + maxQueuedBytes
+                + " bytes sent to it were not read");
+        close(CloseCodes.reason(CloseCodes.FELL_BEHIND, "fell behind"));
+    }
+
+    /** The oversized frame's bytes, which do not count against the bound until acknowledged. */
+    private long exemptBytes() {
+        String frame = oversized.get();
+        return frame == null ? 0 : frame.length();
+    }
+
+    @Override
+    public boolean reserve(long bytes) {
+        long unread = reservedBytes.addAndGet(bytes) + queuedBytes.get() + unacknowledged() - exemptBytes();
+        if (unread > maxQueuedBytes && !closing.get()) {
+            fellBehind();
+        }
+        return !closing.get();
+    }
+
+    @Override
+    public void unreserve(long bytes) {
+        reservedBytes.addAndGet(-bytes);
+    }
+
+    /** Only the dispatch thread asks, so the two budgets need no lock. */
+    @Override
+    public boolean allowCatchUp(int replayedEvents, int snapshots) {
+        long now = System.nanoTime();
+        if ((replayedEvents > 0 && !replayBudget.allows(replayedEvents, now))
+                || (snapshots > 0 && !snapshotBudget.allows(snapshots, now))) {
+            return false;
+        }
+        replayBudget.take(replayedEvents);
+        snapshotBudget.take(snapshots);
+        return true;
     }
 
     /** Sends queued frames one at a time. Only the thread that set {@code pumping} runs this. */
@@ -176,7 +235,11 @@ final class ClientConnection implements Subscriber {
                 phase.set(SENDING);
                 queuedBytes.addAndGet(-frame.length());
                 // ask for an acknowledgement well before the window is used up; the ping goes after the frame
-                boolean ask = handedBytes.addAndGet(frame.length()) - ackedBytes > window() / 2;
+                long handed = handedBytes.addAndGet(frame.length());
+                if (frame == oversized.get()) {
+                    oversizedEnd = handed; // exempt until a pong acknowledges this far
+                }
+                boolean ask = handed - ackedBytes > window() / 2;
                 if (!startSend(frame)) {
                     continue;
                 }
@@ -276,6 +339,10 @@ final class ClientConnection implements Subscriber {
         }
         pingOffset = -1;
         ackedBytes = Math.max(ackedBytes, expected);
+        if (ackedBytes >= oversizedEnd) {
+            oversizedEnd = Long.MAX_VALUE;
+            oversized.set(null); // read: the next big frame may pass
+        }
         pingSentNanos.set(0);
         if (!outbound.isEmpty() && !closing.get() && pumping.compareAndSet(false, true)) {
             try {

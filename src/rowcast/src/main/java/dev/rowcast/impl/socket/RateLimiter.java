@@ -26,13 +26,32 @@ final class RateLimiter {
     }
 
     synchronized Verdict acquire(long nowNanos) {
-        tokens = Math.min(burst, tokens + (nowNanos - lastNanos) * ratePerNano);
-        lastNanos = nowNanos;
+        refill(nowNanos);
         if (tokens >= 1) {
             tokens--;
             strikes = 0;
             return Verdict.ALLOW;
         }
         return ++strikes > maxStrikes ? Verdict.CLOSE : Verdict.LIMIT;
+    }
+
+    /**
+     * For work whose cost is known only when it is asked for (catch-up): whether the bucket holds the cost, or is
+     * full when the cost is larger than the burst, so a big request is served once the bucket is full. Counts no
+     * strikes; {@link #take} charges it.
+     */
+    synchronized boolean allows(double cost, long nowNanos) {
+        refill(nowNanos);
+        return tokens >= Math.min(cost, burst);
+    }
+
+    /** Charges a cost {@link #allows} granted; the bucket may go below zero, which later requests wait out. */
+    synchronized void take(double cost) {
+        tokens -= cost;
+    }
+
+    private void refill(long nowNanos) {
+        tokens = Math.min(burst, tokens + (nowNanos - lastNanos) * ratePerNano);
+        lastNanos = nowNanos;
     }
 }

@@ -56,9 +56,13 @@ public final class RowcastEndpoint extends Endpoint {
         session.setMaxTextMessageBufferSize(settings.maxFrameBytes());
         session.setMaxBinaryMessageBufferSize(settings.maxFrameBytes());
         ConnectionIdentity identity = identities.claim(session);
+        long now = System.nanoTime();
+        RowcastSettings.EngineLimits limits = settings.engine();
         ClientConnection connection = new ClientConnection(session, identity, settings.maxQueuedBytes(),
                 new RateLimiter(settings.inboundRatePerSecond(), settings.inboundBurst(), settings.rateLimitStrikes(),
-                        System.nanoTime()));
+                        now),
+                new RateLimiter(limits.catchUpEventsPerSecond(), limits.catchUpEventsBurst(), 0, now),
+                new RateLimiter(limits.catchUpSnapshotsPerSecond(), limits.catchUpSnapshotsBurst(), 0, now));
         session.getUserProperties().put(CONNECTION, connection);
         connections.add(connection);
         session.addMessageHandler(PongMessage.class, pong -> protocol.pong(connection, pong.getApplicationData()));

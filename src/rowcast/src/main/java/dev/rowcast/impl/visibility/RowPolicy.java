@@ -40,7 +40,7 @@ final class RowPolicy {
             RowVisibility verdict;
             try {
                 verdict = filter.filter(viewer, row);
-            } catch (RuntimeException e) {
+            } catch (Throwable e) { // Errors too: a filter must not take the dispatch thread down
                 LOG.log(Level.WARNING, "Rowcast: RowFilter " + filter.getClass().getName() + " failed for " + viewer
                         + "; the row is hidden from that subscriber", e);
                 return RowVisibility.HIDDEN;

@@ -37,6 +37,33 @@ class RowcastSettingsTest {
     }
 
     @Test
+    void should_use_the_documented_defaults_for_the_engine_bounds() {
+        RowcastSettings.EngineLimits engine = RowcastSettings.read(name -> null).engine();
+        assertEquals(64 * 1024 * 1024, engine.dispatchMaxQueuedBytes());
+        assertEquals(30_000, engine.stuckMillis());
+        assertEquals(10_000, engine.maxLostStreams());
+        assertEquals(64 * 1024 * 1024, engine.replayMaxBytes());
+        assertEquals(1024 * 1024, engine.replayMaxBytesPerStream());
+        assertEquals(16 * 1024 * 1024, engine.captureMaxTransactionBytes());
+        assertEquals(2_000, engine.catchUpEventsPerSecond());
+        assertEquals(10_000, engine.catchUpEventsBurst());
+        assertEquals(20, engine.catchUpSnapshotsPerSecond());
+        assertEquals(300, engine.catchUpSnapshotsBurst());
+    }
+
+    @Test
+    void should_read_the_engine_bounds_and_refuse_bad_ones() {
+        Map<String, String> params = Map.of(RowcastSettings.DISPATCH_STUCK_MILLIS, "1000",
+                RowcastSettings.CATCH_UP_SNAPSHOTS_BURST, "3");
+        RowcastSettings.EngineLimits engine = RowcastSettings.read(params::get).engine();
+        assertEquals(1_000, engine.stuckMillis());
+        assertEquals(3, engine.catchUpSnapshotsBurst());
+        RowcastConfigurationException e = assertThrows(RowcastConfigurationException.class,
+                () -> RowcastSettings.read(Map.of(RowcastSettings.REPLAY_MAX_BYTES, "1024")::get));
+        assertTrue(e.getMessage().contains("rowcast.replay.maxBytes is '1024'"), e.getMessage());
+    }
+
+    @Test
     void should_read_context_params() {
         Map<String, String> params = Map.of(RowcastSettings.ENDPOINT_PATH, " /live ",
                 RowcastSettings.MAX_FRAME_BYTES, "1024", RowcastSettings.MAX_SUBSCRIPTIONS, "3");

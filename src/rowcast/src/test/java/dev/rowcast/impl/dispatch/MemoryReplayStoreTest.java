@@ -89,6 +89,57 @@ class MemoryReplayStoreTest {
         assertEquals(new Position(epoch, 1), event.position());
     }
 
+    @Test
+    void should_bound_each_streams_history_in_bytes() {
+        MemoryReplayStore store = new MemoryReplayStore(100, 10, 3_000, Long.MAX_VALUE, s -> false);
+        String epoch = store.head(a).epoch();
+        for (int i = 0; i < 10; i++) {
+            store.append(a, "afterInsert", change("x".repeat(400)));
+        }
+        // each change is estimated at about 1,300 bytes: two fit in 3,000
+        assertEquals(2, store.eventsAfter(a, new Position(epoch, 8)).orElseThrow().size());
+        assertTrue(store.eventsAfter(a, new Position(epoch, 7)).isEmpty(), "older ones were dropped for bytes");
+        assertTrue(store.bytes() < 3_000 + 1_000, "total " + store.bytes());
+    }
+
+    @Test
+    void should_bound_the_total_in_bytes_dropping_the_least_recently_used_history_first() {
+        MemoryReplayStore store = new MemoryReplayStore(100, 100, Long.MAX_VALUE, 20_000, s -> false);
+        String epochA = store.head(a).epoch();
+        String epochB = store.head(b).epoch();
+        for (int i = 0; i < 10; i++) {
+            store.append(a, "afterInsert", change("x".repeat(400)));
+        }
+        for (int i = 0; i < 30; i++) {
+            store.append(b, "afterInsert", change("y".repeat(400)));
+        }
+        assertTrue(store.bytes() <= 20_000, "total " + store.bytes());
+        assertTrue(store.eventsAfter(a, new Position(epochA, 9)).isEmpty(), "a, used least recently, lost its history");
+        assertTrue(store.eventsAfter(b, new Position(epochB, 29)).isPresent(), "b keeps its newest");
+        for (int i = 0; i < 200; i++) {
+            store.head(new StreamId("message", "conversation_id", 1_000L + i)); // records cost bytes too
+        }
+        assertTrue(store.bytes() <= 20_000, "total " + store.bytes());
+    }
+
+    @Test
+    void should_start_a_new_epoch_on_reset_so_no_old_cursor_replays_a_hole() {
+        MemoryReplayStore store = new MemoryReplayStore(10, 10, s -> true);
+        String epoch = store.head(a).epoch();
+        store.append(a, "afterInsert", change("f"));
+        store.append(b, "afterInsert", change("f"));
+        store.reset(a);
+        Position fresh = store.head(a);
+        assertNotEquals(epoch, fresh.epoch());
+        assertEquals(0, fresh.seq());
+        assertTrue(store.eventsAfter(a, new Position(epoch, 0)).isEmpty());
+        assertTrue(store.eventsAfter(a, new Position(epoch, 1)).isEmpty());
+        String epochB = store.head(b).epoch();
+        store.resetChannel("message");
+        assertNotEquals(epochB, store.head(b).epoch(), "every stream of the channel");
+        assertNotEquals(fresh.epoch(), store.head(a).epoch());
+    }
+
     private int appended;
 
     /** A change whose text is its label and, for "f", its append number: f1, f2, ... */

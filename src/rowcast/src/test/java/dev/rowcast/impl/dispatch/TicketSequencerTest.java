@@ -24,6 +24,25 @@ class TicketSequencerTest {
     }
 
     @Test
+    void should_release_every_later_transaction_when_one_release_throws_an_error() {
+        java.util.function.Consumer<String> failingOnB = payload -> {
+            if (payload.equals("b")) {
+                throw new AssertionError("a release fails with an Error");
+            }
+            released.add(payload);
+        };
+        sequencer.complete(3, "c", 0, failingOnB);
+        sequencer.complete(2, "b", 0, failingOnB);
+        sequencer.complete(1, "a", 0, failingOnB);
+        assertEquals(List.of("a", "c"), released, "only b is lost, not what came after it in the same drain");
+        assertEquals(3, sequencer.releasedThrough());
+        sequencer.complete(4, "d", 0, failingOnB);
+        assertEquals(List.of("a", "c", "d"), released);
+        sequencer.complete(0, "b", 0, failingOnB); // untracked ones are guarded too
+        assertEquals(List.of("a", "c", "d"), released);
+    }
+
+    @Test
     void should_release_transactions_without_a_ticket_at_once() {
         sequencer.complete(2, "b", 0, released::add);
         sequencer.complete(0, "untracked", 0, released::add);

@@ -25,9 +25,12 @@ import dev.rowcast.ChangeType;
 import dev.rowcast.EntityChange;
 import dev.rowcast.RowcastConfigurationException;
 import dev.rowcast.impl.bridge.CaptureBridge;
+import dev.rowcast.impl.bridge.CapturedChange;
 import dev.rowcast.impl.bridge.ChangeSink;
+import dev.rowcast.impl.bridge.LostChanges;
 import dev.rowcast.impl.bridge.ReactiveChannels;
 import dev.rowcast.impl.model.ReactiveEntityModel;
+import dev.rowcast.spi.StreamId;
 
 /**
  * The integrator and listener on a real Hibernate over in-memory H2, with RESOURCE_LOCAL transactions. JTA and the
@@ -37,9 +40,22 @@ class HibernateCaptureTest {
 
     private final List<EntityChange> captured = Collections.synchronizedList(new ArrayList<>());
     private final List<Long> tickets = Collections.synchronizedList(new ArrayList<>());
-    private final ChangeSink sink = (ticket, changes) -> {
-        tickets.add(ticket);
-        changes.forEach(c -> captured.add(c.change()));
+    private final List<LostChanges> lost = Collections.synchronizedList(new ArrayList<>());
+    private volatile long maxTransactionBytes = 1 << 20;
+    private final ChangeSink sink = new ChangeSink() {
+        @Override
+        public void complete(long ticket, List<CapturedChange> changes, LostChanges overflow) {
+            tickets.add(ticket);
+            changes.forEach(c -> captured.add(c.change()));
+            if (overflow != null) {
+                lost.add(overflow);
+            }
+        }
+
+        @Override
+        public long maxTransactionBytes() {
+            return maxTransactionBytes;
+        }
     };
     private SessionFactory factory;
 
@@ -82,6 +98,27 @@ class HibernateCaptureTest {
         assertEquals(1L, change.row().get("room_id"));
         assertEquals("hello", change.row().get("text_body"));
         assertTrue(change.previous().isEmpty());
+    }
+
+    @Test
+    void should_keep_only_the_streams_of_a_transaction_past_its_capture_bound() {
+        maxTransactionBytes = 2_000;
+        inTransaction(session -> {
+            for (int i = 0; i < 20; i++) {
+                session.persist(new Post(session.getReference(Room.class, 2L), "bulk " + i));
+            }
+        });
+        assertTrue(captured.isEmpty(), "no partial transaction is delivered: " + captured.size());
+        assertEquals(1, tickets.size(), "its ticket still completes");
+        assertEquals(1, lost.size());
+        assertEquals(20, lost.get(0).changes());
+        assertTrue(lost.get(0).streams().contains(new StreamId("posts", "room_id", 2L)), lost.get(0).streams().toString());
+        assertEquals(21, lost.get(0).streams().size(), "the room's stream and each post's id stream");
+
+        maxTransactionBytes = 1 << 20;
+        insert(2, "small again");
+        assertEquals(1, captured.size());
+        assertEquals(1, lost.size());
     }
 
     @Test

@@ -65,8 +65,10 @@ class ClientConnectionTest {
         }
 
         ClientConnection connection() {
+            long now = System.nanoTime();
             return new ClientConnection(session, ConnectionIdentity.ANONYMOUS, 1 << 20,
-                    new RateLimiter(100, 100, 5, System.nanoTime()));
+                    new RateLimiter(100, 100, 5, now), new RateLimiter(1000, 1000, 0, now),
+                    new RateLimiter(10, 10, 0, now));
         }
     }
 

@@ -1,6 +1,8 @@
 package dev.rowcast.impl.socket;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
@@ -28,5 +30,18 @@ class RateLimiterTest {
         assertEquals(RateLimiter.Verdict.LIMIT, limiter.acquire(SECOND / 10 + SECOND / 20));
         assertEquals(RateLimiter.Verdict.LIMIT, limiter.acquire(SECOND / 10 + SECOND / 20));
         assertEquals(RateLimiter.Verdict.CLOSE, limiter.acquire(SECOND / 10 + SECOND / 20));
+    }
+
+    @Test
+    void should_charge_costs_and_serve_one_larger_than_the_burst_once_the_bucket_is_full() {
+        RateLimiter budget = new RateLimiter(10, 20, 0, 0);
+        assertTrue(budget.allows(15, 0));
+        budget.take(15);
+        assertFalse(budget.allows(15, 0));
+        assertFalse(budget.allows(50, 0), "a cost over the burst waits for a full bucket");
+        assertTrue(budget.allows(50, 2 * SECOND));
+        budget.take(50); // into debt: the next one waits it out
+        assertFalse(budget.allows(1, 3 * SECOND));
+        assertTrue(budget.allows(1, 6 * SECOND));
     }
 }

@@ -19,6 +19,7 @@ import dev.rowcast.chat.it.probe.BatchedNote;
 import dev.rowcast.chat.it.probe.BatchedNoteResource;
 import dev.rowcast.chat.it.probe.ChangeRecorder;
 import dev.rowcast.chat.it.probe.DelayedCompletionResource;
+import dev.rowcast.chat.it.probe.FatalRowFilter;
 import dev.rowcast.chat.it.probe.FragileNote;
 import dev.rowcast.chat.it.probe.FragileNoteResource;
 import dev.rowcast.chat.it.probe.LocalTransactionResource;
@@ -27,6 +28,7 @@ import dev.rowcast.chat.it.probe.ProbeResource;
 import dev.rowcast.chat.it.probe.SecretNote;
 import dev.rowcast.chat.it.probe.SecretNoteResource;
 import dev.rowcast.chat.it.probe.SlowAuthorizer;
+import dev.rowcast.chat.it.probe.StallingObserver;
 import dev.rowcast.chat.it.probe.ThrowingRowFilter;
 
 /** The archives the suites deploy: the WAR Maven built, as a user would deploy it, plus test probes. */
@@ -79,6 +81,24 @@ public final class Deployments {
         return war.addClasses(BatchedNote.class, BatchedNoteResource.class, BatchedNoteResource.Writer.class)
                 .addAsResource("it/engine-persistence.xml", "META-INF/persistence.xml")
                 .addAsResource("it/engine-microprofile-config.properties", "META-INF/microprofile-config.properties");
+    }
+
+    /**
+     * The reference WAR with an observer that can stall or throw an Error, a row filter that throws an Error, and
+     * every engine bound small enough to reach in seconds: 16 queued changes, 16 KiB per socket, a unit of work stuck
+     * after 1 s, catch-up budgets of 10 replayed events and 1 snapshot per second (bursts of 20 and 3).
+     */
+    public static WebArchive chatWarForHardening() {
+        Map<String, String> params = new java.util.LinkedHashMap<>();
+        params.put("rowcast.dispatch.queueCapacity", "16");
+        params.put("rowcast.dispatch.stuckMillis", "1000");
+        params.put("rowcast.outbound.maxQueuedBytes", "16384");
+        params.put("rowcast.catchUp.eventsPerSecond", "10");
+        params.put("rowcast.catchUp.eventsBurst", "20");
+        params.put("rowcast.catchUp.snapshotsPerSecond", "1");
+        params.put("rowcast.catchUp.snapshotsBurst", "3");
+        return withContextParams(chatWar(), params).addClasses(StallingObserver.class,
+                StallingObserver.ProbeError.class, FatalRowFilter.class);
     }
 
     /** The reference WAR with heartbeats every 300 ms and a 700 ms pong timeout. */
