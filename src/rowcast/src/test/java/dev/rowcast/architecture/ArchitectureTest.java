@@ -37,6 +37,8 @@ class ArchitectureTest {
     @ArchTest
     static final ArchRule layers = layeredArchitecture().consideringOnlyDependenciesInLayers()
             .layer("boot").definedBy("dev.rowcast.impl.boot..")
+            .layer("admin").definedBy("dev.rowcast.impl.admin..")
+            .layer("metrics").definedBy("dev.rowcast.impl.metrics..")
             .layer("socket").definedBy("dev.rowcast.impl.socket..")
             .layer("security").definedBy("dev.rowcast.impl.security..")
             .layer("hibernate").definedBy("dev.rowcast.impl.hibernate..")
@@ -48,13 +50,15 @@ class ArchitectureTest {
             .layer("model").definedBy("dev.rowcast.impl.model..")
             .whereLayer("boot").mayNotBeAccessedByAnyLayer()
             .whereLayer("hibernate").mayNotBeAccessedByAnyLayer()
+            .whereLayer("admin").mayOnlyBeAccessedByLayers("boot")
+            .whereLayer("metrics").mayOnlyBeAccessedByLayers("boot", "socket", "dispatch", "admin")
             .whereLayer("socket").mayOnlyBeAccessedByLayers("boot")
             .whereLayer("security").mayOnlyBeAccessedByLayers("boot", "socket")
-            .whereLayer("dispatch").mayOnlyBeAccessedByLayers("boot", "socket")
+            .whereLayer("dispatch").mayOnlyBeAccessedByLayers("boot", "socket", "admin")
             .whereLayer("visibility").mayOnlyBeAccessedByLayers("dispatch")
-            .whereLayer("bridge").mayOnlyBeAccessedByLayers("boot", "socket", "dispatch", "hibernate")
+            .whereLayer("bridge").mayOnlyBeAccessedByLayers("boot", "socket", "dispatch", "hibernate", "admin")
             .whereLayer("protocol").mayOnlyBeAccessedByLayers("socket", "dispatch", "hibernate", "visibility")
-            .whereLayer("config").mayOnlyBeAccessedByLayers("boot", "socket", "dispatch");
+            .whereLayer("config").mayOnlyBeAccessedByLayers("boot", "socket", "dispatch", "admin");
 
     @ArchTest
     static final ArchRule dispatch_is_independent_of_its_sources_and_sinks = noClasses()
@@ -68,6 +72,12 @@ class ArchitectureTest {
             .that().resideInAPackage("dev.rowcast.impl.model..")
             .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "jakarta..", "dev.rowcast",
                     "dev.rowcast.spi..", "dev.rowcast.impl.model..");
+
+    @ArchTest
+    static final ArchRule metrics_depend_on_nothing_else_in_impl = classes()
+            .that().resideInAPackage("dev.rowcast.impl.metrics..")
+            .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "dev.rowcast.impl.metrics..")
+            .because("every package counts into metrics; they must stay a leaf, cheap and free of cycles");
 
     @ArchTest
     static final ArchRule no_cycles_between_impl_packages = slices().matching("dev.rowcast.impl.(*)..")

@@ -16,7 +16,10 @@ import java.util.logging.Logger;
 import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.inject.spi.CDI;
 import jakarta.servlet.DispatcherType;
+import jakarta.servlet.HttpConstraintElement;
 import jakarta.servlet.ServletContext;
+import jakarta.servlet.ServletRegistration;
+import jakarta.servlet.ServletSecurityElement;
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
 import jakarta.websocket.DeploymentException;
@@ -26,9 +29,12 @@ import jakarta.websocket.server.ServerContainer;
 import jakarta.websocket.server.ServerEndpointConfig;
 
 import dev.rowcast.RowcastConfigurationException;
+import dev.rowcast.impl.admin.AdminChannel;
+import dev.rowcast.impl.admin.AdminServlet;
 import dev.rowcast.impl.bridge.ReactiveChannels;
 import dev.rowcast.impl.config.RowcastSettings;
 import dev.rowcast.impl.dispatch.ChangeDispatcher;
+import dev.rowcast.impl.metrics.RowcastMetrics;
 import dev.rowcast.impl.model.ReactiveEntityModel;
 import dev.rowcast.impl.security.HandshakeIdentities;
 import dev.rowcast.impl.security.OriginFilter;
@@ -53,6 +59,8 @@ public class RowcastWebListener implements ServletContextListener {
     private RowcastSubscriptions subscriptions;
     private final Connections connections = new Connections();
     private RowcastSettings settings;
+    private RowcastMetrics metrics;
+    private AdminChannel admin;
 
     @Override
     public void contextInitialized(ServletContextEvent event) {
@@ -75,8 +83,12 @@ public class RowcastWebListener implements ServletContextListener {
         // resolved here, once: CDI.current() is not reliable later in socket callbacks on every server
         RowcastBeans beans = CDI.current().select(RowcastBeans.class).get();
         ManagedThreadFactory threads = beans.threads();
+        // MicroProfile Metrics only when the server has it: the library deploys without it
+        metrics = new RowcastMetrics(MicroProfileMeters.available() ? MicroProfileMeters.create()
+                : dev.rowcast.impl.metrics.Meters.local());
+        ReactiveChannels.all().forEach(model -> metrics.channel(model.channel())); // scraped as 0 from the start
         dispatcher = new ChangeDispatcher(settings, beans.replayStore(), beans.rowFilters(), beans.observers(),
-                threads, beans.executor());
+                threads, beans.executor(), metrics);
         dispatcher.start();
         timers = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = threads.newThread(runnable);
@@ -104,7 +116,10 @@ public class RowcastWebListener implements ServletContextListener {
         SubscriptionGate gate = new SubscriptionGate(beans.authorizers(), authorizerThreads,
                 Duration.ofMillis(settings.authorizerTimeoutMillis()));
         RowcastEndpoint endpoint = new RowcastEndpoint(dispatcher, gate, identities, timers, connections,
-                settings);
+                settings, metrics);
+        if (settings.admin().enabled()) {
+            startAdmin(context);
+        }
         ServerEndpointConfig config = ServerEndpointConfig.Builder.create(RowcastEndpoint.class, settings.endpointPath())
                 .configurator(new RowcastConfigurator(endpoint, identities))
                 .build();
@@ -118,6 +133,38 @@ public class RowcastWebListener implements ServletContextListener {
         subscriptions.started(dispatcher, gate, connections);
         beans.engine(dispatcher); // readiness: UP from here
         LOG.info(() -> "Rowcast: endpoint ready at " + context.getContextPath() + settings.endpointPath());
+    }
+
+    /**
+     * The admin page: its figures as a channel only the admin role may follow, and the page itself behind a security
+     * constraint for that role.
+     */
+    private void startAdmin(ServletContext context) {
+        RowcastSettings.Admin settings = this.settings.admin();
+        admin = new AdminChannel(metrics, dispatcher::health, settings.role());
+        java.util.List<String> problems = admin.register();
+        if (!problems.isEmpty()) {
+            admin = null;
+            throw new RowcastConfigurationException(problems.stream().map(problem -> problem + " (The admin page "
+                    + "uses channel '" + AdminChannel.CHANNEL + "'; rename the application's channel.)").toList());
+        }
+        metrics.channel(AdminChannel.CHANNEL);
+        timers.scheduleAtFixedRate(guarded("admin figures", () -> admin.tick(dispatcher)), 1, 1, TimeUnit.SECONDS);
+        try {
+            context.declareRoles(settings.role());
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            LOG.log(Level.FINE, "Rowcast: role " + settings.role() + " is declared already", e);
+        }
+        ServletRegistration.Dynamic servlet = context.addServlet("rowcast-admin", new AdminServlet(this.settings));
+        if (servlet == null) {
+            throw new RowcastConfigurationException("A servlet named rowcast-admin exists already. Fix: rename it, or "
+                    + "leave " + RowcastSettings.ADMIN_PATH + " out.");
+        }
+        servlet.addMapping(settings.path(), settings.path() + "/*");
+        servlet.setServletSecurity(new ServletSecurityElement(new HttpConstraintElement(
+                jakarta.servlet.annotation.ServletSecurity.TransportGuarantee.NONE, settings.role())));
+        LOG.info(() -> "Rowcast: admin page at " + context.getContextPath() + settings.path() + " for role "
+                + settings.role());
     }
 
     /** A periodic task that throws would be cancelled for good by the executor; this one logs and runs again. */
@@ -145,6 +192,12 @@ public class RowcastWebListener implements ServletContextListener {
         }
         if (authorizerThreads != null) {
             authorizerThreads.shutdownNow();
+        }
+        if (admin != null) {
+            admin.unregister();
+        }
+        if (metrics != null) {
+            metrics.close();
         }
     }
 

@@ -15,7 +15,8 @@ public record RowcastSettings(String endpointPath, int maxFrameBytes, int maxSub
         int dispatchQueueCapacity, int replayFramesPerStream, int replayMaxStreams, int ticketTimeoutMillis,
         List<String> securityRoles, List<String> allowedOrigins, int maxQueuedBytes, int heartbeatIntervalMillis,
         int heartbeatTimeoutMillis, int inboundRatePerSecond, int inboundBurst, int rateLimitStrikes,
-        int shutdownFlushMillis, int maxConnectionAgeSeconds, int authorizerTimeoutMillis, EngineLimits engine) {
+        int shutdownFlushMillis, int maxConnectionAgeSeconds, int authorizerTimeoutMillis, EngineLimits engine,
+        Admin admin) {
 
     public static final String ENDPOINT_PATH = "rowcast.endpoint.path";
     public static final String MAX_FRAME_BYTES = "rowcast.inbound.maxFrameBytes";
@@ -47,6 +48,40 @@ public record RowcastSettings(String endpointPath, int maxFrameBytes, int maxSub
     public static final String CATCH_UP_EVENTS_BURST = "rowcast.catchUp.eventsBurst";
     public static final String CATCH_UP_SNAPSHOTS_PER_SECOND = "rowcast.catchUp.snapshotsPerSecond";
     public static final String CATCH_UP_SNAPSHOTS_BURST = "rowcast.catchUp.snapshotsBurst";
+
+    // --- operability (docs/operations.md) ---
+    public static final String ADMIN_PATH = "rowcast.admin.path";
+    public static final String ADMIN_ROLE = "rowcast.admin.role";
+
+    /**
+     * The live admin page.
+     *
+     * @param path where it is served, relative to the context root; {@code null}: off (the default)
+     * @param role the role a caller needs to see it and to follow its figures
+     */
+    public record Admin(String path, String role) {
+
+        public boolean enabled() {
+            return path != null;
+        }
+
+        static Admin read(Function<String, String> parameters, String endpointPath, List<String> problems) {
+            String path = parameters.apply(ADMIN_PATH);
+            path = path == null || path.isBlank() ? null : path.strip();
+            if (path != null && path.endsWith("/") && path.length() > 1) {
+                path = path.substring(0, path.length() - 1);
+            }
+            if (path != null && (!path.startsWith("/") || path.equals("/") || path.contains("{")
+                    || path.contains("*") || path.contains(" ") || path.equals(endpointPath))) {
+                problems.add("context-param " + ADMIN_PATH + " is '" + path + "'. Fix: use a path that starts with "
+                        + "'/', is not the endpoint's, and has no wildcard or spaces, e.g. /rowcast-admin; or leave it "
+                        + "out to keep the admin page off.");
+            }
+            String role = parameters.apply(ADMIN_ROLE);
+            role = role == null || role.isBlank() ? "admin" : role.strip();
+            return new Admin(path, role);
+        }
+    }
 
     /**
      * The engine's bounds: nothing a client, a row or a plug-in does grows the heap past them or stops delivery
@@ -108,13 +143,14 @@ public record RowcastSettings(String endpointPath, int maxFrameBytes, int maxSub
         int maxAge = integer(parameters, MAX_CONNECTION_AGE, 86_400, 0, 31_536_000, problems);
         int authorizerTimeout = integer(parameters, AUTHORIZER_TIMEOUT, 5_000, 100, 600_000, problems);
         EngineLimits engine = EngineLimits.read(parameters, problems);
+        Admin admin = Admin.read(parameters, path, problems);
         if (!problems.isEmpty()) {
             throw new RowcastConfigurationException(problems);
         }
         return new RowcastSettings(path, maxFrame, maxSubscriptions, queueCapacity, framesPerStream, maxStreams,
                 ticketTimeout, list(parameters.apply(SECURITY_ROLES)), list(parameters.apply(ALLOWED_ORIGINS)),
                 maxQueued, heartbeat, heartbeatTimeout, rate, burst, strikes, flush, maxAge, authorizerTimeout,
-                engine);
+                engine, admin);
     }
 
     private static List<String> list(String raw) {

@@ -23,6 +23,7 @@ import dev.rowcast.impl.bridge.ChangeSink;
 import dev.rowcast.impl.bridge.ChangeSize;
 import dev.rowcast.impl.bridge.LostChanges;
 import dev.rowcast.impl.config.RowcastSettings;
+import dev.rowcast.impl.metrics.RowcastMetrics;
 import dev.rowcast.impl.model.ReactiveEntityModel;
 import dev.rowcast.impl.protocol.ErrorCode;
 import dev.rowcast.impl.protocol.Frames;
@@ -68,10 +69,12 @@ public final class ChangeDispatcher implements ChangeSink {
     private final long stuckNanos;
     private final long maxTransactionBytes;
     private final int maxLostStreams;
-    private TicketSequencer<List<CapturedChange>> sequencer;
+    private TicketSequencer<Committed> sequencer;
+    private final RowcastMetrics metrics;
     private final Repairs repairs;
     private final StreamPublisher publisher;
     private final SubscriptionManager subscriptions;
+    private final SubscriptionRegistry registry;
     private final ThreadFactory threads;
     private volatile Thread thread;
     private volatile boolean running;
@@ -83,6 +86,10 @@ public final class ChangeDispatcher implements ChangeSink {
     /** Set when the thread was replaced: whatever it was doing is lost, so every followed stream resyncs. */
     private volatile boolean resetFollowed;
 
+    /** A transaction's changes and when it committed ({@link System#nanoTime}), for the lag. */
+    private record Committed(List<CapturedChange> changes, long nanos) {
+    }
+
     /**
      * @param applicationStore the application's replay store, or empty for the in-memory one
      * @param observers the application's {@code @Reactive EntityChange} observers, or {@code null} when none can
@@ -93,6 +100,14 @@ public final class ChangeDispatcher implements ChangeSink {
     public ChangeDispatcher(RowcastSettings settings, Optional<ReplayStore> applicationStore,
             List<RowFilter> rowFilters, Consumer<EntityChange> observers, ThreadFactory threads,
             Executor snapshotReaders) {
+        this(settings, applicationStore, rowFilters, observers, threads, snapshotReaders, RowcastMetrics.local());
+    }
+
+    /** @param metrics where the engine counts what it does */
+    public ChangeDispatcher(RowcastSettings settings, Optional<ReplayStore> applicationStore,
+            List<RowFilter> rowFilters, Consumer<EntityChange> observers, ThreadFactory threads,
+            Executor snapshotReaders, RowcastMetrics metrics) {
+        this.metrics = metrics;
         RowcastSettings.EngineLimits limits = settings.engine();
         this.queue = new DispatchQueue(limits.dispatchMaxQueuedBytes(), settings.dispatchQueueCapacity());
         this.observers = observers;
@@ -102,14 +117,15 @@ public final class ChangeDispatcher implements ChangeSink {
         this.maxTransactionBytes = limits.captureMaxTransactionBytes();
         this.maxLostStreams = limits.maxLostStreams();
         this.repairs = new Repairs(limits.maxLostStreams());
-        SubscriptionRegistry registry = new SubscriptionRegistry();
+        SubscriptionRegistry registry = new SubscriptionRegistry(metrics);
         ReplayStore store = applicationStore.orElseGet(() -> new MemoryReplayStore(settings.replayFramesPerStream(),
                 settings.replayMaxStreams(), limits.replayMaxBytesPerStream(), limits.replayMaxBytes(),
                 stream -> !registry.of(stream).isEmpty()));
         Visibility visibility = new Visibility(rowFilters);
         this.ticketTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(settings.ticketTimeoutMillis());
         // a batch goes out at a quarter of a socket's bound: within the send window, never an oversized frame
-        this.publisher = new StreamPublisher(registry, store, visibility, repairs, settings.maxQueuedBytes() / 4);
+        this.publisher = new StreamPublisher(registry, store, visibility, repairs, settings.maxQueuedBytes() / 4,
+                metrics);
         SubscriptionManager.Tasks tasks = new SubscriptionManager.Tasks() {
             @Override
             public boolean offer(long bytes, Runnable work) {
@@ -122,7 +138,9 @@ public final class ChangeDispatcher implements ChangeSink {
             }
         };
         this.subscriptions = new SubscriptionManager(registry, store, settings.maxSubscriptionsPerConnection(),
-                snapshotReaders, tasks, () -> sequencer.releasedThrough(), visibility, publisher::flush);
+                snapshotReaders, tasks, () -> sequencer.releasedThrough(), visibility, publisher::flush, metrics);
+        metrics.queue(queue::size, queue::bytes);
+        this.registry = registry;
     }
 
     /** Starts the dispatch thread and starts taking committed transactions. Once. */
@@ -259,7 +277,8 @@ public final class ChangeDispatcher implements ChangeSink {
             noteLoss(count, "a transaction's changes passed " + RowcastSettings.CAPTURE_MAX_TRANSACTION_BYTES);
         }
         if (!changes.isEmpty()) {
-            if (queue.offer(TASK_BYTES + ChangeSize.of(changes), changes.size(), () -> onCompleted(ticket, changes))) {
+            Committed committed = new Committed(changes, System.nanoTime());
+            if (queue.offer(TASK_BYTES + ChangeSize.of(changes), changes.size(), () -> onCompleted(ticket, committed))) {
                 return;
             }
             changes.forEach(repairs.lost::add);
@@ -267,7 +286,7 @@ public final class ChangeDispatcher implements ChangeSink {
                     + RowcastSettings.DISPATCH_MAX_QUEUED_BYTES + ")");
         }
         // the ticket must still complete, or later transactions would wait for it
-        if (!queue.offerTicket(TASK_BYTES, () -> onCompleted(ticket, List.of()))) {
+        if (!queue.offerTicket(TASK_BYTES, () -> onCompleted(ticket, new Committed(List.of(), 0)))) {
             noteLoss(0, "the dispatch queue is full even for a transaction's ticket; later transactions wait up to "
                     + RowcastSettings.TICKET_TIMEOUT_MILLIS + " for it");
         }
@@ -275,6 +294,7 @@ public final class ChangeDispatcher implements ChangeSink {
 
     private void noteLoss(long changes, String why) {
         long total = dropped.addAndGet(changes);
+        metrics.dropped(changes);
         long now = System.nanoTime();
         long last = lossLoggedNanos.get();
         if (now - last >= LOSS_LOG_INTERVAL_NANOS && lossLoggedNanos.compareAndSet(last, now)) {
@@ -291,6 +311,7 @@ public final class ChangeDispatcher implements ChangeSink {
         long bytes = SUBSCRIBE_BYTES + idBytes(id) + ChangeSize.value(stream.value())
                 + (from == null ? 0 : ChangeSize.value(from.epoch()));
         if (!queue.offer(bytes, 0, () -> subscriptions.subscribe(subscriber, stream, model, id, from))) {
+            metrics.error(ErrorCode.RATE_LIMITED.wireName());
             subscriber.send(Frames.error(ErrorCode.RATE_LIMITED, "The server is busy; subscribe again in a moment.",
                     id));
         }
@@ -299,6 +320,7 @@ public final class ChangeDispatcher implements ChangeSink {
     public void unsubscribe(Subscriber subscriber, StreamId stream, JsonValue id) {
         if (!queue.offer(SUBSCRIBE_BYTES + idBytes(id) + ChangeSize.value(stream.value()), 0,
                 () -> subscriptions.unsubscribe(subscriber, stream, id))) {
+            metrics.error(ErrorCode.RATE_LIMITED.wireName());
             subscriber.send(Frames.error(ErrorCode.RATE_LIMITED, "The server is busy; unsubscribe again in a moment.",
                     id));
         }
@@ -326,6 +348,20 @@ public final class ChangeDispatcher implements ChangeSink {
         CompletableFuture<List<Subscribed>> found = new CompletableFuture<>();
         queue.force(TASK_BYTES, () -> found.complete(subscriptions.subscriptionsOf(user)));
         return found;
+    }
+
+    /**
+     * Publishes a change Rowcast makes itself (not a transaction: no ticket, no observers), such as the admin page's
+     * figures, on the dispatch thread and only while someone follows {@code stream}. Dropped when the queue is full.
+     *
+     * @param change built on the dispatch thread, so it costs nothing while nobody follows
+     */
+    public void publishInternal(StreamId stream, java.util.function.Supplier<CapturedChange> change) {
+        queue.offer(TASK_BYTES, 0, () -> {
+            if (!registry.of(stream).isEmpty()) {
+                publisher.publish(change.get(), 0);
+            }
+        });
     }
 
     private static long idBytes(JsonValue id) {
@@ -409,13 +445,13 @@ public final class ChangeDispatcher implements ChangeSink {
         }
     }
 
-    private void onCompleted(long ticket, List<CapturedChange> changes) {
+    private void onCompleted(long ticket, Committed changes) {
         sequencer.complete(ticket, changes, System.nanoTime(), this::release);
         subscriptions.released(sequencer.releasedThrough());
     }
 
-    private void release(List<CapturedChange> changes) {
-        for (CapturedChange captured : changes) {
+    private void release(Committed committed) {
+        for (CapturedChange captured : committed.changes()) {
             unitStartedNanos = System.nanoTime() | 1; // each change is a unit for the watchdog
             if (observers != null) {
                 try {
@@ -430,7 +466,7 @@ public final class ChangeDispatcher implements ChangeSink {
                 }
             }
             try {
-                publisher.publish(captured);
+                publisher.publish(captured, committed.nanos());
             } catch (Throwable e) {
                 LOG.log(Level.SEVERE, "Rowcast: publishing " + captured.change() + " failed; its streams are reset",
                         e);

@@ -13,6 +13,7 @@ import java.util.logging.Logger;
 
 import dev.rowcast.EntityChange;
 import dev.rowcast.impl.bridge.CapturedChange;
+import dev.rowcast.impl.metrics.RowcastMetrics;
 import dev.rowcast.impl.model.ReactiveEntityModel;
 import dev.rowcast.impl.model.ScopeModel;
 import dev.rowcast.impl.protocol.EventType;
@@ -45,11 +46,14 @@ final class StreamPublisher {
     private final ReplayStore store;
     private final Visibility visibility;
     private final Map<StreamId, Batch> batches = new LinkedHashMap<>();
+    private final RowcastMetrics metrics;
 
     /** A stream's events waiting for the end of its batch window. */
     private static final class Batch {
         final long deadlineNanos;
         final List<StreamEventView> items = new ArrayList<>();
+        /** When each item's transaction committed (System.nanoTime), for the lag; 0 for unknown. */
+        long[] committedNanos = new long[8];
         long chars;
 
         Batch(long deadlineNanos) {
@@ -60,6 +64,12 @@ final class StreamPublisher {
     /** @param maxBatchChars a batch this large goes out before its window ends: frames and memory stay bounded */
     StreamPublisher(SubscriptionRegistry registry, ReplayStore store, Visibility visibility, Repairs repairs,
             long maxBatchChars) {
+        this(registry, store, visibility, repairs, maxBatchChars, RowcastMetrics.local());
+    }
+
+    StreamPublisher(SubscriptionRegistry registry, ReplayStore store, Visibility visibility, Repairs repairs,
+            long maxBatchChars, RowcastMetrics metrics) {
+        this.metrics = metrics;
         this.registry = registry;
         this.repairs = repairs;
         this.maxBatchChars = maxBatchChars;
@@ -68,6 +78,11 @@ final class StreamPublisher {
     }
 
     void publish(CapturedChange captured) {
+        publish(captured, 0);
+    }
+
+    /** @param committedNanos when its transaction committed ({@link System#nanoTime}), for the lag; 0 for unknown */
+    void publish(CapturedChange captured, long committedNanos) {
         ReactiveEntityModel model = captured.model();
         EntityChange change = captured.change();
         ChangeText text = new ChangeText(change);
@@ -76,19 +91,20 @@ final class StreamPublisher {
             boolean moved = change.previous().containsKey(scope.column())
                     && !Objects.equals(change.previous().get(scope.column()), value);
             if (moved) {
-                publishSafely(model, scope, change.previous().get(scope.column()), text, EventType.LEAVE);
-                publishSafely(model, scope, value, text, EventType.ENTER);
+                publishSafely(model, scope, change.previous().get(scope.column()), text, EventType.LEAVE,
+                        committedNanos);
+                publishSafely(model, scope, value, text, EventType.ENTER, committedNanos);
             } else {
-                publishSafely(model, scope, value, text, EventType.of(change.type()));
+                publishSafely(model, scope, value, text, EventType.of(change.type()), committedNanos);
             }
         }
     }
 
     /** One stream is one unit: whatever fails there resets that stream only. */
     private void publishSafely(ReactiveEntityModel model, ScopeModel scope, Object value, ChangeText text,
-            EventType type) {
+            EventType type, long committedNanos) {
         try {
-            publish(model, scope, value, text, type);
+            publish(model, scope, value, text, type, committedNanos);
         } catch (Throwable e) {
             LOG.log(Level.SEVERE, "Rowcast: putting " + text.change() + " on stream " + scope.column() + "=" + value
                     + " failed; the stream is reset", e);
@@ -99,7 +115,7 @@ final class StreamPublisher {
     }
 
     private void publish(ReactiveEntityModel model, ScopeModel scope, Object value, ChangeText text,
-            EventType type) {
+            EventType type, long committedNanos) {
         if (value == null) {
             return; // a row with no value for this scope is on no stream of it
         }
@@ -133,9 +149,16 @@ final class StreamPublisher {
                 brokenSubscriber(subscription, e);
             }
         }
+        if (!batched && committedNanos != 0) {
+            metrics.lag(System.nanoTime() - committedNanos); // once per (change, stream), not per subscriber
+        }
         if (batched) {
             Batch batch = batches.computeIfAbsent(stream, s -> new Batch(
                     System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(model.batchMillis())));
+            if (batch.items.size() == batch.committedNanos.length) {
+                batch.committedNanos = java.util.Arrays.copyOf(batch.committedNanos, batch.items.size() * 2);
+            }
+            batch.committedNanos[batch.items.size()] = committedNanos;
             batch.items.add(event);
             batch.chars += event.frameBytes();
             if (batch.chars >= maxBatchChars) {
@@ -191,6 +214,12 @@ final class StreamPublisher {
      * one) share its text. Without a row policy that is one frame per starting point, and usually only one.
      */
     private void flush(StreamId stream, Batch batch) {
+        long now = System.nanoTime();
+        for (int i = 0; i < batch.items.size(); i++) {
+            if (batch.committedNanos[i] != 0) {
+                metrics.lag(now - batch.committedNanos[i]);
+            }
+        }
         Map<List<Object>, String> frames = new HashMap<>();
         for (Subscription subscription : registry.of(stream)) {
             if (subscription.awaitsSnapshot()) {
@@ -223,7 +252,7 @@ final class StreamPublisher {
         }
         if (!events.isEmpty()) {
             Position at = last;
-            subscription.subscriber.send(frames.computeIfAbsent(key, k -> Frames.batch(stream, at, events)));
+            subscription.send(frames.computeIfAbsent(key, k -> Frames.batch(stream, at, events)));
         }
     }
 }

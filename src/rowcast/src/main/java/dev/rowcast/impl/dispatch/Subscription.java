@@ -5,6 +5,7 @@ import java.util.List;
 
 import jakarta.json.JsonValue;
 
+import dev.rowcast.impl.metrics.ChannelMeters;
 import dev.rowcast.impl.model.ReactiveEntityModel;
 import dev.rowcast.spi.Position;
 import dev.rowcast.spi.StreamId;
@@ -28,6 +29,8 @@ final class Subscription {
     private Position liveAfter;
     /** Which snapshot read is current: a resync starts another, and the earlier one's result is ignored. */
     private int snapshotRound;
+    /** Its channel's figures; set when it joins the registry. */
+    ChannelMeters meters;
 
     Subscription(Subscriber subscriber, StreamId stream, ReactiveEntityModel model, JsonValue requestId) {
         this.subscriber = subscriber;
@@ -56,8 +59,17 @@ final class Subscription {
         if (held != null) {
             hold(event);
         } else {
-            subscriber.send(event.frameFor(subscriber.viewer()));
+            send(event.frameFor(subscriber.viewer()));
         }
+    }
+
+    /** Sends one of the stream's frames (change, batch, snapshot, replayed change), counted for its channel. */
+    void send(String frame) {
+        ChannelMeters channel = meters;
+        if (channel != null) {
+            channel.sent(frame.length());
+        }
+        subscriber.send(frame);
     }
 
     /** Holds the event for the snapshot; a batched stream sends the rest in its batch frame. */

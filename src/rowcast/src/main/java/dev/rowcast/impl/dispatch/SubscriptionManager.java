@@ -16,6 +16,7 @@ import jakarta.json.JsonValue;
 import dev.rowcast.impl.bridge.CaptureBridge;
 import dev.rowcast.impl.bridge.ChangeSize;
 import dev.rowcast.impl.bridge.ReactiveChannels;
+import dev.rowcast.impl.metrics.RowcastMetrics;
 import dev.rowcast.impl.model.ReactiveEntityModel;
 import dev.rowcast.impl.model.ScopeModel;
 import dev.rowcast.impl.model.SnapshotSource;
@@ -70,9 +71,18 @@ final class SubscriptionManager {
     private final ReplayGrants grants = new ReplayGrants(MAX_REPLAY_GRANTS);
     private final List<ReadSnapshot> waitingForTickets = new ArrayList<>();
     private boolean warnedNoReset;
+    private final RowcastMetrics metrics;
 
     SubscriptionManager(SubscriptionRegistry registry, ReplayStore store, int maxSubscriptions, Executor reader,
             Tasks tasks, LongSupplier releasedThrough, Visibility visibility, Consumer<StreamId> flushBatch) {
+        this(registry, store, maxSubscriptions, reader, tasks, releasedThrough, visibility, flushBatch,
+                RowcastMetrics.local());
+    }
+
+    SubscriptionManager(SubscriptionRegistry registry, ReplayStore store, int maxSubscriptions, Executor reader,
+            Tasks tasks, LongSupplier releasedThrough, Visibility visibility, Consumer<StreamId> flushBatch,
+            RowcastMetrics metrics) {
+        this.metrics = metrics;
         this.registry = registry;
         this.store = store;
         this.maxSubscriptions = maxSubscriptions;
@@ -89,8 +99,8 @@ final class SubscriptionManager {
         }
         Subscription existing = registry.find(subscriber, stream);
         if (existing == null && registry.count(subscriber) >= maxSubscriptions) {
-            subscriber.send(Frames.error(ErrorCode.TOO_MANY_SUBSCRIPTIONS, "A connection may hold at most "
-                    + maxSubscriptions + " subscriptions; unsubscribe from one first.", id));
+            error(subscriber, ErrorCode.TOO_MANY_SUBSCRIPTIONS, "A connection may hold at most "
+                    + maxSubscriptions + " subscriptions; unsubscribe from one first.", id);
             return;
         }
         // what it will cost, charged before anything is sent: a refused subscribe changes nothing
@@ -102,8 +112,8 @@ final class SubscriptionManager {
                 && (catchUp ? missed.isEmpty() : existing == null && from == null);
         int events = missed.map(List::size).orElse(0);
         if ((events > 0 || snapshot) && !subscriber.allowCatchUp(events, snapshot ? 1 : 0)) {
-            subscriber.send(Frames.error(ErrorCode.RATE_LIMITED, "Too much catch-up (replayed changes or snapshots) "
-                    + "on this connection; subscribe again in a moment.", id));
+            error(subscriber, ErrorCode.RATE_LIMITED, "Too much catch-up (replayed changes or snapshots) "
+                    + "on this connection; subscribe again in a moment.", id);
             return;
         }
         Subscription subscription = existing;
@@ -147,15 +157,17 @@ final class SubscriptionManager {
             for (StreamEvent event : missed.get()) {
                 StreamEventView view = new StreamEventView(stream, event.position(), eventType(event),
                         new ChangeText(event.change()), model, visibility);
-                subscriber.send(Frames.replayed(view.frameFor(subscriber.viewer())));
+                subscription.send(Frames.replayed(view.frameFor(subscriber.viewer())));
             }
+            metrics.replayServed(missed.get().size());
             // replayed up to the head: an open batch window must not send those again
             subscription.liveAfter(store.head(stream));
             return;
         }
-        subscriber.send(Frames.error(ErrorCode.REPLAY_UNAVAILABLE, "The server cannot replay every change after "
+        metrics.replayUnavailable();
+        error(subscriber, ErrorCode.REPLAY_UNAVAILABLE, "The server cannot replay every change after "
                 + "that position to you" + (model.snapshotModel().isPresent() ? "; a snapshot follows." : "; reload "
-                + "the current state."), id));
+                + "the current state."), id);
         grants.joined(subscriber.viewer(), stream, store.head(stream));
         if (model.snapshotModel().isPresent()) {
             startSnapshot(subscription, id);
@@ -179,8 +191,8 @@ final class SubscriptionManager {
         Subscription removed = registry.remove(subscriber, stream);
         if (removed != null) {
             removed.release(); // gives back what it held against the socket's bound
-            subscriber.send(Frames.error(ErrorCode.REVOKED, "This subscription was ended: you may no longer follow "
-                    + "this channel and scope.", removed.requestId));
+            error(subscriber, ErrorCode.REVOKED, "This subscription was ended: you may no longer follow "
+                    + "this channel and scope.", removed.requestId);
         }
     }
 
@@ -268,6 +280,8 @@ final class SubscriptionManager {
         Position head = store.head(subscription.stream);
         subscription.liveAfter(head);
         grants.joined(subscription.subscriber.viewer(), subscription.stream, head); // starts over in the new epoch
+        metrics.replayUnavailable();
+        metrics.error(ErrorCode.REPLAY_UNAVAILABLE.wireName());
         subscription.subscriber.send(Frames.streamReset(subscription.stream, head, "The server lost changes of this "
                 + "stream (overload or a failure)" + (snapshot ? "; a snapshot follows." : "; reload the current state.")));
         if (snapshot) {
@@ -313,15 +327,17 @@ final class SubscriptionManager {
         Optional<SnapshotSource> source = ReactiveChannels.snapshotSource(subscription.stream.channel());
         ScopeModel scope = subscription.model.scopeByColumn(subscription.stream.column()).orElseThrow();
         if (source.isEmpty()) {
-            subscription.subscriber.send(Frames.error(ErrorCode.SNAPSHOT_UNAVAILABLE,
-                    "No snapshot source for this channel; live changes follow.", id));
+            error(subscription.subscriber, ErrorCode.SNAPSHOT_UNAVAILABLE,
+                    "No snapshot source for this channel; live changes follow.", id);
             return;
         }
         int round = subscription.holdUntilSnapshot();
         try {
             reader.execute(() -> {
                 try {
+                    long started = System.nanoTime();
                     List<Map<String, Object>> rows = source.get().read(scope, subscription.stream.value());
+                    metrics.snapshot(System.nanoTime() - started);
                     // every transaction that could have committed before the read ended has a ticket up to this one
                     long ticket = CaptureBridge.ticketsTaken();
                     long bytes = SNAPSHOT_TASK_BYTES;
@@ -369,7 +385,13 @@ final class SubscriptionManager {
                 SnapshotMerge.merge(subscription.model, read.rows(), subscription.release()));
         Position head = store.head(subscription.stream);
         subscription.liveAfter(head);
-        subscription.subscriber.send(Frames.snapshot(subscription.stream, head, rows));
+        subscription.send(Frames.snapshot(subscription.stream, head, rows));
+    }
+
+    /** An error frame, counted by its code. */
+    private void error(Subscriber subscriber, ErrorCode code, String message, JsonValue id) {
+        metrics.error(code.wireName());
+        subscriber.send(Frames.error(code, message, id));
     }
 
     private static EventType eventType(StreamEvent event) {
@@ -387,9 +409,9 @@ final class SubscriptionManager {
         if (overflow) {
             return;
         }
-        subscription.subscriber.send(Frames.error(ErrorCode.SNAPSHOT_UNAVAILABLE,
-                "The snapshot could not be read; live changes follow.", id));
-        held.forEach(event -> subscription.subscriber.send(event.frameFor(subscription.subscriber.viewer())));
+        error(subscription.subscriber, ErrorCode.SNAPSHOT_UNAVAILABLE,
+                "The snapshot could not be read; live changes follow.", id);
+        held.forEach(event -> subscription.send(event.frameFor(subscription.subscriber.viewer())));
         // what was held is sent; an open batch window must not send it again
         subscription.liveAfter(store.head(subscription.stream));
     }

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.rowcast.impl.metrics.RowcastMetrics;
 import dev.rowcast.spi.StreamId;
 
 /** Which subscribers follow which streams. Dispatch thread only, so plain maps. */
@@ -13,6 +14,16 @@ final class SubscriptionRegistry {
 
     private final Map<StreamId, Map<Subscriber, Subscription>> byStream = new HashMap<>();
     private final Map<Subscriber, Map<StreamId, Subscription>> bySubscriber = new HashMap<>();
+    private final RowcastMetrics metrics;
+
+    SubscriptionRegistry() {
+        this(RowcastMetrics.local());
+    }
+
+    /** @param metrics counts subscriptions and followed streams per channel */
+    SubscriptionRegistry(RowcastMetrics metrics) {
+        this.metrics = metrics;
+    }
 
     Subscription find(Subscriber subscriber, StreamId stream) {
         Map<StreamId, Subscription> streams = bySubscriber.get(subscriber);
@@ -25,8 +36,16 @@ final class SubscriptionRegistry {
     }
 
     void add(Subscription subscription) {
-        byStream.computeIfAbsent(subscription.stream, s -> new LinkedHashMap<>())
-                .put(subscription.subscriber, subscription);
+        subscription.meters = metrics.channel(subscription.stream.channel());
+        Map<Subscriber, Subscription> subscribers = byStream.get(subscription.stream);
+        if (subscribers == null) {
+            subscribers = new LinkedHashMap<>();
+            byStream.put(subscription.stream, subscribers);
+            subscription.meters.streamFollowed(1);
+        }
+        if (subscribers.put(subscription.subscriber, subscription) == null) {
+            subscription.meters.subscribed(1);
+        }
         bySubscriber.computeIfAbsent(subscription.subscriber, s -> new HashMap<>())
                 .put(subscription.stream, subscription);
     }
@@ -40,8 +59,10 @@ final class SubscriptionRegistry {
             }
             Map<Subscriber, Subscription> subscribers = byStream.get(stream);
             subscribers.remove(subscriber);
+            removed.meters.subscribed(-1);
             if (subscribers.isEmpty()) {
                 byStream.remove(stream);
+                removed.meters.streamFollowed(-1);
             }
         }
         return removed;

@@ -25,6 +25,7 @@ import jakarta.websocket.SendResult;
 import jakarta.websocket.Session;
 
 import dev.rowcast.impl.dispatch.Subscriber;
+import dev.rowcast.impl.metrics.RowcastMetrics;
 import dev.rowcast.impl.protocol.CloseCodes;
 import dev.rowcast.impl.security.ConnectionIdentity;
 
@@ -89,6 +90,7 @@ final class ClientConnection implements Subscriber {
     /** Set when the socket is to be closed once the client stops sending; its frames are then ignored. */
     private volatile CloseReason closeWhenQuiet;
     private volatile long receivedNanos = System.nanoTime();
+    private final RowcastMetrics metrics;
 
     /**
      * @param replayBudget replayed events per second, for catch-up
@@ -96,6 +98,12 @@ final class ClientConnection implements Subscriber {
      */
     ClientConnection(Session session, ConnectionIdentity identity, long maxQueuedBytes, RateLimiter inbound,
             RateLimiter replayBudget, RateLimiter snapshotBudget) {
+        this(session, identity, maxQueuedBytes, inbound, replayBudget, snapshotBudget, RowcastMetrics.local());
+    }
+
+    ClientConnection(Session session, ConnectionIdentity identity, long maxQueuedBytes, RateLimiter inbound,
+            RateLimiter replayBudget, RateLimiter snapshotBudget, RowcastMetrics metrics) {
+        this.metrics = metrics;
         this.session = session;
         this.remote = session.getAsyncRemote();
         this.identity = identity;
@@ -167,6 +175,9 @@ final class ClientConnection implements Subscriber {
     }
 
     private void fellBehind() {
+        if (!closing.get()) {
+            metrics.fellBehind();
+        }
         LOG.info(() -> "Rowcast: closing " + this + " with 4499: more than " + maxQueuedBytes
                 + " bytes sent to it were not read");
         close(CloseCodes.reason(CloseCodes.FELL_BEHIND, "fell behind"));
@@ -215,6 +226,7 @@ final class ClientConnection implements Subscriber {
         try {
             while (true) {
                 if (unacknowledged() >= window()) {
+                    metrics.backpressurePause();
                     ping();
                     pumping.set(false);
                     // a pong that came after the check but before set(false) would otherwise resume nobody

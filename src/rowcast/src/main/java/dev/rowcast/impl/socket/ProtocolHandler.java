@@ -8,6 +8,7 @@ import java.util.logging.Logger;
 
 import dev.rowcast.impl.bridge.ReactiveChannels;
 import dev.rowcast.impl.dispatch.ChangeDispatcher;
+import dev.rowcast.impl.metrics.RowcastMetrics;
 import dev.rowcast.impl.protocol.CloseCodes;
 import dev.rowcast.impl.protocol.ErrorCode;
 import dev.rowcast.impl.protocol.Frames;
@@ -29,10 +30,12 @@ final class ProtocolHandler {
     private final InboundParser parser = new InboundParser(ReactiveChannels::find);
     private final int maxFrameBytes;
     private final ScheduledExecutorService timers;
+    private final RowcastMetrics metrics;
 
     /** @param timers runs the delayed closes of {@link ClientConnection#closeWhenQuiet} */
     ProtocolHandler(ChangeDispatcher dispatcher, SubscriptionGate gate, int maxFrameBytes,
-            ScheduledExecutorService timers) {
+            ScheduledExecutorService timers, RowcastMetrics metrics) {
+        this.metrics = metrics;
         this.dispatcher = dispatcher;
         this.gate = gate;
         this.maxFrameBytes = maxFrameBytes;
@@ -40,6 +43,7 @@ final class ProtocolHandler {
     }
 
     void text(ClientConnection connection, String text) {
+        metrics.inbound();
         if (ignored(connection)) {
             return;
         }
@@ -56,19 +60,20 @@ final class ProtocolHandler {
             act(connection, text);
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "Rowcast: a client frame could not be handled on " + connection, e);
-            connection.send(Frames.error(ErrorCode.INVALID_MESSAGE, "The frame could not be handled.", null));
+            error(connection, ErrorCode.INVALID_MESSAGE, "The frame could not be handled.", null);
         }
     }
 
     void binary(ClientConnection connection, ByteBuffer bytes) {
+        metrics.inbound();
         if (ignored(connection)) {
             return;
         }
         if (bytes.remaining() > maxFrameBytes) {
             tooBig(connection);
         } else if (admitted(connection)) {
-            connection.send(Frames.error(ErrorCode.INVALID_MESSAGE,
-                    "Binary frames are not supported; send JSON in text frames.", null));
+            error(connection, ErrorCode.INVALID_MESSAGE,
+                    "Binary frames are not supported; send JSON in text frames.", null);
         }
     }
 
@@ -93,8 +98,7 @@ final class ProtocolHandler {
     private boolean admitted(ClientConnection connection) {
         switch (connection.inbound().acquire(System.nanoTime())) {
             case LIMIT -> {
-                connection.send(Frames.error(ErrorCode.RATE_LIMITED,
-                        "Too many messages; this one was dropped. Slow down.", null));
+                error(connection, ErrorCode.RATE_LIMITED, "Too many messages; this one was dropped. Slow down.", null);
                 return false;
             }
             case CLOSE -> {
@@ -116,6 +120,7 @@ final class ProtocolHandler {
                             "You may not subscribe to this channel and scope.");
         }
         if (message instanceof Inbound.Refused refused) {
+            metrics.error(refused.code().wireName());
             connection.send(refused.frame());
         } else if (message instanceof Inbound.Ping ping) {
             connection.send(Frames.pong(ping.id()));
@@ -139,10 +144,16 @@ final class ProtocolHandler {
                         dispatcher.subscribe(connection, subscribe.stream(), subscribe.model(), subscribe.id(),
                                 subscribe.from());
                     } else {
-                        connection.send(Frames.error(ErrorCode.FORBIDDEN,
-                                "You may not subscribe to this channel and scope.", subscribe.id()));
+                        error(connection, ErrorCode.FORBIDDEN, "You may not subscribe to this channel and scope.",
+                                subscribe.id());
                     }
                 }));
+    }
+
+    /** An error frame, counted by its code. */
+    private void error(ClientConnection connection, ErrorCode code, String message, jakarta.json.JsonValue id) {
+        metrics.error(code.wireName());
+        connection.send(Frames.error(code, message, id));
     }
 
     /** The UTF-8 length of a string: the limit is in bytes, as the container's is. */

@@ -18,6 +18,8 @@ import jakarta.websocket.Session;
 
 import dev.rowcast.impl.config.RowcastSettings;
 import dev.rowcast.impl.dispatch.ChangeDispatcher;
+import dev.rowcast.impl.metrics.RowcastMetrics;
+import dev.rowcast.impl.protocol.ErrorCode;
 import dev.rowcast.impl.protocol.CloseCodes;
 import dev.rowcast.impl.security.ConnectionIdentity;
 import dev.rowcast.impl.security.HandshakeIdentities;
@@ -39,11 +41,15 @@ public final class RowcastEndpoint extends Endpoint {
     private final ScheduledExecutorService expiries;
     private final Connections connections;
     private final RowcastSettings settings;
+    private final RowcastMetrics metrics;
 
     public RowcastEndpoint(ChangeDispatcher dispatcher, SubscriptionGate gate, HandshakeIdentities identities,
-            ScheduledExecutorService expiries, Connections connections, RowcastSettings settings) {
+            ScheduledExecutorService expiries, Connections connections, RowcastSettings settings,
+            RowcastMetrics metrics) {
         this.dispatcher = dispatcher;
-        this.protocol = new ProtocolHandler(dispatcher, gate, settings.maxFrameBytes(), expiries);
+        this.metrics = metrics;
+        metrics.knownErrors(java.util.Arrays.stream(ErrorCode.values()).map(ErrorCode::wireName).toList());
+        this.protocol = new ProtocolHandler(dispatcher, gate, settings.maxFrameBytes(), expiries, metrics);
         this.identities = identities;
         this.expiries = expiries;
         this.connections = connections;
@@ -62,7 +68,8 @@ public final class RowcastEndpoint extends Endpoint {
                 new RateLimiter(settings.inboundRatePerSecond(), settings.inboundBurst(), settings.rateLimitStrikes(),
                         now),
                 new RateLimiter(limits.catchUpEventsPerSecond(), limits.catchUpEventsBurst(), 0, now),
-                new RateLimiter(limits.catchUpSnapshotsPerSecond(), limits.catchUpSnapshotsBurst(), 0, now));
+                new RateLimiter(limits.catchUpSnapshotsPerSecond(), limits.catchUpSnapshotsBurst(), 0, now), metrics);
+        metrics.opened();
         session.getUserProperties().put(CONNECTION, connection);
         connections.add(connection);
         session.addMessageHandler(PongMessage.class, pong -> protocol.pong(connection, pong.getApplicationData()));
@@ -91,6 +98,7 @@ public final class RowcastEndpoint extends Endpoint {
     public void onClose(Session session, CloseReason closeReason) {
         Object connection = session.getUserProperties().get(CONNECTION);
         if (connection instanceof ClientConnection client) {
+            metrics.closed(closeReason == null ? 1005 : closeReason.getCloseCode().getCode());
             client.closed(); // before disconnect is queued: a subscribe queued after it sees the socket closed
             connections.remove(client);
             dispatcher.disconnect(client);

@@ -34,6 +34,22 @@ class RowcastSettingsTest {
         assertEquals(2_000, settings.shutdownFlushMillis());
         assertEquals(86_400, settings.maxConnectionAgeSeconds());
         assertEquals(5_000, settings.authorizerTimeoutMillis());
+        assertEquals(null, settings.admin().path(), "the admin page is off by default");
+        assertEquals("admin", settings.admin().role());
+    }
+
+    @Test
+    void should_read_the_admin_page_settings_and_refuse_a_bad_path() {
+        RowcastSettings.Admin admin = RowcastSettings.read(Map.of(RowcastSettings.ADMIN_PATH, "/ops/",
+                RowcastSettings.ADMIN_ROLE, " operator ")::get).admin();
+        assertTrue(admin.enabled());
+        assertEquals("/ops", admin.path());
+        assertEquals("operator", admin.role());
+        for (String bad : List.of("ops", "/", "/ws", "/a/*", "/a b")) {
+            RowcastConfigurationException problem = assertThrows(RowcastConfigurationException.class,
+                    () -> RowcastSettings.read(Map.of(RowcastSettings.ADMIN_PATH, bad)::get), bad);
+            assertTrue(problem.getMessage().contains(RowcastSettings.ADMIN_PATH), problem.getMessage());
+        }
     }
 
     @Test
