@@ -15,7 +15,18 @@ async function freshToken() {
   });
   if (!response.ok) throw new Error(response.status === 401 ? 'Wrong user or password.' : 'Sign-in failed.');
   session.token = (await response.json()).token;
+  tokenCookies(session.token, 3600);
   return session.token;
+}
+
+/**
+ * Rowcast's admin page (rowcast.admin.path) and its socket are opened by the browser itself, so they authenticate
+ * with the token in a cookie; it is scoped to those two paths, never sent to the API.
+ */
+function tokenCookies(token, maxAge) {
+  for (const path of ['/rowcast-admin', '/ws']) {
+    document.cookie = 'rowcast_token=' + token + '; path=' + path + '; max-age=' + maxAge + '; SameSite=Strict';
+  }
 }
 
 async function api(method, path, body, retried = false) {
@@ -52,6 +63,7 @@ $('login-form').addEventListener('submit', async (event) => {
   $('app').hidden = false;
   $('logout').hidden = false;
   $('whoami').textContent = session.user;
+  $('admin-link').hidden = session.user !== 'admin'; // the demo's one admin; the server checks the role
   session.client = connect({
     url: location.origin.replace(/^http/, 'ws') + '/ws',
     token: freshToken,
@@ -64,7 +76,10 @@ $('login-form').addEventListener('submit', async (event) => {
   await loadConversations();
 });
 
-$('logout').addEventListener('click', () => location.reload());
+$('logout').addEventListener('click', () => {
+  tokenCookies('', 0);
+  location.reload();
+});
 
 // --- conversations ---
 

@@ -47,7 +47,7 @@ final class MicroProfileMeters implements Meters {
     /** The application registry, or local meters when the server has the API but serves no registry. */
     static Meters create() {
         try {
-            return new MicroProfileMeters(CDI.current().select(MetricRegistry.class).get());
+            return new MicroProfileMeters(CDI.current().select(MetricRegistryHolder.class).get().registry);
         } catch (RuntimeException | LinkageError e) {
             LOG.log(Level.INFO, "Rowcast: no MicroProfile Metrics registry; metrics are kept for the admin page only",
                     e);

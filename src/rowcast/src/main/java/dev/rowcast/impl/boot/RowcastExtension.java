@@ -54,6 +54,13 @@ public class RowcastExtension implements Extension {
         discovery.addAnnotatedType(RowcastReadiness.class, RowcastReadiness.class.getName());
     }
 
+    /** Adds the holder of the metric registry when the server has MicroProfile Metrics; see {@link MicroProfileMeters}. */
+    void addMetricRegistryHolder(@Observes BeforeBeanDiscovery discovery) {
+        if (MicroProfileMeters.available()) {
+            discovery.addAnnotatedType(MetricRegistryHolder.class, MetricRegistryHolder.class.getName());
+        }
+    }
+
     <T> void collect(@Observes @WithAnnotations(Reactive.class) ProcessAnnotatedType<T> type) {
         Class<T> javaClass = type.getAnnotatedType().getJavaClass();
         if (javaClass.isAnnotationPresent(Reactive.class) && !javaClass.isAnnotationPresent(Entity.class)) {
