@@ -115,6 +115,20 @@ class StreamPublisherTest {
     }
 
     @Test
+    void should_record_the_lag_once_per_stream_and_count_frames_per_subscriber() {
+        dev.rowcast.impl.metrics.RowcastMetrics metrics = dev.rowcast.impl.metrics.RowcastMetrics.local();
+        SubscriptionRegistry registry = new SubscriptionRegistry(metrics);
+        subscribe(registry, "a", "b", "c");
+        new StreamPublisher(registry, new MemoryReplayStore(16, 16, s -> true), new Visibility(List.of()),
+                new Repairs(100), Long.MAX_VALUE, metrics).publish(insert(1, "hello"), System.nanoTime());
+        long[] lag = metrics.lagBuckets().counts();
+        assertEquals(1, java.util.Arrays.stream(lag).sum(), "once per (change, stream), not per subscriber");
+        assertEquals(3, metrics.channel("note").frames());
+        assertEquals(3, metrics.channel("note").subscriptions());
+        assertEquals(1, metrics.channel("note").streams());
+    }
+
+    @Test
     void should_share_one_text_per_verdict_when_a_row_filter_changes_some_views() {
         RowFilter redactForEve = (viewer, row) -> viewer.principal().getName().equals("eve")
                 ? RowVisibility.without("text") : RowVisibility.VISIBLE;

@@ -101,6 +101,16 @@ public final class Deployments {
                 StallingObserver.ProbeError.class, FatalRowFilter.class);
     }
 
+    /**
+     * The reference WAR (admin page on, for role admin) with a 16 KiB outbound bound, so a client that stops reading
+     * is cut with 4499 after a few messages; heartbeats off, so only that bound cuts it.
+     */
+    public static WebArchive chatWarForOperability() {
+        return withContextParams(chatWar(), Map.of(
+                "rowcast.outbound.maxQueuedBytes", "16384",
+                "rowcast.heartbeat.intervalMillis", "0"));
+    }
+
     /** The reference WAR with heartbeats every 300 ms and a 700 ms pong timeout. */
     public static WebArchive chatWarForHeartbeats() {
         return withContextParams(chatWar(), Map.of(
