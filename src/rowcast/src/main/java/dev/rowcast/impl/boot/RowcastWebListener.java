@@ -25,6 +25,7 @@ import dev.rowcast.impl.bridge.ReactiveChannels;
 import dev.rowcast.impl.config.RowcastSettings;
 import dev.rowcast.impl.dispatch.ChangeDispatcher;
 import dev.rowcast.impl.model.ReactiveEntityModel;
+import dev.rowcast.impl.outbox.DatabaseCapture;
 import dev.rowcast.impl.security.HandshakeIdentities;
 import dev.rowcast.impl.security.OriginFilter;
 import dev.rowcast.impl.security.SubscriptionGate;
@@ -41,6 +42,7 @@ public class RowcastWebListener implements ServletContextListener {
     private static final Logger LOG = Logger.getLogger(RowcastWebListener.class.getName());
 
     private ChangeDispatcher dispatcher;
+    private DatabaseCapture capture;
     private ScheduledExecutorService timers;
     private final Connections connections = new Connections();
     private RowcastSettings settings;
@@ -69,6 +71,12 @@ public class RowcastWebListener implements ServletContextListener {
         dispatcher = new ChangeDispatcher(settings, beans.replayStore(), beans.rowFilters(), beans.observers(),
                 threads, beans.executor());
         dispatcher.start();
+        try {
+            capture = DatabaseCapture.start(settings, ReactiveChannels.all(), threads);
+        } catch (RuntimeException e) {
+            dispatcher.stop();
+            throw e;
+        }
         timers = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = threads.newThread(runnable);
             thread.setName("rowcast-timers");
@@ -102,6 +110,9 @@ public class RowcastWebListener implements ServletContextListener {
 
     @Override
     public void contextDestroyed(ServletContextEvent event) {
+        if (capture != null) {
+            capture.stop(); // before the dispatcher: what it has not read stays in the outbox
+        }
         if (dispatcher != null) {
             dispatcher.stop(); // delivers what was committed before the stop
             connections.closeAll(settings.shutdownFlushMillis());

@@ -15,7 +15,8 @@ public record RowcastSettings(String endpointPath, int maxFrameBytes, int maxSub
         int dispatchQueueCapacity, int replayFramesPerStream, int replayMaxStreams, int ticketTimeoutMillis,
         List<String> securityRoles, List<String> allowedOrigins, int maxQueuedBytes, int heartbeatIntervalMillis,
         int heartbeatTimeoutMillis, int inboundRatePerSecond, int inboundBurst, int rateLimitStrikes,
-        int shutdownFlushMillis) {
+        int shutdownFlushMillis, List<String> captureDatabase, boolean captureInstallTriggers, String captureSqlFile,
+        int captureRetentionSeconds) {
 
     public static final String ENDPOINT_PATH = "rowcast.endpoint.path";
     public static final String MAX_FRAME_BYTES = "rowcast.inbound.maxFrameBytes";
@@ -33,6 +34,10 @@ public record RowcastSettings(String endpointPath, int maxFrameBytes, int maxSub
     public static final String INBOUND_BURST = "rowcast.inbound.burst";
     public static final String RATE_LIMIT_STRIKES = "rowcast.inbound.rateLimitStrikes";
     public static final String SHUTDOWN_FLUSH = "rowcast.shutdown.flushMillis";
+    public static final String CAPTURE_DATABASE = "rowcast.capture.database";
+    public static final String CAPTURE_INSTALL_TRIGGERS = "rowcast.capture.installTriggers";
+    public static final String CAPTURE_SQL_FILE = "rowcast.capture.sqlFile";
+    public static final String CAPTURE_RETENTION = "rowcast.capture.retentionSeconds";
 
     /** Reads the settings through a lookup such as {@code ServletContext::getInitParameter}. */
     public static RowcastSettings read(Function<String, String> parameters) {
@@ -56,17 +61,39 @@ public record RowcastSettings(String endpointPath, int maxFrameBytes, int maxSub
         int burst = integer(parameters, INBOUND_BURST, 300, 1, 1_000_000, problems);
         int strikes = integer(parameters, RATE_LIMIT_STRIKES, 50, 1, 1_000_000, problems);
         int flush = integer(parameters, SHUTDOWN_FLUSH, 2_000, 0, 60_000, problems);
+        boolean installTriggers = bool(parameters, CAPTURE_INSTALL_TRIGGERS, problems);
+        int retention = integer(parameters, CAPTURE_RETENTION, 300, 0, 30 * 86_400, problems);
+        String sqlFile = parameters.apply(CAPTURE_SQL_FILE);
         if (!problems.isEmpty()) {
             throw new RowcastConfigurationException(problems);
         }
         return new RowcastSettings(path, maxFrame, maxSubscriptions, queueCapacity, framesPerStream, maxStreams,
                 ticketTimeout, list(parameters.apply(SECURITY_ROLES)), list(parameters.apply(ALLOWED_ORIGINS)),
-                maxQueued, heartbeat, heartbeatTimeout, rate, burst, strikes, flush);
+                maxQueued, heartbeat, heartbeatTimeout, rate, burst, strikes, flush,
+                list(parameters.apply(CAPTURE_DATABASE)), installTriggers,
+                sqlFile == null || sqlFile.isBlank() ? null : sqlFile.strip(), retention);
     }
 
     private static List<String> list(String raw) {
         return raw == null ? List.of()
                 : Arrays.stream(raw.split("[,\\s]+")).map(String::strip).filter(s -> !s.isEmpty()).toList();
+    }
+
+    /** Whether changes of this channel are taken from the database: it is listed, or the list is {@code *}. */
+    public boolean capturesFromDatabase(String channel) {
+        return captureDatabase.contains("*") || captureDatabase.contains(channel);
+    }
+
+    private static boolean bool(Function<String, String> parameters, String name, List<String> problems) {
+        String raw = parameters.apply(name);
+        if (raw == null || raw.isBlank() || raw.strip().equalsIgnoreCase("false")) {
+            return false;
+        }
+        if (raw.strip().equalsIgnoreCase("true")) {
+            return true;
+        }
+        problems.add("context-param " + name + " is '" + raw + "'. Fix: use true or false (default false).");
+        return false;
     }
 
     private static int integer(Function<String, String> parameters, String name, int defaultValue, int min, int max,

@@ -10,11 +10,13 @@ import java.util.Optional;
 import java.util.Set;
 
 import org.hibernate.boot.Metadata;
+import org.hibernate.dialect.Dialect;
 import org.hibernate.mapping.BasicValue;
 import org.hibernate.mapping.Column;
 import org.hibernate.mapping.PersistentClass;
 import org.hibernate.mapping.Property;
 import org.hibernate.mapping.Selectable;
+import org.hibernate.mapping.Table;
 import org.hibernate.mapping.ToOne;
 import org.hibernate.mapping.Value;
 
@@ -92,7 +94,8 @@ final class BootModelReader {
         return Optional.of(new ReactiveEntityModel(entity.getEntityName(), entity.getMappedClass(), channel,
                 entity.getTable().getName(), idProperty.getName(), idColumn.get(),
                 List.copyOf(columns.values()), scopes, snapshot, List.of(reactive.rolesAllowed()),
-                visibleTo(entity.getMappedClass(), columns), batchMillis(className, reactive.batchMs())));
+                visibleTo(entity.getMappedClass(), columns), batchMillis(className, reactive.batchMs()),
+                idProperty.getType().getReturnedClass(), reactive.capture(), sqlTable(entity.getTable())));
     }
 
     private int batchMillis(String className, int batchMs) {
@@ -220,15 +223,26 @@ final class BootModelReader {
     }
 
     /** Basic single-column attributes and single-column to-one associations; the rest stays out of the row. */
-    private static Optional<ColumnModel> rowColumn(Property property) {
+    private Optional<ColumnModel> rowColumn(Property property) {
         Value value = property.getValue();
         if (value instanceof ToOne toOne) {
-            return singleColumn(toOne).map(column -> new ColumnModel(property.getName(), column, true));
+            Class<?> targetId = targetIdType(toOne);
+            return singleColumn(toOne).map(column -> new ColumnModel(property.getName(), column, true,
+                    targetId == null ? Object.class : targetId));
         }
         if (value instanceof BasicValue) {
-            return singleColumn(value).map(column -> new ColumnModel(property.getName(), column, false));
+            return singleColumn(value).map(column -> new ColumnModel(property.getName(), column, false,
+                    property.getType().getReturnedClass()));
         }
         return Optional.empty();
+    }
+
+    /** Quoted as the mapping quotes it, so a trigger lands on the table Hibernate writes. */
+    private String sqlTable(Table table) {
+        Dialect dialect = metadata.getDatabase().getDialect();
+        String name = table.getQuotedName(dialect);
+        String schema = table.getQuotedSchema(dialect);
+        return schema == null || schema.isBlank() ? name : schema + "." + name;
     }
 
     private static Optional<String> singleColumn(Value value) {
