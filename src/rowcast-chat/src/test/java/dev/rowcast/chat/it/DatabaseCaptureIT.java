@@ -165,20 +165,35 @@ class DatabaseCaptureIT extends DeployedChat {
         }
     }
 
+    /** 600 rows per transaction: more than the reader's page, so a transaction spans pages. */
     @Test
-    void should_deliver_a_bulk_jpql_update() {
+    void should_deliver_a_large_sql_insert_and_a_bulk_jpql_update_of_it_in_order() throws Exception {
         long conversation = api.createConversation("bulk");
-        api.postMessage(conversation, "one");
-        api.postMessage(conversation, "two");
-        try (WsClient client = WsClient.connect(base)) {
+        int rows = 600;
+        try (WsClient client = WsClient.connect(base); Connection sql = outside()) {
             client.subscribeConversation(conversation);
-            assertEquals("2", probe("POST", "bulk/" + conversation + "?body=bulk").body());
-            for (int i = 0; i < 2; i++) {
+            try (PreparedStatement insert = sql.prepareStatement("INSERT INTO message (conversation_id, author, "
+                    + "body, private, created_at, version) SELECT ?, 'sql', 'row ' || n, false, now(), 0 "
+                    + "FROM generate_series(1, ?) AS n")) {
+                insert.setLong(1, conversation);
+                insert.setInt(2, rows);
+                assertEquals(rows, insert.executeUpdate());
+            }
+            for (int i = 1; i <= rows; i++) {
+                JsonObject event = client.next("change").getJsonObject("event");
+                assertEquals("afterInsert", event.getString("type"));
+                assertEquals("row " + i, event.getJsonObject("row").getString("body"));
+            }
+            assertEquals(String.valueOf(rows), probe("POST", "bulk/" + conversation + "?body=bulk").body());
+            Set<Long> updated = new HashSet<>();
+            for (int i = 0; i < rows; i++) {
                 JsonObject event = client.next("change").getJsonObject("event");
                 assertEquals("afterUpdate", event.getString("type"));
                 assertEquals("bulk", event.getJsonObject("row").getString("body"));
                 assertEquals(Set.of("body"), event.getJsonObject("previous").keySet());
+                updated.add(event.getJsonObject("primaryKey").getJsonNumber("id").longValue());
             }
+            assertEquals(rows, updated.size());
             client.expectSilence(QUIET);
         }
     }

@@ -32,6 +32,29 @@ class RowcastSettingsTest {
         assertEquals(300, settings.inboundBurst());
         assertEquals(50, settings.rateLimitStrikes());
         assertEquals(2_000, settings.shutdownFlushMillis());
+        assertEquals(List.of(), settings.captureDatabase());
+        assertEquals(false, settings.captureInstallTriggers());
+        assertEquals(null, settings.captureSqlFile());
+        assertEquals(300, settings.captureRetentionSeconds());
+    }
+
+    @Test
+    void should_read_the_database_capture_settings() {
+        Map<String, String> params = Map.of(RowcastSettings.CAPTURE_DATABASE, "message, note",
+                RowcastSettings.CAPTURE_INSTALL_TRIGGERS, "TRUE", RowcastSettings.CAPTURE_SQL_FILE, " capture.sql ",
+                RowcastSettings.CAPTURE_RETENTION, "0");
+        RowcastSettings settings = RowcastSettings.read(params::get);
+        assertTrue(settings.capturesFromDatabase("note"));
+        assertEquals(false, settings.capturesFromDatabase("other"));
+        assertTrue(settings.captureInstallTriggers());
+        assertEquals("capture.sql", settings.captureSqlFile());
+        assertEquals(0, settings.captureRetentionSeconds());
+        assertTrue(RowcastSettings.read(Map.of(RowcastSettings.CAPTURE_DATABASE, "*")::get)
+                .capturesFromDatabase("anything"));
+        RowcastConfigurationException e = assertThrows(RowcastConfigurationException.class,
+                () -> RowcastSettings.read(Map.of(RowcastSettings.CAPTURE_INSTALL_TRIGGERS, "yes")::get));
+        assertTrue(e.getMessage().contains("rowcast.capture.installTriggers is 'yes'. Fix: use true or false"),
+                e.getMessage());
     }
 
     @Test
