@@ -255,6 +255,7 @@ class DatabaseCaptureIT extends DeployedChat {
         });
         List<ClientView> views = new ArrayList<>();
         List<WsClient> clients = new ArrayList<>();
+        List<List<String>> seen = new ArrayList<>();
         try {
             for (int i = 0; i < 6; i++) {
                 Thread.sleep(60);
@@ -262,19 +263,22 @@ class DatabaseCaptureIT extends DeployedChat {
                 clients.add(client);
                 client.send(WsClient.subscribeConversationFrame(conversation, null));
                 views.add(new ClientView());
+                seen.add(new ArrayList<>());
             }
             inserts.get(120, TimeUnit.SECONDS);
             for (int i = 0; i < clients.size(); i++) {
-                drain(clients.get(i), views.get(i));
+                drain(clients.get(i), views.get(i), seen.get(i));
             }
             Reply reply = api.call("GET", "api/conversations/" + conversation + "/messages", null);
             Set<Long> committed = new HashSet<>();
             ((JsonArray) reply.json()).forEach(row -> committed.add(row.asJsonObject().getJsonNumber("id")
                     .longValue()));
             assertEquals(90, committed.size());
-            for (ClientView view : views) {
+            for (int i = 0; i < views.size(); i++) {
+                ClientView view = views.get(i);
                 assertEquals(List.of(), view.violations(), "no gap, no duplicate");
-                assertEquals(committed, view.rows().keySet(), "every insert exactly once, in snapshot or after");
+                assertEquals(committed, view.rows().keySet(), "every insert exactly once, in snapshot or after; "
+                        + "client " + i + " saw " + seen.get(i));
             }
         } finally {
             writer.shutdownNow();
@@ -282,10 +286,12 @@ class DatabaseCaptureIT extends DeployedChat {
         }
     }
 
-    private static void drain(WsClient client, ClientView view) {
-        for (JsonObject frame = client.nextOrNull(Duration.ofSeconds(1)); frame != null;
-                frame = client.nextOrNull(Duration.ofSeconds(1))) {
+    private static void drain(WsClient client, ClientView view, List<String> seen) {
+        for (JsonObject frame = client.nextOrNull(Duration.ofSeconds(2)); frame != null;
+                frame = client.nextOrNull(Duration.ofSeconds(2))) {
             view.accept(frame);
+            seen.add(frame.getString("type") + (frame.containsKey("code") ? ":" + frame.getString("code") : "")
+                    + (frame.containsKey("rows") ? ":" + frame.getJsonArray("rows").size() : ""));
         }
     }
 
