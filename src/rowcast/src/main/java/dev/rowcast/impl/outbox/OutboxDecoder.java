@@ -104,7 +104,8 @@ final class OutboxDecoder {
 
     private Object value(ReactiveEntityModel model, String column, Map<String, JsonValue> byColumn, Class<?> type) {
         String key = column.toLowerCase(Locale.ROOT);
-        if (key.length() > 1 && (key.startsWith("\"") && key.endsWith("\"") || key.startsWith("`") && key.endsWith("`"))) {
+        boolean quoted = key.startsWith("\"") && key.endsWith("\"") || key.startsWith("`") && key.endsWith("`");
+        if (key.length() > 1 && quoted) {
             key = key.substring(1, key.length() - 1);
         }
         JsonValue value = byColumn.get(key);
