@@ -19,6 +19,7 @@ import org.hibernate.mapping.Selectable;
 import org.hibernate.mapping.Table;
 import org.hibernate.mapping.ToOne;
 import org.hibernate.mapping.Value;
+import org.hibernate.type.descriptor.converter.spi.BasicValueConverter;
 
 import dev.rowcast.Reactive;
 import dev.rowcast.Snapshot;
@@ -230,11 +231,30 @@ final class BootModelReader {
             return singleColumn(toOne).map(column -> new ColumnModel(property.getName(), column, true,
                     targetId == null ? Object.class : targetId));
         }
-        if (value instanceof BasicValue) {
-            return singleColumn(value).map(column -> new ColumnModel(property.getName(), column, false,
-                    property.getType().getReturnedClass()));
+        if (value instanceof BasicValue basic) {
+            Class<?> type = property.getType().getReturnedClass();
+            BasicValueConverter<?, ?> converter = converter(basic);
+            return singleColumn(value).map(column -> converter == null
+                    ? new ColumnModel(property.getName(), column, false, type)
+                    : new ColumnModel(property.getName(), column, false, type,
+                            converter.getRelationalJavaType().getJavaTypeClass(), stored -> toDomain(converter, stored)));
         }
         return Optional.empty();
+    }
+
+    /** The attribute's converter (an AttributeConverter, YesNo, ...), for values read outside Hibernate; or null. */
+    private static BasicValueConverter<?, ?> converter(BasicValue basic) {
+        try {
+            BasicValueConverter<?, ?> converter = basic.resolve().getValueConverter();
+            return converter == null || converter.getRelationalJavaType() == null ? null : converter;
+        } catch (RuntimeException e) {
+            return null; // unresolvable here: values are converted to the attribute type directly
+        }
+    }
+
+    @SuppressWarnings({ "unchecked", "rawtypes" })
+    private static Object toDomain(BasicValueConverter converter, Object stored) {
+        return stored == null ? null : converter.toDomainValue(stored);
     }
 
     /** Quoted as the mapping quotes it, so a trigger lands on the table Hibernate writes. */

@@ -97,7 +97,9 @@ final class OutboxDecoder {
         Map<String, Object> row = new LinkedHashMap<>(model.columns().size() * 2 + 2);
         row.put(model.idColumn(), value(model, model.idColumn(), byColumn, model.idType()));
         for (ColumnModel column : model.columns()) {
-            row.put(column.column(), value(model, column.column(), byColumn, column.javaType()));
+            Object stored = value(model, column.column(), byColumn, column.storedType());
+            row.put(column.column(), stored == null || column.storedType() == column.javaType() ? stored
+                    : fromStored(model, column, stored));
         }
         return row;
     }
@@ -122,6 +124,18 @@ final class OutboxDecoder {
                     + "database wrote it. (Logged once per column.)");
             return value.getValueType() == JsonValue.ValueType.STRING ? ((jakarta.json.JsonString) value).getString()
                     : value.toString();
+        }
+    }
+
+    /** Through the mapping's converter, as Hibernate reads the column. */
+    private Object fromStored(ReactiveEntityModel model, ColumnModel column, Object stored) {
+        try {
+            return column.fromStored().apply(stored);
+        } catch (RuntimeException e) {
+            warnOnce(model.channel() + "." + column.column() + " converter", "Rowcast: the converter of "
+                    + model.entityClass().getName() + "." + column.attribute() + " failed on " + stored + " (" + e
+                    + "); it is sent as the database stores it. (Logged once per column.)");
+            return stored;
         }
     }
 

@@ -229,6 +229,16 @@ class HibernateCaptureTest {
     }
 
     @Test
+    void should_model_a_converted_attribute_with_its_stored_type_and_converter() {
+        try (SessionFactory flagged = build(Flagged.class)) {
+            ColumnModel flag = ReactiveChannels.find("flagged").orElseThrow().columns().get(0);
+            assertEquals(Boolean.class, flag.javaType());
+            assertEquals(Character.class, flag.storedType());
+            assertEquals(true, flag.fromStored().apply('Y'));
+        }
+    }
+
+    @Test
     void should_fail_database_capture_on_another_database_than_postgresql_and_for_an_unknown_channel() {
         RowcastSettings settings = RowcastSettings.read(Map.of(RowcastSettings.CAPTURE_DATABASE, "posts, nope")::get);
         RowcastConfigurationException e = assertThrows(RowcastConfigurationException.class,

@@ -23,7 +23,9 @@ class OutboxDecoderTest {
             "Message", "id", "id", List.of(new ColumnModel("conversation", "conversation_id", true, Long.class),
                     new ColumnModel("body", "body", false, String.class),
                     new ColumnModel("createdAt", "created_at", false, Instant.class),
-                    new ColumnModel("version", "version", false, Long.class)),
+                    new ColumnModel("version", "version", false, Long.class),
+                    new ColumnModel("pinned", "pinned", false, Boolean.class, Character.class,
+                            stored -> Character.valueOf('Y').equals(stored))),
             List.of(new ScopeModel("conversation", "conversation_id", Long.class)), null, List.of(), Map.of(), 0,
             Long.class, Capture.DATABASE, "Message");
 
@@ -31,7 +33,7 @@ class OutboxDecoderTest {
 
     private static String json(long conversation, String body, long version) {
         return "{\"id\": 7, \"conversation_id\": " + conversation + ", \"body\": \"" + body + "\", \"unmapped\": 1, "
-                + "\"created_at\": \"2026-11-29T07:36:31.5+01:00\", \"VERSION\": " + version + "}";
+                + "\"created_at\": \"2026-11-29T07:36:31.5+01:00\", \"VERSION\": " + version + ", \"pinned\": \"Y\"}";
     }
 
     @Test
@@ -41,7 +43,8 @@ class OutboxDecoderTest {
         EntityChange change = changes.get(0).change();
         assertEquals(ChangeType.INSERT, change.type());
         assertEquals(7L, change.id());
-        assertEquals(List.of("id", "conversation_id", "body", "created_at", "version"),
+        assertEquals(true, change.row().get("pinned"), "through the mapping's converter");
+        assertEquals(List.of("id", "conversation_id", "body", "created_at", "version", "pinned"),
                 List.copyOf(change.row().keySet()), "id first, then model order; unmapped columns left out");
         assertEquals(Instant.parse("2026-11-29T06:36:31.5Z"), change.row().get("created_at"));
         assertEquals(0L, change.row().get("version"), "column names match whatever their case");
