@@ -113,11 +113,11 @@ final class OutboxReader implements Runnable {
 
     void stop() {
         running = false;
-        Thread running = thread;
-        if (running != null) {
-            running.interrupt();
+        Thread reader = thread;
+        if (reader != null) {
+            reader.interrupt();
             try {
-                running.join(2_000);
+                reader.join(2_000);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
