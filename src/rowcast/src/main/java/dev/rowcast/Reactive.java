@@ -64,6 +64,13 @@ public @interface Reactive {
     @Nonbinding
     int batchMs() default 0;
 
+    /**
+     * Where changes are taken from: JPA's flushes, or a PostgreSQL trigger that sees every write. {@code DEFAULT}
+     * follows the setting {@code rowcast.capture.database}, and is JPA without it.
+     */
+    @Nonbinding
+    Capture capture() default Capture.DEFAULT;
+
     /** Literal for firing or selecting with the {@link Reactive} qualifier. */
     final class Literal extends AnnotationLiteral<Reactive> implements Reactive {
 
@@ -98,6 +105,11 @@ public @interface Reactive {
         @Override
         public int batchMs() {
             return 0;
+        }
+
+        @Override
+        public Capture capture() {
+            return Capture.DEFAULT;
         }
 
         private static final Snapshot DEFAULT_SNAPSHOT = new NoSnapshot();

@@ -42,6 +42,7 @@ class ArchitectureTest {
             .layer("socket").definedBy("dev.rowcast.impl.socket..")
             .layer("security").definedBy("dev.rowcast.impl.security..")
             .layer("hibernate").definedBy("dev.rowcast.impl.hibernate..")
+            .layer("outbox").definedBy("dev.rowcast.impl.outbox..")
             .layer("dispatch").definedBy("dev.rowcast.impl.dispatch..")
             .layer("visibility").definedBy("dev.rowcast.impl.visibility..")
             .layer("bridge").definedBy("dev.rowcast.impl.bridge..")
@@ -52,19 +53,21 @@ class ArchitectureTest {
             .whereLayer("hibernate").mayNotBeAccessedByAnyLayer()
             .whereLayer("admin").mayOnlyBeAccessedByLayers("boot")
             .whereLayer("metrics").mayOnlyBeAccessedByLayers("boot", "socket", "dispatch", "admin")
+            .whereLayer("outbox").mayOnlyBeAccessedByLayers("boot")
             .whereLayer("socket").mayOnlyBeAccessedByLayers("boot")
             .whereLayer("security").mayOnlyBeAccessedByLayers("boot", "socket")
             .whereLayer("dispatch").mayOnlyBeAccessedByLayers("boot", "socket", "admin")
             .whereLayer("visibility").mayOnlyBeAccessedByLayers("dispatch")
-            .whereLayer("bridge").mayOnlyBeAccessedByLayers("boot", "socket", "dispatch", "hibernate", "admin")
+            .whereLayer("bridge").mayOnlyBeAccessedByLayers("boot", "socket", "dispatch", "hibernate", "admin",
+                    "outbox")
             .whereLayer("protocol").mayOnlyBeAccessedByLayers("socket", "dispatch", "hibernate", "visibility")
-            .whereLayer("config").mayOnlyBeAccessedByLayers("boot", "socket", "dispatch", "admin");
+            .whereLayer("config").mayOnlyBeAccessedByLayers("boot", "socket", "dispatch", "admin", "outbox");
 
     @ArchTest
     static final ArchRule dispatch_is_independent_of_its_sources_and_sinks = noClasses()
             .that().resideInAPackage("dev.rowcast.impl.dispatch..")
             .should().dependOnClassesThat().resideInAnyPackage("dev.rowcast.impl.socket..",
-                    "dev.rowcast.impl.hibernate..", "dev.rowcast.impl.boot..")
+                    "dev.rowcast.impl.hibernate..", "dev.rowcast.impl.outbox..", "dev.rowcast.impl.boot..")
             .because("the engine takes changes from any capture and sends to any Subscriber");
 
     @ArchTest

@@ -8,8 +8,8 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
 
-import dev.rowcast.impl.bridge.ReadinessContributors;
 import dev.rowcast.impl.bridge.ReadinessContributor;
+import dev.rowcast.impl.bridge.ReadinessContributors;
 import dev.rowcast.impl.dispatch.EngineHealth;
 
 /**

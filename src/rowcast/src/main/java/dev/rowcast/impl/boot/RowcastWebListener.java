@@ -18,10 +18,10 @@ import jakarta.enterprise.inject.spi.CDI;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.HttpConstraintElement;
 import jakarta.servlet.ServletContext;
-import jakarta.servlet.ServletRegistration;
-import jakarta.servlet.ServletSecurityElement;
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
+import jakarta.servlet.ServletRegistration;
+import jakarta.servlet.ServletSecurityElement;
 import jakarta.websocket.DeploymentException;
 import jakarta.websocket.HandshakeResponse;
 import jakarta.websocket.server.HandshakeRequest;
@@ -36,6 +36,7 @@ import dev.rowcast.impl.config.RowcastSettings;
 import dev.rowcast.impl.dispatch.ChangeDispatcher;
 import dev.rowcast.impl.metrics.RowcastMetrics;
 import dev.rowcast.impl.model.ReactiveEntityModel;
+import dev.rowcast.impl.outbox.DatabaseCapture;
 import dev.rowcast.impl.security.HandshakeIdentities;
 import dev.rowcast.impl.security.OriginFilter;
 import dev.rowcast.impl.security.SubscriptionGate;
@@ -54,6 +55,7 @@ public class RowcastWebListener implements ServletContextListener {
     private static final int AUTHORIZER_QUEUE = 10_000;
 
     private ChangeDispatcher dispatcher;
+    private DatabaseCapture capture;
     private ScheduledExecutorService timers;
     private ExecutorService authorizerThreads;
     private RowcastSubscriptions subscriptions;
@@ -90,6 +92,12 @@ public class RowcastWebListener implements ServletContextListener {
         dispatcher = new ChangeDispatcher(settings, beans.replayStore(), beans.rowFilters(), beans.observers(),
                 threads, beans.executor(), metrics);
         dispatcher.start();
+        try {
+            capture = DatabaseCapture.start(settings, ReactiveChannels.all(), threads);
+        } catch (RuntimeException e) {
+            dispatcher.stop();
+            throw e;
+        }
         timers = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = threads.newThread(runnable);
             thread.setName("rowcast-timers");
@@ -182,6 +190,9 @@ public class RowcastWebListener implements ServletContextListener {
     public void contextDestroyed(ServletContextEvent event) {
         if (subscriptions != null) {
             subscriptions.stopped();
+        }
+        if (capture != null) {
+            capture.stop(); // before the dispatcher: what it has not read stays in the outbox
         }
         if (dispatcher != null) {
             dispatcher.stop(); // delivers what was committed before the stop

@@ -4,7 +4,9 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.UnaryOperator;
 
 import dev.rowcast.impl.model.ReactiveEntityModel;
 import dev.rowcast.impl.model.SnapshotSource;
@@ -19,6 +21,9 @@ public final class ReactiveChannels {
 
     private static final Map<String, ReactiveEntityModel> BY_CHANNEL = new ConcurrentHashMap<>();
     private static final Map<String, SnapshotSource> SNAPSHOTS = new ConcurrentHashMap<>();
+    private static final Map<String, ConnectionSource> DATABASES = new ConcurrentHashMap<>();
+    /** Channels whose changes come from the database's outbox; Hibernate's listener skips them. */
+    private static final Set<String> FROM_DATABASE = ConcurrentHashMap.newKeySet();
 
     private ReactiveChannels() {
     }
@@ -47,6 +52,8 @@ public final class ReactiveChannels {
         models.forEach(model -> {
             if (BY_CHANNEL.remove(model.channel(), model)) {
                 SNAPSHOTS.remove(model.channel());
+                DATABASES.remove(model.channel());
+                FROM_DATABASE.remove(model.channel());
             }
         });
     }
@@ -54,6 +61,33 @@ public final class ReactiveChannels {
     /** The first persistence unit to offer a snapshot for a channel serves it. */
     public static void registerSnapshotSource(String channel, SnapshotSource source) {
         SNAPSHOTS.putIfAbsent(channel, source);
+    }
+
+    /** Wraps a channel's snapshot source, if it has one. */
+    public static void decorateSnapshotSource(String channel, UnaryOperator<SnapshotSource> decorator) {
+        SNAPSHOTS.computeIfPresent(channel, (name, source) -> decorator.apply(source));
+    }
+
+    /** The first persistence unit to offer its database for a channel serves its database capture. */
+    public static void registerDatabase(String channel, ConnectionSource database) {
+        DATABASES.putIfAbsent(channel, database);
+    }
+
+    public static Optional<ConnectionSource> database(String channel) {
+        return Optional.ofNullable(DATABASES.get(channel));
+    }
+
+    /** From now on these channels are delivered from the database's outbox, not from Hibernate's flushes. */
+    public static void captureFromDatabase(Collection<String> channels) {
+        FROM_DATABASE.addAll(channels);
+    }
+
+    public static void stopCapturingFromDatabase(Collection<String> channels) {
+        FROM_DATABASE.removeAll(channels);
+    }
+
+    public static boolean capturedFromDatabase(String channel) {
+        return FROM_DATABASE.contains(channel);
     }
 
     public static Optional<SnapshotSource> snapshotSource(String channel) {

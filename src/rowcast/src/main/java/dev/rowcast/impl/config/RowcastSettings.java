@@ -16,7 +16,8 @@ public record RowcastSettings(String endpointPath, int maxFrameBytes, int maxSub
         List<String> securityRoles, List<String> allowedOrigins, int maxQueuedBytes, int heartbeatIntervalMillis,
         int heartbeatTimeoutMillis, int inboundRatePerSecond, int inboundBurst, int rateLimitStrikes,
         int shutdownFlushMillis, int maxConnectionAgeSeconds, int authorizerTimeoutMillis, EngineLimits engine,
-        Admin admin) {
+        Admin admin, List<String> captureDatabase, boolean captureInstallTriggers, String captureSqlFile,
+        int captureRetentionSeconds) {
 
     public static final String ENDPOINT_PATH = "rowcast.endpoint.path";
     public static final String MAX_FRAME_BYTES = "rowcast.inbound.maxFrameBytes";
@@ -117,6 +118,10 @@ public record RowcastSettings(String endpointPath, int maxFrameBytes, int maxSub
                     integer(parameters, CATCH_UP_SNAPSHOTS_BURST, 300, 1, 1_000_000, problems));
         }
     }
+    public static final String CAPTURE_DATABASE = "rowcast.capture.database";
+    public static final String CAPTURE_INSTALL_TRIGGERS = "rowcast.capture.installTriggers";
+    public static final String CAPTURE_SQL_FILE = "rowcast.capture.sqlFile";
+    public static final String CAPTURE_RETENTION = "rowcast.capture.retentionSeconds";
 
     /** Reads the settings through a lookup such as {@code ServletContext::getInitParameter}. */
     public static RowcastSettings read(Function<String, String> parameters) {
@@ -144,18 +149,39 @@ public record RowcastSettings(String endpointPath, int maxFrameBytes, int maxSub
         int authorizerTimeout = integer(parameters, AUTHORIZER_TIMEOUT, 5_000, 100, 600_000, problems);
         EngineLimits engine = EngineLimits.read(parameters, problems);
         Admin admin = Admin.read(parameters, path, problems);
+        boolean installTriggers = bool(parameters, CAPTURE_INSTALL_TRIGGERS, problems);
+        int retention = integer(parameters, CAPTURE_RETENTION, 300, 0, 30 * 86_400, problems);
+        String sqlFile = parameters.apply(CAPTURE_SQL_FILE);
         if (!problems.isEmpty()) {
             throw new RowcastConfigurationException(problems);
         }
         return new RowcastSettings(path, maxFrame, maxSubscriptions, queueCapacity, framesPerStream, maxStreams,
                 ticketTimeout, list(parameters.apply(SECURITY_ROLES)), list(parameters.apply(ALLOWED_ORIGINS)),
                 maxQueued, heartbeat, heartbeatTimeout, rate, burst, strikes, flush, maxAge, authorizerTimeout,
-                engine, admin);
+                engine, admin, list(parameters.apply(CAPTURE_DATABASE)), installTriggers,
+                sqlFile == null || sqlFile.isBlank() ? null : sqlFile.strip(), retention);
     }
 
     private static List<String> list(String raw) {
         return raw == null ? List.of()
                 : Arrays.stream(raw.split("[,\\s]+")).map(String::strip).filter(s -> !s.isEmpty()).toList();
+    }
+
+    /** Whether changes of this channel are taken from the database: it is listed, or the list is {@code *}. */
+    public boolean capturesFromDatabase(String channel) {
+        return captureDatabase.contains("*") || captureDatabase.contains(channel);
+    }
+
+    private static boolean bool(Function<String, String> parameters, String name, List<String> problems) {
+        String raw = parameters.apply(name);
+        if (raw == null || raw.isBlank() || raw.strip().equalsIgnoreCase("false")) {
+            return false;
+        }
+        if (raw.strip().equalsIgnoreCase("true")) {
+            return true;
+        }
+        problems.add("context-param " + name + " is '" + raw + "'. Fix: use true or false (default false).");
+        return false;
     }
 
     private static int integer(Function<String, String> parameters, String name, int defaultValue, int min, int max,

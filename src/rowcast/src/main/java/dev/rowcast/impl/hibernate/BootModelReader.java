@@ -10,13 +10,16 @@ import java.util.Optional;
 import java.util.Set;
 
 import org.hibernate.boot.Metadata;
+import org.hibernate.dialect.Dialect;
 import org.hibernate.mapping.BasicValue;
 import org.hibernate.mapping.Column;
 import org.hibernate.mapping.PersistentClass;
 import org.hibernate.mapping.Property;
 import org.hibernate.mapping.Selectable;
+import org.hibernate.mapping.Table;
 import org.hibernate.mapping.ToOne;
 import org.hibernate.mapping.Value;
+import org.hibernate.type.descriptor.converter.spi.BasicValueConverter;
 
 import dev.rowcast.Reactive;
 import dev.rowcast.Snapshot;
@@ -92,7 +95,8 @@ final class BootModelReader {
         return Optional.of(new ReactiveEntityModel(entity.getEntityName(), entity.getMappedClass(), channel,
                 entity.getTable().getName(), idProperty.getName(), idColumn.get(),
                 List.copyOf(columns.values()), scopes, snapshot, List.of(reactive.rolesAllowed()),
-                visibleTo(entity.getMappedClass(), columns), batchMillis(className, reactive.batchMs())));
+                visibleTo(entity.getMappedClass(), columns), batchMillis(className, reactive.batchMs()),
+                idProperty.getType().getReturnedClass(), reactive.capture(), sqlTable(entity.getTable())));
     }
 
     private int batchMillis(String className, int batchMs) {
@@ -220,15 +224,45 @@ final class BootModelReader {
     }
 
     /** Basic single-column attributes and single-column to-one associations; the rest stays out of the row. */
-    private static Optional<ColumnModel> rowColumn(Property property) {
+    private Optional<ColumnModel> rowColumn(Property property) {
         Value value = property.getValue();
         if (value instanceof ToOne toOne) {
-            return singleColumn(toOne).map(column -> new ColumnModel(property.getName(), column, true));
+            Class<?> targetId = targetIdType(toOne);
+            return singleColumn(toOne).map(column -> new ColumnModel(property.getName(), column, true,
+                    targetId == null ? Object.class : targetId));
         }
-        if (value instanceof BasicValue) {
-            return singleColumn(value).map(column -> new ColumnModel(property.getName(), column, false));
+        if (value instanceof BasicValue basic) {
+            Class<?> type = property.getType().getReturnedClass();
+            BasicValueConverter<?, ?> converter = converter(basic);
+            return singleColumn(value).map(column -> converter == null
+                    ? new ColumnModel(property.getName(), column, false, type)
+                    : new ColumnModel(property.getName(), column, false, type,
+                            converter.getRelationalJavaType().getJavaTypeClass(), stored -> toDomain(converter, stored)));
         }
         return Optional.empty();
+    }
+
+    /** The attribute's converter (an AttributeConverter, YesNo, ...), for values read outside Hibernate; or null. */
+    private static BasicValueConverter<?, ?> converter(BasicValue basic) {
+        try {
+            BasicValueConverter<?, ?> converter = basic.resolve().getValueConverter();
+            return converter == null || converter.getRelationalJavaType() == null ? null : converter;
+        } catch (RuntimeException e) {
+            return null; // unresolvable here: values are converted to the attribute type directly
+        }
+    }
+
+    @SuppressWarnings({ "unchecked", "rawtypes" })
+    private static Object toDomain(BasicValueConverter converter, Object stored) {
+        return stored == null ? null : converter.toDomainValue(stored);
+    }
+
+    /** Quoted as the mapping quotes it, so a trigger lands on the table Hibernate writes. */
+    private String sqlTable(Table table) {
+        Dialect dialect = metadata.getDatabase().getDialect();
+        String name = table.getQuotedName(dialect);
+        String schema = table.getQuotedSchema(dialect);
+        return schema == null || schema.isBlank() ? name : schema + "." + name;
     }
 
     private static Optional<String> singleColumn(Value value) {

@@ -12,6 +12,7 @@ import org.hibernate.persister.entity.EntityPersister;
 
 import dev.rowcast.ChangeType;
 import dev.rowcast.EntityChange;
+import dev.rowcast.impl.bridge.ReactiveChannels;
 
 /**
  * Records each flushed insert, update and delete of a reactive entity in its transaction's
@@ -31,7 +32,7 @@ final class ChangeCaptureListener implements PostInsertEventListener, PostUpdate
 
     @Override
     public void onPostInsert(PostInsertEvent event) {
-        EntityCapture capture = captures.get(event.getPersister().getEntityName());
+        EntityCapture capture = captureOf(event.getPersister());
         if (capture != null) {
             record(event, capture, capture.insertOrDelete(ChangeType.INSERT, event.getId(), event.getState(),
                     event.getPersister()));
@@ -40,7 +41,7 @@ final class ChangeCaptureListener implements PostInsertEventListener, PostUpdate
 
     @Override
     public void onPostUpdate(PostUpdateEvent event) {
-        EntityCapture capture = captures.get(event.getPersister().getEntityName());
+        EntityCapture capture = captureOf(event.getPersister());
         if (capture != null) {
             record(event, capture, capture.update(event.getId(), event.getState(), event.getOldState(),
                     event.getPersister()));
@@ -49,11 +50,18 @@ final class ChangeCaptureListener implements PostInsertEventListener, PostUpdate
 
     @Override
     public void onPostDelete(PostDeleteEvent event) {
-        EntityCapture capture = captures.get(event.getPersister().getEntityName());
+        EntityCapture capture = captureOf(event.getPersister());
         if (capture != null) {
             record(event, capture, capture.insertOrDelete(ChangeType.DELETE, event.getId(),
                     event.getDeletedState(), event.getPersister()));
         }
+    }
+
+    /** Null for entities that are not reactive, and for those whose changes the database's trigger captures. */
+    private EntityCapture captureOf(EntityPersister persister) {
+        EntityCapture capture = captures.get(persister.getEntityName());
+        // captured by the trigger too: delivering both would send the change twice
+        return capture == null || ReactiveChannels.capturedFromDatabase(capture.model().channel()) ? null : capture;
     }
 
     private void record(org.hibernate.event.spi.AbstractEvent event, EntityCapture capture,

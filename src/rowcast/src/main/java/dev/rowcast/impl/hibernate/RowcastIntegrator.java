@@ -48,7 +48,9 @@ public final class RowcastIntegrator implements Integrator {
         registered.put(sessionFactory, models);
 
         Map<String, EntityCapture> captures = new LinkedHashMap<>();
+        HibernateConnections database = new HibernateConnections(sessionFactory);
         for (ReactiveEntityModel model : models) {
+            ReactiveChannels.registerDatabase(model.channel(), database);
             EntityCapture capture = new EntityCapture(model);
             captures.put(model.entityName(), capture);
             if (model.snapshotModel().isPresent()) {

@@ -36,6 +36,10 @@ class RowcastSettingsTest {
         assertEquals(5_000, settings.authorizerTimeoutMillis());
         assertEquals(null, settings.admin().path(), "the admin page is off by default");
         assertEquals("admin", settings.admin().role());
+        assertEquals(List.of(), settings.captureDatabase());
+        assertEquals(false, settings.captureInstallTriggers());
+        assertEquals(null, settings.captureSqlFile());
+        assertEquals(300, settings.captureRetentionSeconds());
     }
 
     @Test
@@ -77,6 +81,25 @@ class RowcastSettingsTest {
         RowcastConfigurationException e = assertThrows(RowcastConfigurationException.class,
                 () -> RowcastSettings.read(Map.of(RowcastSettings.REPLAY_MAX_BYTES, "1024")::get));
         assertTrue(e.getMessage().contains("rowcast.replay.maxBytes is '1024'"), e.getMessage());
+    }
+
+    @Test
+    void should_read_the_database_capture_settings() {
+        Map<String, String> params = Map.of(RowcastSettings.CAPTURE_DATABASE, "message, note",
+                RowcastSettings.CAPTURE_INSTALL_TRIGGERS, "TRUE", RowcastSettings.CAPTURE_SQL_FILE, " capture.sql ",
+                RowcastSettings.CAPTURE_RETENTION, "0");
+        RowcastSettings settings = RowcastSettings.read(params::get);
+        assertTrue(settings.capturesFromDatabase("note"));
+        assertEquals(false, settings.capturesFromDatabase("other"));
+        assertTrue(settings.captureInstallTriggers());
+        assertEquals("capture.sql", settings.captureSqlFile());
+        assertEquals(0, settings.captureRetentionSeconds());
+        assertTrue(RowcastSettings.read(Map.of(RowcastSettings.CAPTURE_DATABASE, "*")::get)
+                .capturesFromDatabase("anything"));
+        RowcastConfigurationException e = assertThrows(RowcastConfigurationException.class,
+                () -> RowcastSettings.read(Map.of(RowcastSettings.CAPTURE_INSTALL_TRIGGERS, "yes")::get));
+        assertTrue(e.getMessage().contains("rowcast.capture.installTriggers is 'yes'. Fix: use true or false"),
+                e.getMessage());
     }
 
     @Test

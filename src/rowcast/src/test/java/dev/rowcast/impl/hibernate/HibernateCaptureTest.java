@@ -21,6 +21,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import dev.rowcast.Capture;
 import dev.rowcast.ChangeType;
 import dev.rowcast.EntityChange;
 import dev.rowcast.RowcastConfigurationException;
@@ -29,7 +30,10 @@ import dev.rowcast.impl.bridge.CapturedChange;
 import dev.rowcast.impl.bridge.ChangeSink;
 import dev.rowcast.impl.bridge.LostChanges;
 import dev.rowcast.impl.bridge.ReactiveChannels;
+import dev.rowcast.impl.config.RowcastSettings;
+import dev.rowcast.impl.model.ColumnModel;
 import dev.rowcast.impl.model.ReactiveEntityModel;
+import dev.rowcast.impl.outbox.DatabaseCapture;
 import dev.rowcast.spi.StreamId;
 
 /**
@@ -239,6 +243,47 @@ class HibernateCaptureTest {
             }
         }
         throw new AssertionError("no RowcastConfigurationException in the chain", e);
+    }
+
+    @Test
+    void should_leave_a_channel_captured_from_the_database_to_its_trigger_and_model_its_column_types() {
+        ReactiveEntityModel model = ReactiveChannels.find("posts").orElseThrow();
+        assertEquals(Capture.DEFAULT, model.capture());
+        assertEquals("post", model.sqlTable());
+        assertEquals(Long.class, model.idType());
+        assertEquals(Map.of("room", Long.class, "text", String.class, "pinned", Boolean.class), model.columns().stream()
+                .collect(java.util.stream.Collectors.toMap(ColumnModel::attribute, ColumnModel::javaType)));
+
+        ReactiveChannels.captureFromDatabase(List.of("posts"));
+        try {
+            insert(1, "through the trigger only");
+            assertTrue(captured.isEmpty(), "the trigger delivers it; Hibernate's listener must not as well");
+        } finally {
+            ReactiveChannels.stopCapturingFromDatabase(List.of("posts"));
+        }
+        insert(1, "through jpa");
+        assertEquals(1, captured.size());
+    }
+
+    @Test
+    void should_model_a_converted_attribute_with_its_stored_type_and_converter() {
+        try (SessionFactory flagged = build(Flagged.class)) {
+            ColumnModel flag = ReactiveChannels.find("flagged").orElseThrow().columns().get(0);
+            assertEquals(Boolean.class, flag.javaType());
+            assertEquals(Character.class, flag.storedType());
+            assertEquals(true, flag.fromStored().apply('Y'));
+        }
+    }
+
+    @Test
+    void should_fail_database_capture_on_another_database_than_postgresql_and_for_an_unknown_channel() {
+        RowcastSettings settings = RowcastSettings.read(Map.of(RowcastSettings.CAPTURE_DATABASE, "posts, nope")::get);
+        RowcastConfigurationException e = assertThrows(RowcastConfigurationException.class,
+                () -> DatabaseCapture.start(settings, ReactiveChannels.all(), Thread::new));
+        assertTrue(e.getMessage().contains("names channel 'nope', which no @Reactive entity has"), e.getMessage());
+        assertTrue(e.getMessage().contains("Channel 'posts' is captured from the database, which needs PostgreSQL"),
+                e.getMessage());
+        assertFalse(ReactiveChannels.capturedFromDatabase("posts"), "nothing is left half started");
     }
 
     private long insert(long room, String text) {

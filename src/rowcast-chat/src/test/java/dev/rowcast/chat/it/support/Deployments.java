@@ -17,12 +17,15 @@ import org.jboss.shrinkwrap.api.spec.WebArchive;
 import dev.rowcast.chat.it.probe.AdminNote;
 import dev.rowcast.chat.it.probe.BatchedNote;
 import dev.rowcast.chat.it.probe.BatchedNoteResource;
+import dev.rowcast.chat.it.probe.CaptureProbeResource;
 import dev.rowcast.chat.it.probe.ChangeRecorder;
 import dev.rowcast.chat.it.probe.DelayedCompletionResource;
 import dev.rowcast.chat.it.probe.FatalRowFilter;
 import dev.rowcast.chat.it.probe.FragileNote;
 import dev.rowcast.chat.it.probe.FragileNoteResource;
+import dev.rowcast.chat.it.probe.LargeNote;
 import dev.rowcast.chat.it.probe.LocalTransactionResource;
+import dev.rowcast.chat.it.probe.MessageMirror;
 import dev.rowcast.chat.it.probe.ProbeReplayStore;
 import dev.rowcast.chat.it.probe.ProbeResource;
 import dev.rowcast.chat.it.probe.SecretNote;
@@ -116,6 +119,21 @@ public final class Deployments {
         return withContextParams(chatWar(), Map.of(
                 "rowcast.heartbeat.intervalMillis", "300",
                 "rowcast.heartbeat.timeoutMillis", "700"));
+    }
+
+    /**
+     * The reference WAR capturing its message table from the database (triggers installed at deployment), plus a
+     * JPA-captured mirror of that table, a large-row table captured by annotation, and a probe resource. Sockets may
+     * hold 4 MiB, for the 1 MB row.
+     */
+    public static WebArchive chatWarForDatabaseCapture() {
+        WebArchive war = withContextParams(chatWar(), Map.of(
+                "rowcast.capture.database", "message",
+                "rowcast.capture.installTriggers", "true",
+                "rowcast.outbound.maxQueuedBytes", String.valueOf(4 * 1024 * 1024)));
+        war.delete("WEB-INF/classes/META-INF/persistence.xml");
+        return war.addClasses(MessageMirror.class, LargeNote.class, CaptureProbeResource.class)
+                .addAsResource("it/capture-persistence.xml", "META-INF/persistence.xml");
     }
 
     /** The WAR's own web.xml with context-params added, security constraints and all. */

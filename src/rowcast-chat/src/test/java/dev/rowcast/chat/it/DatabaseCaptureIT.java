@@ -1,0 +1,318 @@
+package dev.rowcast.chat.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.json.JsonArray;
+import jakarta.json.JsonObject;
+
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Test;
+
+import dev.rowcast.chat.it.support.ChatApi.Reply;
+import dev.rowcast.chat.it.support.ClientView;
+import dev.rowcast.chat.it.support.DeployedChat;
+import dev.rowcast.chat.it.support.Deployments;
+import dev.rowcast.chat.it.support.WsClient;
+
+/**
+ * Database capture on real PostgreSQL (-Ppostgres only): writes from outside the application, bulk JPQL and JPA
+ * writes all reach subscribers through the trigger and the outbox, with the frames JPA capture gives, once, in
+ * commit order, across a killed listener connection, and joined to snapshots at one position.
+ */
+class DatabaseCaptureIT extends DeployedChat {
+
+    private static final Duration QUIET = Duration.ofMillis(500);
+
+    @Deployment(testable = false)
+    static WebArchive deployment() {
+        return Deployments.chatWarForDatabaseCapture();
+    }
+
+    /** A connection from outside the application, as psql or another process would write. */
+    private static Connection outside() throws SQLException {
+        String host = env("ROWCAST_DB_HOST", "127.0.0.1");
+        String url = "jdbc:postgresql://" + host + ":" + env("ROWCAST_DB_PORT", "5432") + "/" + env("ROWCAST_DB_NAME",
+                "test");
+        return DriverManager.getConnection(url, env("ROWCAST_DB_USER", "postgres"),
+                env("ROWCAST_DB_PASSWORD", "postgres"));
+    }
+
+    private static String env(String name, String fallback) {
+        String value = System.getenv(name);
+        return value == null || value.isBlank() ? fallback : value;
+    }
+
+    @Test
+    void should_give_a_write_through_the_trigger_the_frame_jpa_capture_gives_the_same_write() {
+        long a = api.createConversation("same a");
+        long b = api.createConversation("same b");
+        try (WsClient trigger = WsClient.connect(base); WsClient jpa = WsClient.connect(base);
+                WsClient triggerB = WsClient.connect(base); WsClient jpaB = WsClient.connect(base)) {
+            trigger.subscribeConversation(a);
+            jpa.subscribe("message_jpa", "conversation_id", a);
+            triggerB.subscribeConversation(b);
+            jpaB.subscribe("message_jpa", "conversation_id", b);
+
+            long id = Long.parseLong(probe("POST", "mirror/" + a + "?body=first").body());
+            JsonObject inserted = sameEvent(trigger.next("change"), jpa.next("change"));
+            assertEquals("afterInsert", inserted.getString("type"));
+            assertEquals(Set.of("id", "conversation_id", "author", "body", "private", "created_at", "version"),
+                    inserted.getJsonObject("row").keySet());
+
+            probe("PUT", "mirror/" + id + "?body=second");
+            JsonObject updated = sameEvent(trigger.next("change"), jpa.next("change"));
+            assertEquals("afterUpdate", updated.getString("type"));
+            assertEquals("first", updated.getJsonObject("previous").getString("body"));
+            assertEquals(Set.of("body", "version"), updated.getJsonObject("previous").keySet());
+
+            probe("PUT", "mirror/" + id + "?body=third&conversation=" + b);
+            assertEquals("leave", sameEvent(trigger.next("change"), jpa.next("change")).getString("type"));
+            assertEquals("enter", sameEvent(triggerB.next("change"), jpaB.next("change")).getString("type"));
+
+            probe("DELETE", "mirror/" + id);
+            assertEquals("afterDelete", sameEvent(triggerB.next("change"), jpaB.next("change")).getString("type"));
+            for (WsClient client : List.of(trigger, jpa, triggerB, jpaB)) {
+                client.expectSilence(QUIET);
+            }
+        }
+    }
+
+    @Test
+    void should_deliver_sql_writes_from_outside_with_the_values_jpa_would_send() throws Exception {
+        long conversation = api.createConversation("outside");
+        try (WsClient client = WsClient.connect(base); Connection sql = outside()) {
+            client.subscribeConversation(conversation);
+            JsonObject posted = api.postMessage(conversation, "through jpa");
+            JsonObject jpaRow = client.next("change").getJsonObject("event").getJsonObject("row");
+            client.expectSilence(QUIET); // a JPA write arrives once: through the trigger, not also from Hibernate
+
+            long id;
+            try (PreparedStatement insert = sql.prepareStatement("INSERT INTO message (conversation_id, author, "
+                    + "body, private, created_at, version) SELECT conversation_id, author, 'through sql', private, "
+                    + "created_at, version FROM message WHERE id = ? RETURNING id")) {
+                insert.setLong(1, posted.getJsonNumber("id").longValue());
+                try (ResultSet result = insert.executeQuery()) {
+                    result.next();
+                    id = result.getLong(1);
+                }
+            }
+            JsonObject event = client.next("change").getJsonObject("event");
+            assertEquals("afterInsert", event.getString("type"));
+            JsonObject row = event.getJsonObject("row");
+            assertEquals(id, event.getJsonObject("primaryKey").getJsonNumber("id").longValue());
+            assertEquals(jpaRow.keySet(), row.keySet());
+            for (String column : List.of("conversation_id", "author", "private", "created_at", "version")) {
+                assertEquals(jpaRow.get(column), row.get(column), column + " encoded as JPA encodes it");
+            }
+            assertEquals("through sql", row.getString("body"));
+
+            // psql's own session time zone must not show in the frame
+            try (Statement statement = sql.createStatement()) {
+                statement.execute("SET TIME ZONE 'Asia/Kolkata'");
+                statement.executeUpdate("UPDATE message SET body = 'edited in sql', version = version + 1 "
+                        + "WHERE id = " + id);
+            }
+            JsonObject update = client.next("change").getJsonObject("event");
+            assertEquals("afterUpdate", update.getString("type"));
+            assertEquals(Set.of("body", "version"), update.getJsonObject("previous").keySet());
+            assertEquals("through sql", update.getJsonObject("previous").getString("body"));
+            assertEquals(jpaRow.get("created_at"), update.getJsonObject("row").get("created_at"));
+
+            try (Statement statement = sql.createStatement()) {
+                statement.executeUpdate("DELETE FROM message WHERE id = " + id);
+            }
+            assertEquals("afterDelete", client.next("change").getJsonObject("event").getString("type"));
+            client.expectSilence(QUIET);
+        }
+    }
+
+    @Test
+    void should_deliver_a_one_megabyte_row() throws Exception {
+        String body = "x".repeat(1_000_000);
+        byte[] data = { 0, 1, (byte) 0xfe, (byte) 0xff };
+        try (WsClient client = WsClient.connect(base); Connection sql = outside()) {
+            client.subscribe("large_note", "topic", 5);
+            try (PreparedStatement insert = sql.prepareStatement(
+                    "INSERT INTO large_note (id, topic, body, data) VALUES ((SELECT coalesce(max(id), 0) + 1 "
+                            + "FROM large_note), 5, ?, ?)")) {
+                insert.setString(1, body);
+                insert.setBytes(2, data);
+                insert.executeUpdate();
+            }
+            JsonObject row = client.next("change").getJsonObject("event").getJsonObject("row");
+            assertEquals(body.length(), row.getString("body").length());
+            assertEquals(Base64.getEncoder().encodeToString(data), row.getString("data"), "bytea as JPA sends byte[]");
+        }
+    }
+
+    /** 600 rows per transaction: more than the reader's page, so a transaction spans pages. */
+    @Test
+    void should_deliver_a_large_sql_insert_and_a_bulk_jpql_update_of_it_in_order() throws Exception {
+        long conversation = api.createConversation("bulk");
+        int rows = 600;
+        try (WsClient client = WsClient.connect(base); Connection sql = outside()) {
+            client.subscribeConversation(conversation);
+            try (PreparedStatement insert = sql.prepareStatement("INSERT INTO message (conversation_id, author, "
+                    + "body, private, created_at, version) SELECT ?, 'sql', 'row ' || n, false, now(), 0 "
+                    + "FROM generate_series(1, ?) AS n")) {
+                insert.setLong(1, conversation);
+                insert.setInt(2, rows);
+                assertEquals(rows, insert.executeUpdate());
+            }
+            for (int i = 1; i <= rows; i++) {
+                JsonObject event = client.next("change").getJsonObject("event");
+                assertEquals("afterInsert", event.getString("type"));
+                assertEquals("row " + i, event.getJsonObject("row").getString("body"));
+            }
+            assertEquals(String.valueOf(rows), probe("POST", "bulk/" + conversation + "?body=bulk").body());
+            Set<Long> updated = new HashSet<>();
+            for (int i = 0; i < rows; i++) {
+                JsonObject event = client.next("change").getJsonObject("event");
+                assertEquals("afterUpdate", event.getString("type"));
+                assertEquals("bulk", event.getJsonObject("row").getString("body"));
+                assertEquals(Set.of("body"), event.getJsonObject("previous").keySet());
+                updated.add(event.getJsonObject("primaryKey").getJsonNumber("id").longValue());
+            }
+            assertEquals(rows, updated.size());
+            client.expectSilence(QUIET);
+        }
+    }
+
+    @Test
+    void should_deliver_every_write_in_commit_order_when_the_listener_connection_is_killed() throws Exception {
+        long conversation = api.createConversation("killed");
+        long id = api.postMessage(conversation, "0").getJsonNumber("id").longValue();
+        int writes = 60;
+        try (WsClient client = WsClient.connect(base); Connection sql = outside(); Connection killer = outside()) {
+            client.subscribeConversation(conversation);
+            int killed = 0;
+            try (PreparedStatement update = sql.prepareStatement("UPDATE message SET body = ? WHERE id = ?")) {
+                for (int i = 1; i <= writes; i++) {
+                    update.setString(1, String.valueOf(i));
+                    update.setLong(2, id);
+                    update.executeUpdate();
+                    if (i % 20 == 10) {
+                        killed += kill(killer);
+                    }
+                    Thread.sleep(20);
+                }
+            }
+            assertTrue(killed >= 3, "the reader's connection was found and killed each time: " + killed);
+            for (int i = 1; i <= writes; i++) {
+                JsonObject event = client.next("change").getJsonObject("event");
+                assertEquals(String.valueOf(i), event.getJsonObject("row").getString("body"), "commit order");
+                assertEquals(String.valueOf(i - 1), event.getJsonObject("previous").getString("body"));
+            }
+            client.expectSilence(QUIET);
+        }
+    }
+
+    private static int kill(Connection killer) throws SQLException, InterruptedException {
+        try (Statement statement = killer.createStatement(); ResultSet result = statement.executeQuery(
+                "SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) FROM pg_stat_activity "
+                        + "WHERE application_name = 'rowcast-outbox'")) {
+            result.next();
+            return result.getInt(1);
+        }
+    }
+
+    @Test
+    void should_join_snapshot_and_live_exactly_once_while_sql_inserts_race_the_subscription() throws Exception {
+        long conversation = api.createConversation("sql race");
+        ExecutorService writer = Executors.newSingleThreadExecutor();
+        Future<?> inserts = writer.submit(() -> {
+            try (Connection sql = outside(); PreparedStatement insert = sql.prepareStatement("INSERT INTO message "
+                    + "(conversation_id, author, body, private, created_at, version) "
+                    + "VALUES (?, 'sql', ?, false, clock_timestamp(), 0)")) {
+                for (int i = 0; i < 90; i++) {
+                    insert.setLong(1, conversation);
+                    insert.setString(2, "race " + i);
+                    insert.executeUpdate();
+                    Thread.sleep(5);
+                }
+            }
+            return null;
+        });
+        List<ClientView> views = new ArrayList<>();
+        List<WsClient> clients = new ArrayList<>();
+        List<List<String>> seen = new ArrayList<>();
+        try {
+            for (int i = 0; i < 6; i++) {
+                Thread.sleep(60);
+                WsClient client = WsClient.connect(base);
+                clients.add(client);
+                client.send(WsClient.subscribeConversationFrame(conversation, null));
+                views.add(new ClientView());
+                seen.add(new ArrayList<>());
+            }
+            inserts.get(120, TimeUnit.SECONDS);
+            for (int i = 0; i < clients.size(); i++) {
+                drain(clients.get(i), views.get(i), seen.get(i));
+            }
+            Reply reply = api.call("GET", "api/conversations/" + conversation + "/messages", null);
+            Set<Long> committed = new HashSet<>();
+            ((JsonArray) reply.json()).forEach(row -> committed.add(row.asJsonObject().getJsonNumber("id")
+                    .longValue()));
+            assertEquals(90, committed.size());
+            for (int i = 0; i < views.size(); i++) {
+                ClientView view = views.get(i);
+                assertEquals(List.of(), view.violations(), "no gap, no duplicate");
+                assertEquals(committed, view.rows().keySet(), "every insert exactly once, in snapshot or after; "
+                        + "client " + i + " saw " + seen.get(i));
+            }
+        } finally {
+            writer.shutdownNow();
+            clients.forEach(WsClient::close);
+        }
+    }
+
+    private static void drain(WsClient client, ClientView view, List<String> seen) {
+        for (JsonObject frame = client.nextOrNull(Duration.ofSeconds(2)); frame != null;
+                frame = client.nextOrNull(Duration.ofSeconds(2))) {
+            view.accept(frame);
+            seen.add(frame.getString("type") + (frame.containsKey("code") ? ":" + frame.getString("code") : "")
+                    + (frame.containsKey("rows") ? ":" + frame.getJsonArray("rows").size() : ""));
+        }
+    }
+
+    /** The event of both frames, which must be equal in every field; the frames differ only in channel and position. */
+    private static JsonObject sameEvent(JsonObject fromTrigger, JsonObject fromJpa) {
+        assertEquals("message", fromTrigger.getString("channel"));
+        assertEquals("message_jpa", fromJpa.getString("channel"));
+        assertEquals(fromJpa.getJsonObject("scope"), fromTrigger.getJsonObject("scope"));
+        JsonObject event = fromTrigger.getJsonObject("event");
+        JsonObject expected = fromJpa.getJsonObject("event");
+        assertEquals(expected.keySet(), event.keySet(), "same members: " + event + " vs " + expected);
+        for (String member : expected.keySet()) {
+            assertEquals(expected.get(member), event.get(member), member + " of " + event + " vs " + expected);
+        }
+        assertFalse(fromTrigger.containsKey("events"));
+        return event;
+    }
+
+    private Reply probe(String method, String path) {
+        Reply reply = api.call(method, "api/it/capture/" + path, null);
+        assertTrue(reply.status() / 100 == 2, method + " " + path + ": " + reply.status() + " " + reply.body());
+        return reply;
+    }
+}

@@ -1,0 +1,226 @@
+package dev.rowcast.impl.outbox;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadFactory;
+import java.util.logging.Logger;
+
+import dev.rowcast.Capture;
+import dev.rowcast.RowcastConfigurationException;
+import dev.rowcast.impl.bridge.ConnectionSource;
+import dev.rowcast.impl.bridge.ReactiveChannels;
+import dev.rowcast.impl.config.RowcastSettings;
+import dev.rowcast.impl.model.ReactiveEntityModel;
+
+/**
+ * Database capture for the channels that ask for it: checks them, installs or prints the SQL, and starts one outbox
+ * reader per database. Boot starts it after the dispatcher and stops it before.
+ */
+public final class DatabaseCapture {
+
+    private static final Logger LOG = Logger.getLogger(DatabaseCapture.class.getName());
+
+    private final List<OutboxReader> readers = new ArrayList<>();
+    private final List<Thread> threads = new ArrayList<>();
+    private final List<String> channels = new ArrayList<>();
+
+    private DatabaseCapture() {
+    }
+
+    /** The channels whose changes come from the database: the annotation says so, or the setting does. */
+    public static List<ReactiveEntityModel> captured(RowcastSettings settings, Collection<ReactiveEntityModel> models) {
+        return models.stream().filter(model -> model.capture() == Capture.DATABASE
+                || model.capture() == Capture.DEFAULT && settings.capturesFromDatabase(model.channel())).toList();
+    }
+
+    /**
+     * @throws RowcastConfigurationException listing every problem: a channel on another database than PostgreSQL, a
+     *         setting naming no channel, a missing trigger when Rowcast may not install it
+     */
+    public static DatabaseCapture start(RowcastSettings settings, Collection<ReactiveEntityModel> models,
+            ThreadFactory threadFactory) {
+        DatabaseCapture capture = new DatabaseCapture();
+        List<String> problems = new ArrayList<>();
+        for (String named : settings.captureDatabase()) {
+            if (!named.equals("*") && models.stream().noneMatch(model -> model.channel().equals(named))) {
+                problems.add("context-param " + RowcastSettings.CAPTURE_DATABASE + " names channel '" + named
+                        + "', which no @Reactive entity has. Fix: name one of " + models.stream()
+                                .map(ReactiveEntityModel::channel).sorted().toList() + ", or *.");
+            }
+        }
+        Map<ConnectionSource, List<ReactiveEntityModel>> byDatabase = new IdentityHashMap<>();
+        for (ReactiveEntityModel model : captured(settings, models)) {
+            ConnectionSource database = ReactiveChannels.database(model.channel()).orElse(null);
+            if (database == null || !database.postgres()) {
+                problems.add("Channel '" + model.channel() + "' is captured from the database, which needs "
+                        + "PostgreSQL; persistence unit " + (database == null ? "?" : database.unit()) + " is not on "
+                        + "PostgreSQL. Fix: remove it from " + RowcastSettings.CAPTURE_DATABASE + " or @Reactive(capture"
+                        + " = DATABASE), or point the unit at PostgreSQL.");
+                continue;
+            }
+            byDatabase.computeIfAbsent(database, d -> new ArrayList<>()).add(model);
+        }
+        if (!problems.isEmpty()) {
+            throw new RowcastConfigurationException(problems);
+        }
+        try {
+            byDatabase.forEach((database, captured) -> capture.prepare(settings, database, captured, problems));
+            if (!problems.isEmpty()) {
+                throw new RowcastConfigurationException(problems);
+            }
+            byDatabase.forEach((database, captured) -> capture.startReader(settings, database, captured,
+                    threadFactory));
+        } catch (RuntimeException e) {
+            capture.stop();
+            throw e;
+        }
+        return capture;
+    }
+
+    /** Installs, writes or checks the SQL. */
+    private void prepare(RowcastSettings settings, ConnectionSource database, List<ReactiveEntityModel> captured,
+            List<String> problems) {
+        List<String> tables = captured.stream().map(ReactiveEntityModel::sqlTable).distinct().toList();
+        String sql = OutboxSql.install(tables);
+        if (settings.captureSqlFile() != null) {
+            try {
+                Files.writeString(Path.of(settings.captureSqlFile()), sql, StandardCharsets.UTF_8);
+                LOG.info(() -> "Rowcast: database capture SQL written to " + settings.captureSqlFile());
+            } catch (IOException e) {
+                problems.add("Cannot write " + RowcastSettings.CAPTURE_SQL_FILE + " " + settings.captureSqlFile()
+                        + ": " + e + ". Fix: name a writable file, or remove the setting.");
+            }
+        }
+        Connection connection = null;
+        boolean broken = false;
+        try {
+            connection = database.open();
+            if (settings.captureInstallTriggers()) {
+                install(connection, sql);
+                LOG.info(() -> "Rowcast: database capture installed on " + tables + " (" + database.unit() + ")");
+            } else {
+                List<String> missing = missing(connection, tables);
+                if (!missing.isEmpty()) {
+                    LOG.info(() -> "Rowcast: the database capture SQL for " + database.unit() + ":\n" + sql);
+                    problems.add("Channels " + captured.stream().map(ReactiveEntityModel::channel).toList() + " are "
+                            + "captured from the database, but " + String.join(", ", missing) + " is missing. Fix: "
+                            + "run the SQL logged above (or set " + RowcastSettings.CAPTURE_SQL_FILE + " to get it in "
+                            + "a file) with your migrations, or set " + RowcastSettings.CAPTURE_INSTALL_TRIGGERS
+                            + "=true.");
+                }
+            }
+        } catch (SQLException e) {
+            broken = true;
+            problems.add("Database capture for " + database.unit() + " failed: " + e.getMessage() + ". Fix: check "
+                    + "the database and its rights (the SQL creates a table, a sequence, a function and triggers).");
+        } finally {
+            if (connection != null) {
+                database.release(connection, broken);
+            }
+        }
+    }
+
+    private static void install(Connection connection, String sql) throws SQLException {
+        boolean autoCommit = connection.getAutoCommit();
+        connection.setAutoCommit(false);
+        try (Statement statement = connection.createStatement()) {
+            // one transaction: two instances deploying at once install one after the other
+            statement.execute("SELECT pg_advisory_xact_lock(" + OutboxSql.INSTALL_LOCK + ")");
+            statement.execute(sql);
+            connection.commit();
+        } catch (SQLException e) {
+            connection.rollback();
+            throw e;
+        } finally {
+            connection.setAutoCommit(autoCommit);
+        }
+    }
+
+    private static List<String> missing(Connection connection, List<String> tables) throws SQLException {
+        List<String> missing = new ArrayList<>();
+        try (Statement statement = connection.createStatement();
+                ResultSet result = statement.executeQuery(OutboxSql.HAS_OUTBOX)) {
+            result.next();
+            if (!result.getBoolean(1)) {
+                missing.add("the rowcast_outbox table or the rowcast_capture() function");
+            }
+        }
+        try (PreparedStatement statement = connection.prepareStatement(OutboxSql.HAS_TRIGGER)) {
+            for (String table : tables) {
+                statement.setString(1, table);
+                statement.setString(2, OutboxSql.triggerName(table));
+                try (ResultSet result = statement.executeQuery()) {
+                    result.next();
+                    if (result.getInt(1) == 0) {
+                        missing.add("trigger " + OutboxSql.triggerName(table) + " on " + table);
+                    }
+                }
+            }
+        }
+        return missing;
+    }
+
+    private void startReader(RowcastSettings settings, ConnectionSource database, List<ReactiveEntityModel> captured,
+            ThreadFactory threadFactory) {
+        List<String> names = captured.stream().map(ReactiveEntityModel::channel).toList();
+        // from here Hibernate's listener leaves these channels to the trigger, so a JPA write is sent once
+        ReactiveChannels.captureFromDatabase(names);
+        channels.addAll(names);
+        OutboxReader reader = new OutboxReader(database, new OutboxDecoder(captured),
+                settings.captureRetentionSeconds(), head(database));
+        for (String channel : names) {
+            ReactiveChannels.decorateSnapshotSource(channel, rows -> new OutboxSnapshotSource(rows, database, reader,
+                    settings.ticketTimeoutMillis()));
+        }
+        Thread thread = threadFactory.newThread(reader);
+        thread.setName("rowcast-outbox");
+        thread.setDaemon(true);
+        readers.add(reader);
+        threads.add(thread);
+        thread.start();
+        LOG.info(() -> "Rowcast: channels " + names + " are captured from the database (" + database.unit()
+                + "), reading the outbox after id " + reader.cursorNow());
+    }
+
+    /** Starts after what is already there: changes committed before the application started are not delivered. */
+    private static long head(ConnectionSource database) {
+        Connection connection = null;
+        boolean broken = false;
+        try {
+            connection = database.open();
+            try (Statement statement = connection.createStatement();
+                    ResultSet result = statement.executeQuery(OutboxSql.HEAD)) {
+                result.next();
+                return result.getLong(1);
+            }
+        } catch (SQLException e) {
+            broken = true;
+            throw new RowcastConfigurationException("Database capture for " + database.unit() + " cannot read "
+                    + "rowcast_outbox: " + e.getMessage() + ". Fix: check the database.");
+        } finally {
+            if (connection != null) {
+                database.release(connection, broken);
+            }
+        }
+    }
+
+    /** Stops the readers; what they had not read stays in the outbox. */
+    public void stop() {
+        readers.forEach(OutboxReader::stop);
+        readers.clear();
+        threads.clear();
+        ReactiveChannels.stopCapturingFromDatabase(channels);
+    }
+}

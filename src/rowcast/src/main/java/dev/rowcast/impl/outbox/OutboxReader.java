@@ -1,0 +1,249 @@
+package dev.rowcast.impl.outbox;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import dev.rowcast.impl.bridge.CaptureBridge;
+import dev.rowcast.impl.bridge.CapturedChange;
+import dev.rowcast.impl.bridge.ConnectionSource;
+
+/**
+ * Reads the outbox on its own thread and connection: LISTEN, then {@code id > cursor} in id (commit) order when
+ * woken and every second anyway. Each outbox transaction becomes one completed transaction for the engine, with a
+ * ticket taken in outbox order. The cursor lives in memory: after a dropped connection the reader reconnects with
+ * backoff and reads on from it, so nothing committed meanwhile is lost. This is the part a cluster relay replaces.
+ */
+final class OutboxReader implements Runnable {
+
+    private static final Logger LOG = Logger.getLogger(OutboxReader.class.getName());
+    static final String APPLICATION_NAME = "rowcast-outbox";
+    private static final int PAGE = 500;
+    private static final int IDLE_WAIT_MILLIS = 1_000;
+    private static final long PRUNE_EVERY_NANOS = TimeUnit.SECONDS.toNanos(30);
+    private static final long MAX_BACKOFF_MILLIS = 5_000;
+
+    private record OutboxRow(long id, String txid, String table, String op, String oldRow, String newRow) {
+    }
+
+    private final ConnectionSource database;
+    private final OutboxDecoder decoder;
+    private final int retentionSeconds;
+    private final Object progress = new Object();
+    private volatile boolean running = true;
+    private volatile Thread thread;
+    /** Every outbox row up to this id has been handed to the engine. */
+    private long cursor;
+    private long lastPrune;
+
+    OutboxReader(ConnectionSource database, OutboxDecoder decoder, int retentionSeconds, long startCursor) {
+        this.database = database;
+        this.decoder = decoder;
+        this.retentionSeconds = retentionSeconds;
+        this.cursor = startCursor;
+        this.lastPrune = System.nanoTime();
+    }
+
+    @Override
+    public void run() {
+        thread = Thread.currentThread();
+        long backoff = 100;
+        boolean failed = false;
+        while (running) {
+            Connection connection = null;
+            boolean broken = false;
+            try {
+                connection = database.open();
+                connection.setAutoCommit(true);
+                try (Statement statement = connection.createStatement()) {
+                    // names the session, so operators (and tests) can find it in pg_stat_activity
+                    statement.execute("SET application_name = '" + APPLICATION_NAME + "'");
+                    statement.execute("LISTEN " + OutboxSql.CHANNEL);
+                }
+                if (failed) {
+                    LOG.info(() -> "Rowcast: outbox reader reconnected; reading on after id " + cursorNow());
+                    failed = false;
+                }
+                backoff = 100;
+                PgNotifications notifications = PgNotifications.of(connection);
+                if (notifications == null) {
+                    LOG.warning("Rowcast: the connection does not unwrap to the PostgreSQL driver's; the outbox is "
+                            + "polled every 250 ms instead of woken by NOTIFY.");
+                }
+                while (running) {
+                    readAll(connection);
+                    prune(connection);
+                    if (notifications != null) {
+                        notifications.await(IDLE_WAIT_MILLIS);
+                    } else {
+                        Thread.sleep(250);
+                    }
+                }
+            } catch (SQLException | RuntimeException e) {
+                broken = true;
+                if (running) {
+                    if (!failed) {
+                        LOG.log(Level.WARNING, "Rowcast: outbox reader lost its connection; reconnecting, and reading on "
+                                + "after id " + cursorNow(), e);
+                    }
+                    failed = true;
+                    sleep(backoff);
+                    backoff = Math.min(backoff * 2, MAX_BACKOFF_MILLIS);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                running = false;
+            } finally {
+                if (connection != null) {
+                    if (!broken) {
+                        unlisten(connection);
+                    }
+                    database.release(connection, broken);
+                }
+            }
+        }
+    }
+
+    void stop() {
+        running = false;
+        Thread reader = thread;
+        if (reader != null) {
+            reader.interrupt();
+            try {
+                reader.join(2_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /**
+     * Waits until every outbox row up to {@code id} has been handed to the engine.
+     *
+     * @return false when the wait timed out
+     */
+    boolean awaitHandedOver(long id, long timeoutMillis) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        synchronized (progress) {
+            while (cursor < id) {
+                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                if (left <= 0) {
+                    return false;
+                }
+                progress.wait(left);
+            }
+            return true;
+        }
+    }
+
+    long cursorNow() {
+        synchronized (progress) {
+            return cursor;
+        }
+    }
+
+    /** Reads until the outbox has nothing after the cursor. A transaction cut by the page end waits for the next. */
+    private void readAll(Connection connection) throws SQLException {
+        List<OutboxRow> pending = new ArrayList<>();
+        long readThrough = cursorNow();
+        while (true) {
+            List<OutboxRow> page = read(connection, readThrough);
+            pending.addAll(page);
+            if (page.size() < PAGE) {
+                handOver(pending, pending.size());
+                return;
+            }
+            readThrough = page.get(page.size() - 1).id();
+            // the last transaction of a full page may go on in the next page: keep it
+            int lastStart = pending.size() - 1;
+            String lastTx = pending.get(lastStart).txid();
+            while (lastStart > 0 && pending.get(lastStart - 1).txid().equals(lastTx)) {
+                lastStart--;
+            }
+            handOver(pending, lastStart);
+            pending = new ArrayList<>(pending.subList(lastStart, pending.size()));
+        }
+    }
+
+    private List<OutboxRow> read(Connection connection, long after) throws SQLException {
+        List<OutboxRow> rows = new ArrayList<>();
+        try (PreparedStatement statement = connection.prepareStatement(OutboxSql.READ)) {
+            statement.setLong(1, after);
+            statement.setInt(2, PAGE);
+            try (ResultSet result = statement.executeQuery()) {
+                while (result.next()) {
+                    rows.add(new OutboxRow(result.getLong(1), result.getString(2), result.getString(3),
+                            result.getString(4), result.getString(5), result.getString(6)));
+                }
+            }
+        }
+        return rows;
+    }
+
+    /** Hands rows {@code [0, end)} over, one engine transaction per outbox transaction, in id order. */
+    private void handOver(List<OutboxRow> rows, int end) {
+        int start = 0;
+        while (start < end) {
+            int stop = start + 1;
+            while (stop < end && rows.get(stop).txid().equals(rows.get(start).txid())) {
+                stop++;
+            }
+            List<CapturedChange> changes = new ArrayList<>();
+            for (OutboxRow row : rows.subList(start, stop)) {
+                changes.addAll(decoder.decode(row.table(), row.op().strip(), row.oldRow(), row.newRow()));
+            }
+            if (!changes.isEmpty()) {
+                // one reader thread takes them, so tickets follow outbox (commit) order
+                CaptureBridge.complete(CaptureBridge.takeTicket(), changes, null);
+            }
+            long through = rows.get(stop - 1).id();
+            synchronized (progress) {
+                cursor = through;
+                progress.notifyAll();
+            }
+            start = stop;
+        }
+    }
+
+    /** Deletes rows handed over and older than the retention. */
+    private void prune(Connection connection) throws SQLException {
+        long now = System.nanoTime();
+        if (now - lastPrune < PRUNE_EVERY_NANOS) {
+            return;
+        }
+        lastPrune = now;
+        try (PreparedStatement statement = connection.prepareStatement(OutboxSql.PRUNE)) {
+            statement.setLong(1, cursorNow());
+            statement.setInt(2, retentionSeconds);
+            int deleted = statement.executeUpdate();
+            if (deleted > 0) {
+                LOG.fine(() -> "Rowcast: pruned " + deleted + " outbox row(s)");
+            }
+        }
+    }
+
+    private static void unlisten(Connection connection) {
+        // the connection goes back to a pool: it must not keep listening, nor keep our name
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("UNLISTEN " + OutboxSql.CHANNEL);
+            statement.execute("RESET application_name");
+        } catch (SQLException e) {
+            LOG.log(Level.FINE, "Rowcast: UNLISTEN failed", e);
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
