@@ -242,7 +242,12 @@ class ChangeDispatcherTest {
         assertTrue(!stuck.live() && !stuck.ready() && stuck.stuckMillis() >= 100, stuck.toString());
         release.countDown();
         assertEquals("slow", text(socket.next()));
-        dispatcher.watch();
+        // the frame can arrive before the unit of work that sent it has ended
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        do {
+            Thread.sleep(10);
+            dispatcher.watch();
+        } while (dispatcher.health().state() != EngineHealth.State.RUNNING && System.nanoTime() < deadline);
         assertEquals(EngineHealth.State.RUNNING, dispatcher.health().state());
         assertTrue(dispatcher.health().live());
     }
