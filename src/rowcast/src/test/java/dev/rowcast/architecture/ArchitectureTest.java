@@ -39,6 +39,8 @@ class ArchitectureTest {
             .layer("boot").definedBy("dev.rowcast.impl.boot..")
             .layer("socket").definedBy("dev.rowcast.impl.socket..")
             .layer("security").definedBy("dev.rowcast.impl.security..")
+            .layer("talk").definedBy("dev.rowcast.impl.talk..")
+            .layer("proposal").definedBy("dev.rowcast.impl.proposal..")
             .layer("hibernate").definedBy("dev.rowcast.impl.hibernate..")
             .layer("dispatch").definedBy("dev.rowcast.impl.dispatch..")
             .layer("visibility").definedBy("dev.rowcast.impl.visibility..")
@@ -50,11 +52,14 @@ class ArchitectureTest {
             .whereLayer("hibernate").mayNotBeAccessedByAnyLayer()
             .whereLayer("socket").mayOnlyBeAccessedByLayers("boot")
             .whereLayer("security").mayOnlyBeAccessedByLayers("boot", "socket")
-            .whereLayer("dispatch").mayOnlyBeAccessedByLayers("boot", "socket")
+            .whereLayer("talk").mayOnlyBeAccessedByLayers("boot", "socket")
+            .whereLayer("proposal").mayOnlyBeAccessedByLayers("boot", "socket")
+            .whereLayer("dispatch").mayOnlyBeAccessedByLayers("boot", "socket", "talk", "proposal")
             .whereLayer("visibility").mayOnlyBeAccessedByLayers("dispatch")
             .whereLayer("bridge").mayOnlyBeAccessedByLayers("boot", "socket", "dispatch", "hibernate")
-            .whereLayer("protocol").mayOnlyBeAccessedByLayers("socket", "dispatch", "hibernate", "visibility")
-            .whereLayer("config").mayOnlyBeAccessedByLayers("boot", "socket", "dispatch");
+            .whereLayer("protocol").mayOnlyBeAccessedByLayers("socket", "dispatch", "hibernate", "visibility", "talk",
+                    "proposal")
+            .whereLayer("config").mayOnlyBeAccessedByLayers("boot", "socket", "dispatch", "talk");
 
     @ArchTest
     static final ArchRule dispatch_is_independent_of_its_sources_and_sinks = noClasses()
@@ -62,6 +67,13 @@ class ArchitectureTest {
             .should().dependOnClassesThat().resideInAnyPackage("dev.rowcast.impl.socket..",
                     "dev.rowcast.impl.hibernate..", "dev.rowcast.impl.boot..")
             .because("the engine takes changes from any capture and sends to any Subscriber");
+
+    @ArchTest
+    static final ArchRule talk_and_proposals_stay_out_of_each_other = noClasses()
+            .that().resideInAnyPackage("dev.rowcast.impl.talk..", "dev.rowcast.impl.proposal..")
+            .should().dependOnClassesThat().resideInAnyPackage("dev.rowcast.impl.socket..",
+                    "dev.rowcast.impl.hibernate..", "dev.rowcast.impl.boot..", "dev.rowcast.impl.security..")
+            .because("presence, broadcasts and proposals get sockets as Subscribers and their wiring from boot");
 
     @ArchTest
     static final ArchRule model_depends_on_nothing_else_in_impl = classes()

@@ -1,7 +1,10 @@
 package dev.rowcast.impl.boot;
 
 import java.lang.annotation.Annotation;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
 import java.lang.reflect.ParameterizedType;
+import java.security.Principal;
 import java.lang.reflect.Type;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,16 +14,21 @@ import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Any;
 import jakarta.enterprise.inject.Default;
 import jakarta.enterprise.inject.spi.AfterDeploymentValidation;
+import jakarta.enterprise.inject.spi.AnnotatedMethod;
+import jakarta.enterprise.inject.spi.Bean;
 import jakarta.enterprise.inject.spi.Extension;
 import jakarta.enterprise.inject.spi.ProcessAnnotatedType;
+import jakarta.enterprise.inject.spi.ProcessManagedBean;
 import jakarta.enterprise.inject.spi.ProcessObserverMethod;
 import jakarta.enterprise.inject.spi.WithAnnotations;
 import jakarta.persistence.Entity;
 
 import dev.rowcast.EntityChange;
+import dev.rowcast.Proposal;
 import dev.rowcast.Reactive;
 import dev.rowcast.RowcastConfigurationException;
 import dev.rowcast.impl.bridge.ReactiveChannels;
+import dev.rowcast.spi.Viewer;
 
 /**
  * Rowcast's CDI side. Entities are found through Hibernate's boot metadata, not here: with
@@ -32,6 +40,12 @@ public class RowcastExtension implements Extension {
     private static final Logger LOG = Logger.getLogger(RowcastExtension.class.getName());
 
     private final List<Class<?>> misplaced = new ArrayList<>();
+    private final List<ProposalMethod> proposals = new ArrayList<>();
+    private final List<String> problems = new ArrayList<>();
+
+    /** A {@code @Proposal} method and the bean it belongs to. */
+    record ProposalMethod(Proposal annotation, Bean<?> bean, Method method) {
+    }
     private volatile boolean changeObserved;
 
     <T> void collect(@Observes @WithAnnotations(Reactive.class) ProcessAnnotatedType<T> type) {
@@ -59,6 +73,39 @@ public class RowcastExtension implements Extension {
         }
     }
 
+    /** Notes every {@code @Proposal} method, and what is wrong with its signature. */
+    void proposals(@Observes ProcessManagedBean<?> event) {
+        for (AnnotatedMethod<?> annotated : event.getAnnotatedBeanClass().getMethods()) {
+            Proposal proposal = annotated.getAnnotation(Proposal.class);
+            if (proposal == null) {
+                continue;
+            }
+            Method method = annotated.getJavaMember();
+            Class<?>[] parameters = method.getParameterTypes();
+            String where = method.getDeclaringClass().getName() + "." + method.getName();
+            if (parameters.length < 1 || parameters.length > 2 || parameters.length == 2
+                    && parameters[1] != Viewer.class && parameters[1] != Principal.class) {
+                problems.add("@Proposal method " + where + " must take the payload and, optionally, a Viewer or a "
+                        + "Principal. Fix: change its parameters.");
+            } else if (!Modifier.isPublic(method.getModifiers()) || Modifier.isStatic(method.getModifiers())) {
+                problems.add("@Proposal method " + where + " must be public and not static.");
+            } else if (proposal.value().isBlank() || proposal.value().length() > 64
+                    || !proposal.value().chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+                problems.add("@Proposal(\"" + proposal.value() + "\") on " + where + ": a name has 1 to 64 "
+                        + "printable ASCII characters and no spaces.");
+            } else if (proposals.stream().anyMatch(p -> p.annotation().value().equals(proposal.value()))) {
+                problems.add("Two @Proposal methods are named '" + proposal.value() + "', one is " + where
+                        + ". Fix: give one another name.");
+            } else {
+                proposals.add(new ProposalMethod(proposal, event.getBean(), method));
+            }
+        }
+    }
+
+    List<ProposalMethod> proposalMethods() {
+        return List.copyOf(proposals);
+    }
+
     /** Whether some observer method may receive {@code @Reactive EntityChange} events. */
     public boolean changeObserved() {
         return changeObserved;
@@ -74,6 +121,11 @@ public class RowcastExtension implements Extension {
             validation.addDeploymentProblem(problem);
         }
         misplaced.clear();
+        if (!problems.isEmpty()) {
+            RowcastConfigurationException problem = new RowcastConfigurationException(problems);
+            LOG.severe(problem::summary);
+            validation.addDeploymentProblem(problem);
+        }
         if (ReactiveChannels.all().isEmpty()) {
             LOG.warning("Rowcast: no @Reactive entity found in any persistence unit. Check that the persistence "
                     + "provider is Hibernate ORM and that the entity has @Reactive(scopes = ...).");

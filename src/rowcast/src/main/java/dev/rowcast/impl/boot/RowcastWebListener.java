@@ -52,6 +52,7 @@ public class RowcastWebListener implements ServletContextListener {
     private RowcastSubscriptions subscriptions;
     private final Connections connections = new Connections();
     private RowcastSettings settings;
+    private TalkBack talkBack;
 
     @Override
     public void contextInitialized(ServletContextEvent event) {
@@ -76,6 +77,7 @@ public class RowcastWebListener implements ServletContextListener {
         ManagedThreadFactory threads = beans.threads();
         dispatcher = new ChangeDispatcher(settings, beans.replayStore(), beans.rowFilters(), beans.observers(),
                 threads, beans.executor());
+        talkBack = new TalkBack(settings, beans, threads, dispatcher);
         dispatcher.start();
         timers = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = threads.newThread(runnable);
@@ -92,13 +94,15 @@ public class RowcastWebListener implements ServletContextListener {
         context.addFilter("rowcast-origin", new OriginFilter(settings.allowedOrigins()))
                 .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), false, settings.endpointPath());
 
-        HandshakeIdentities identities = new HandshakeIdentities(() -> knownRoles(settings), beans.expiries(),
+        Set<String> talkRoles = talkBack.roles();
+        HandshakeIdentities identities = new HandshakeIdentities(() -> knownRoles(settings, talkRoles),
+                beans.expiries(),
                 Duration.ofSeconds(settings.maxConnectionAgeSeconds()));
         authorizerThreads = authorizerThreads(threads);
         SubscriptionGate gate = new SubscriptionGate(beans.authorizers(), authorizerThreads,
                 Duration.ofMillis(settings.authorizerTimeoutMillis()));
         RowcastEndpoint endpoint = new RowcastEndpoint(dispatcher, gate, identities, timers, connections,
-                settings);
+                settings, talkBack.talk, talkBack.proposals, talkBack::group);
         ServerEndpointConfig config = ServerEndpointConfig.Builder.create(RowcastEndpoint.class, settings.endpointPath())
                 .configurator(new RowcastConfigurator(endpoint, identities))
                 .build();
@@ -128,6 +132,9 @@ public class RowcastWebListener implements ServletContextListener {
         if (authorizerThreads != null) {
             authorizerThreads.shutdownNow();
         }
+        if (talkBack != null) {
+            talkBack.stop();
+        }
     }
 
     /**
@@ -148,8 +155,9 @@ public class RowcastWebListener implements ServletContextListener {
     }
 
     /** The roles recorded at each handshake: configured ones and those the entities name. */
-    private static Set<String> knownRoles(RowcastSettings settings) {
+    private static Set<String> knownRoles(RowcastSettings settings, Set<String> talkRoles) {
         Set<String> roles = new HashSet<>(settings.securityRoles());
+        roles.addAll(talkRoles);
         for (ReactiveEntityModel model : ReactiveChannels.all()) {
             roles.addAll(model.rolesAllowed());
             model.visibleTo().values().forEach(roles::addAll);

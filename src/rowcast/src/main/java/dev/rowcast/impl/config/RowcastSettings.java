@@ -15,7 +15,19 @@ public record RowcastSettings(String endpointPath, int maxFrameBytes, int maxSub
         int dispatchQueueCapacity, int replayFramesPerStream, int replayMaxStreams, int ticketTimeoutMillis,
         List<String> securityRoles, List<String> allowedOrigins, int maxQueuedBytes, int heartbeatIntervalMillis,
         int heartbeatTimeoutMillis, int inboundRatePerSecond, int inboundBurst, int rateLimitStrikes,
-        int shutdownFlushMillis, int maxConnectionAgeSeconds, int authorizerTimeoutMillis) {
+        int shutdownFlushMillis, int maxConnectionAgeSeconds, int authorizerTimeoutMillis, Talk talk) {
+
+    /**
+     * Settings of clients that talk back: presence, broadcasts, proposals. One component, so the settings of the
+     * engine and these grow apart.
+     */
+    public record Talk(int broadcastMaxBytes, int broadcastThrottleMillis, List<String> broadcastDisabledChannels,
+            int presenceMaxMembers, int presenceSweepMillis, int proposalThreads, int proposalMaxQueued) {
+
+        public Talk {
+            broadcastDisabledChannels = List.copyOf(broadcastDisabledChannels);
+        }
+    }
 
     public static final String ENDPOINT_PATH = "rowcast.endpoint.path";
     public static final String MAX_FRAME_BYTES = "rowcast.inbound.maxFrameBytes";
@@ -35,6 +47,13 @@ public record RowcastSettings(String endpointPath, int maxFrameBytes, int maxSub
     public static final String SHUTDOWN_FLUSH = "rowcast.shutdown.flushMillis";
     public static final String MAX_CONNECTION_AGE = "rowcast.security.maxConnectionAgeSeconds";
     public static final String AUTHORIZER_TIMEOUT = "rowcast.security.authorizerTimeoutMillis";
+    public static final String BROADCAST_MAX_BYTES = "rowcast.broadcast.maxBytes";
+    public static final String BROADCAST_THROTTLE = "rowcast.broadcast.throttleMillis";
+    public static final String BROADCAST_DISABLED = "rowcast.broadcast.disabledChannels";
+    public static final String PRESENCE_MAX_MEMBERS = "rowcast.presence.maxMembers";
+    public static final String PRESENCE_SWEEP = "rowcast.presence.sweepMillis";
+    public static final String PROPOSAL_THREADS = "rowcast.proposal.threads";
+    public static final String PROPOSAL_MAX_QUEUED = "rowcast.proposal.maxQueued";
 
     /** Reads the settings through a lookup such as {@code ServletContext::getInitParameter}. */
     public static RowcastSettings read(Function<String, String> parameters) {
@@ -60,12 +79,19 @@ public record RowcastSettings(String endpointPath, int maxFrameBytes, int maxSub
         int flush = integer(parameters, SHUTDOWN_FLUSH, 2_000, 0, 60_000, problems);
         int maxAge = integer(parameters, MAX_CONNECTION_AGE, 86_400, 0, 31_536_000, problems);
         int authorizerTimeout = integer(parameters, AUTHORIZER_TIMEOUT, 5_000, 100, 600_000, problems);
+        Talk talk = new Talk(integer(parameters, BROADCAST_MAX_BYTES, 2_048, 16, 1_048_576, problems),
+                integer(parameters, BROADCAST_THROTTLE, 50, 0, 60_000, problems),
+                list(parameters.apply(BROADCAST_DISABLED)),
+                integer(parameters, PRESENCE_MAX_MEMBERS, 1_000, 1, 1_000_000, problems),
+                integer(parameters, PRESENCE_SWEEP, 5_000, 50, 3_600_000, problems),
+                integer(parameters, PROPOSAL_THREADS, 4, 1, 256, problems),
+                integer(parameters, PROPOSAL_MAX_QUEUED, 1_000, 1, 1_000_000, problems));
         if (!problems.isEmpty()) {
             throw new RowcastConfigurationException(problems);
         }
         return new RowcastSettings(path, maxFrame, maxSubscriptions, queueCapacity, framesPerStream, maxStreams,
                 ticketTimeout, list(parameters.apply(SECURITY_ROLES)), list(parameters.apply(ALLOWED_ORIGINS)),
-                maxQueued, heartbeat, heartbeatTimeout, rate, burst, strikes, flush, maxAge, authorizerTimeout);
+                maxQueued, heartbeat, heartbeatTimeout, rate, burst, strikes, flush, maxAge, authorizerTimeout, talk);
     }
 
     private static List<String> list(String raw) {

@@ -51,6 +51,8 @@ public final class ChangeDispatcher implements ChangeSink {
     private TicketSequencer<List<CapturedChange>> sequencer;
     private final StreamPublisher publisher;
     private final SubscriptionManager subscriptions;
+    private final SubscriptionRegistry registry;
+    private final ReleaseWaiters releaseWaiters = new ReleaseWaiters();
     private final ThreadFactory threads;
     private volatile Thread thread;
     private boolean started;
@@ -70,6 +72,7 @@ public final class ChangeDispatcher implements ChangeSink {
         this.stopWaitMillis = settings.shutdownFlushMillis();
         this.threads = threads;
         SubscriptionRegistry registry = new SubscriptionRegistry();
+        this.registry = registry;
         ReplayStore store = applicationStore.orElseGet(() -> new MemoryReplayStore(settings.replayFramesPerStream(),
                 settings.replayMaxStreams(), stream -> !registry.of(stream).isEmpty()));
         Visibility visibility = new Visibility(rowFilters);
@@ -162,6 +165,22 @@ public final class ChangeDispatcher implements ChangeSink {
         return found;
     }
 
+    // --- for clients that talk back (impl.talk, impl.proposal) ---
+
+    /** Who is told when sockets join and leave streams. Before {@link #start()}. */
+    public void streamMembers(StreamMembers members) {
+        registry.members(members);
+    }
+
+    /**
+     * Runs the action on the dispatch thread once every transaction that took its ticket before this call has been
+     * released to the streams, so a frame it sends follows the changes those transactions caused. Never blocks.
+     */
+    public void afterCommitted(Runnable action) {
+        long ticket = CaptureBridge.ticketsTaken();
+        tasks.add(() -> releaseWaiters.add(ticket, action, sequencer.releasedThrough()));
+    }
+
     private void run() {
         while (thread != null) {
             try {
@@ -176,6 +195,7 @@ public final class ChangeDispatcher implements ChangeSink {
                 publisher.flushDue(System.nanoTime());
                 sequencer.expire(System.nanoTime(), subscriptions.awaitedTicket(), this::release);
                 subscriptions.released(sequencer.releasedThrough());
+                releaseWaiters.released(sequencer.releasedThrough());
             } catch (InterruptedException e) {
                 break;
             }
@@ -199,6 +219,7 @@ public final class ChangeDispatcher implements ChangeSink {
         queuedChanges.addAndGet(-changes.size());
         sequencer.complete(ticket, changes, System.nanoTime(), this::release);
         subscriptions.released(sequencer.releasedThrough());
+        releaseWaiters.released(sequencer.releasedThrough());
     }
 
     private void release(List<CapturedChange> changes) {

@@ -13,6 +13,12 @@ final class SubscriptionRegistry {
 
     private final Map<StreamId, Map<Subscriber, Subscription>> byStream = new HashMap<>();
     private final Map<Subscriber, Map<StreamId, Subscription>> bySubscriber = new HashMap<>();
+    /** Told of every join and leave; set once, before the dispatch thread starts. */
+    private StreamMembers members = StreamMembers.NONE;
+
+    void members(StreamMembers listener) {
+        members = listener;
+    }
 
     Subscription find(Subscriber subscriber, StreamId stream) {
         Map<StreamId, Subscription> streams = bySubscriber.get(subscriber);
@@ -27,8 +33,11 @@ final class SubscriptionRegistry {
     void add(Subscription subscription) {
         byStream.computeIfAbsent(subscription.stream, s -> new LinkedHashMap<>())
                 .put(subscription.subscriber, subscription);
-        bySubscriber.computeIfAbsent(subscription.subscriber, s -> new HashMap<>())
+        Subscription replaced = bySubscriber.computeIfAbsent(subscription.subscriber, s -> new HashMap<>())
                 .put(subscription.stream, subscription);
+        if (replaced == null) {
+            members.joined(subscription.subscriber, subscription.stream);
+        }
     }
 
     Subscription remove(Subscriber subscriber, StreamId stream) {
@@ -43,6 +52,7 @@ final class SubscriptionRegistry {
             if (subscribers.isEmpty()) {
                 byStream.remove(stream);
             }
+            members.left(subscriber, stream);
         }
         return removed;
     }

@@ -3,9 +3,11 @@ package dev.rowcast.impl.socket;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -18,10 +20,13 @@ import jakarta.websocket.Session;
 
 import dev.rowcast.impl.config.RowcastSettings;
 import dev.rowcast.impl.dispatch.ChangeDispatcher;
+import dev.rowcast.impl.model.ReactiveEntityModel;
+import dev.rowcast.impl.proposal.Proposals;
 import dev.rowcast.impl.protocol.CloseCodes;
 import dev.rowcast.impl.security.ConnectionIdentity;
 import dev.rowcast.impl.security.HandshakeIdentities;
 import dev.rowcast.impl.security.SubscriptionGate;
+import dev.rowcast.impl.talk.Talk;
 
 /**
  * The wire only: opens a {@link ClientConnection} per socket, hands text frames to the {@link ProtocolHandler}, and
@@ -41,9 +46,11 @@ public final class RowcastEndpoint extends Endpoint {
     private final RowcastSettings settings;
 
     public RowcastEndpoint(ChangeDispatcher dispatcher, SubscriptionGate gate, HandshakeIdentities identities,
-            ScheduledExecutorService expiries, Connections connections, RowcastSettings settings) {
+            ScheduledExecutorService expiries, Connections connections, RowcastSettings settings, Talk talk,
+            Proposals proposals, Function<String, Optional<ReactiveEntityModel>> groups) {
         this.dispatcher = dispatcher;
-        this.protocol = new ProtocolHandler(dispatcher, gate, settings.maxFrameBytes(), expiries);
+        this.protocol = new ProtocolHandler(dispatcher, gate, settings.maxFrameBytes(), expiries, talk, proposals,
+                groups);
         this.identities = identities;
         this.expiries = expiries;
         this.connections = connections;

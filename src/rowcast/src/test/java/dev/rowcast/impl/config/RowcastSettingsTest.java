@@ -34,6 +34,7 @@ class RowcastSettingsTest {
         assertEquals(2_000, settings.shutdownFlushMillis());
         assertEquals(86_400, settings.maxConnectionAgeSeconds());
         assertEquals(5_000, settings.authorizerTimeoutMillis());
+        assertEquals(new RowcastSettings.Talk(2_048, 50, List.of(), 1_000, 5_000, 4, 1_000), settings.talk());
     }
 
     @Test
