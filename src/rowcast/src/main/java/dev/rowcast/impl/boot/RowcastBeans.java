@@ -131,6 +131,11 @@ class RowcastBeans {
         return validators.isResolvable() ? validators.get() : null;
     }
 
+    /** Through a method: this bean is a client proxy, whose fields are not the bean's. */
+    List<RowcastExtension.ProposalMethod> proposalMethods() {
+        return extension.proposalMethods();
+    }
+
     BeanManager beanManager() {
         return beanManager;
     }

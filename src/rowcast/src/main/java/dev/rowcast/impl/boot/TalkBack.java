@@ -124,7 +124,7 @@ final class TalkBack {
     private static Map<String, ProposalHandler> handlers(RowcastBeans beans) {
         BeanManager manager = beans.beanManager();
         Map<String, ProposalHandler> handlers = new HashMap<>();
-        for (RowcastExtension.ProposalMethod found : beans.extension.proposalMethods()) {
+        for (RowcastExtension.ProposalMethod found : beans.proposalMethods()) {
             java.lang.reflect.Method method = found.method();
             boolean principal = method.getParameterCount() == 2 && method.getParameterTypes()[1] == Principal.class;
             boolean viewer = method.getParameterCount() == 2 && !principal;
