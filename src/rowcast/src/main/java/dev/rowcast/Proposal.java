@@ -9,7 +9,7 @@ import java.lang.annotation.Target;
 
 /**
  * Marks a method of a CDI bean as the handler of the proposals a client sends under this name:
- * {@code {"type":"propose","id":"p1","name":"message.create","payload":{...}}}. docs/proposals.md says it all.
+ * {@code {"type":"propose","id":"p1","name":"message.create","payload":{...}}}. docs/talk.md ("Proposals") says it all.
  * <p>
  * The method takes the payload, converted with JSON-B to its first parameter's type (a record, a class,
  * {@code JsonObject} or {@code JsonValue}) and checked with Bean Validation, and optionally a
