@@ -5,6 +5,7 @@ const $ = (id) => document.getElementById(id);
 const STORED = 'rowcast-chat-session'; // the token only, never the password: a reload keeps you signed in
 const session = {
   user: null, password: null, token: null, client: null, subscription: null, conversation: null, presence: null,
+  members: null,
 };
 const conversations = new Map();
 const messages = new LiveCollection({
@@ -91,7 +92,7 @@ function signOut(reason) {
   sessionStorage.removeItem(STORED);
   if (session.client) session.client.close();
   Object.assign(session, { user: null, password: null, token: null, client: null, subscription: null,
-    conversation: null, presence: null });
+    conversation: null, presence: null, members: null });
   $('app').hidden = true;
   $('logout').hidden = true;
   $('login').hidden = false;
@@ -133,12 +134,27 @@ function start() {
   session.client.on('state', ({ state, code }) => showState(state, code));
   showState(session.client.state, null);
   window.rowcastDemo = { client: session.client, messages }; // for tests and the curious
-  loadConversations().catch((e) => showError(e.message, e.network));
+  // my memberships, live: someone adds me to a conversation (or removes me) and the list follows at once
+  const mine = new LiveCollection();
+  mine.onChange(() => refreshConversations());
+  session.client.subscribe('membership', { col: 'username', value: session.user }, {
+    ...mine.handlers,
+    error: (frame) => INFORMATIONAL.has(frame.code) || showError(frame.code + ': ' + frame.message),
+  });
+  refreshConversations();
+}
+
+let refreshTimer = null;
+/** Reloads the list (titles come from the API) once a burst of membership changes is over. */
+function refreshConversations() {
+  clearTimeout(refreshTimer);
+  refreshTimer = setTimeout(() => loadConversations().catch((e) => showError(e.message, e.network)), 50);
 }
 
 // --- conversations ---
 
 let listRequests = 0;
+let wanted = null; // a conversation just created: whichever list load comes last opens it
 
 async function loadConversations(select) {
   const request = ++listRequests;
@@ -146,9 +162,28 @@ async function loadConversations(select) {
   if (request !== listRequests) return; // a newer list was asked for meanwhile; this one may be stale
   conversations.clear();
   list.forEach((c) => conversations.set(c.id, c));
+  if (session.conversation !== null && !conversations.has(session.conversation) && select === undefined) {
+    closeConversation('You are no longer a member of that conversation.');
+  }
   renderConversations();
+  if (wanted !== null && conversations.has(wanted)) { select = wanted; wanted = null; }
   const target = select ?? session.conversation ?? (list[0] && list[0].id);
   if (target !== undefined && target !== null) openConversation(target);
+}
+
+function closeConversation(notice) {
+  if (session.subscription) session.subscription.unsubscribe();
+  if (session.members) session.members.unsubscribe();
+  Object.assign(session, { subscription: null, members: null, presence: null, conversation: null });
+  messages.reset([]);
+  typing.clear();
+  renderTyping();
+  $('conversation-title').textContent = 'Pick a conversation';
+  $('conversation-meta').textContent = '';
+  $('composer').hidden = true;
+  $('members-box').hidden = true;
+  $('presence').hidden = true;
+  showError(notice);
 }
 
 function renderConversations() {
@@ -175,6 +210,7 @@ function openConversation(id) {
     return;
   }
   if (session.subscription) session.subscription.unsubscribe();
+  if (session.members) session.members.unsubscribe();
   session.conversation = id;
   messages.reset([]);
   typing.clear();
@@ -194,7 +230,9 @@ function openConversation(id) {
   session.presence = session.subscription.presence();
   session.presence.onChange(renderPresence);
   renderPresence([]);
-  loadMembers();
+  memberRows.reset([]);
+  session.members = session.client.subscribe('membership', { col: 'conversation_id', value: id },
+    memberRows.handlers);
 }
 
 $('new-conversation').addEventListener('submit', (event) => {
@@ -202,21 +240,16 @@ $('new-conversation').addEventListener('submit', (event) => {
   act(async () => {
     const created = await api('POST', 'conversations', { title: $('new-conversation-title').value });
     $('new-conversation-title').value = '';
-    await loadConversations(created.id);
+    wanted = created.id;
+    await loadConversations();
   });
 });
 
 // --- members and who is online ---
 
 let memberNames = [];
-
-async function loadMembers() {
-  const conversation = session.conversation;
-  try {
-    const names = await api('GET', 'conversations/' + conversation + '/members');
-    if (conversation === session.conversation) { memberNames = names; renderMembers(); }
-  } catch (e) { showError(e.message, e.network); }
-}
+const memberRows = new LiveCollection({ compare: (a, b) => a.username.localeCompare(b.username) });
+memberRows.onChange((rows) => { memberNames = rows.map((row) => row.username); renderMembers(); });
 
 function online() {
   return new Set((session.presence ? session.presence.members : []).map((m) => m.user));
@@ -262,8 +295,7 @@ $('add-member-form').addEventListener('submit', async (event) => {
     await api('POST', 'conversations/' + session.conversation + '/members', { user: name });
     $('member-name').value = '';
     status.textContent = 'Added ' + name + '.';
-    status.className = 'hint ok';
-    loadMembers();
+    status.className = 'hint ok'; // the member list shows them once the membership commits
   } catch (e) {
     status.textContent = e.message.endsWith('not found') ? 'There is no user called "' + name + '".' : e.message;
     status.className = 'hint error';

@@ -58,7 +58,7 @@ public class ConversationResource {
     public JsonArray list() {
         List<Conversation> conversations = caller.isAdmin()
                 ? em.createQuery("select c from Conversation c order by c.id", Conversation.class).getResultList()
-                : em.createQuery("select c from Conversation c join c.members m where m = :user order by c.id",
+                : em.createQuery("select c from Conversation c join c.members m where m.username = :user order by c.id",
                         Conversation.class).setParameter("user", caller.name()).getResultList();
         JsonArrayBuilder array = Json.createArrayBuilder();
         conversations.forEach(c -> array.add(Json.createObjectBuilder().add("id", c.getId())

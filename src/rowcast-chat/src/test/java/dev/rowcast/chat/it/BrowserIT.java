@@ -48,7 +48,9 @@ class BrowserIT extends DeployedChat {
                     "an unknown name is refused, and said so");
             alice.find(By.id("member-name")).clear();
 
+            String conversation = alice.find(By.cssSelector("#conversations li.active")).getAttribute("data-id");
             bob.signIn("bob");
+            bob.find(By.cssSelector("#conversations li[data-id='" + conversation + "']")).click();
             bob.await(d -> d.findElement(By.id("conversation-title")).getText().equals("Browser chat"),
                     "bob's page opens the conversation he was added to");
 
@@ -147,17 +149,45 @@ class BrowserIT extends DeployedChat {
                     "sent as a proposal: " + bob.wire());
             alice.await(d -> d.findElement(By.id("typing")).getText().isEmpty(), "bob no longer types");
 
-            // bob loses his membership: his next proposal is refused and rolls back on his page
-            assertEquals(204, api.call("DELETE", "api/conversations/" + conversation + "/members/bob", null)
-                    .status());
-            bob.find(By.id("composer-body")).sendKeys("Are you there?");
+            // a proposal the server refuses (too long for the handler's validation) rolls back on bob's page
+            bob.script("const box = document.getElementById('composer-body'); box.removeAttribute('maxlength');"
+                    + "box.value = 'x'.repeat(4001);");
             bob.find(By.id("post-button")).click();
-            bob.await(d -> d.findElement(By.id("app-error")).getText().contains("not a member"),
+            bob.await(d -> d.findElement(By.id("app-error")).getText().startsWith("Not sent: The payload is not valid"),
                     "bob is told why it was not sent");
             bob.await(d -> d.findElements(By.cssSelector("#messages .message.pending")).isEmpty()
-                    && d.findElement(By.id("composer-body")).getAttribute("value").equals("Are you there?"),
+                    && d.findElement(By.id("composer-body")).getAttribute("value").length() == 4001,
                     "the optimistic entry is gone and the text is back in the box");
+            assertEquals(1, bob.findAll(By.cssSelector("#messages .message")).size());
             bob.screenshot("chat-bob-refused");
+        }
+    }
+
+    @Test
+    void should_keep_conversation_and_member_lists_live_through_memberships() throws Exception {
+        try (Browser alice = new Browser(base); Browser bob = new Browser(base)) {
+            alice.signIn("alice");
+            bob.signIn("bob");
+            alice.find(By.id("new-conversation-title")).sendKeys("Live lists");
+            alice.find(By.id("create-conversation")).click();
+            alice.await(d -> d.findElement(By.id("conversation-title")).getText().equals("Live lists"), "created");
+            String id = alice.find(By.cssSelector("#conversations li.active")).getAttribute("data-id");
+            alice.find(By.id("member-name")).sendKeys("bob");
+            alice.find(By.id("add-member")).click();
+
+            bob.await(d -> !d.findElements(By.cssSelector("#conversations li[data-id='" + id + "']")).isEmpty(),
+                    "bob's list shows the conversation he was added to, without signing in again");
+            alice.await(d -> d.findElement(By.id("members")).getText().replace("\n", " ").contains("bob"),
+                    "alice's member list shows bob");
+            bob.find(By.cssSelector("#conversations li[data-id='" + id + "']")).click();
+            bob.await(d -> d.findElement(By.id("members")).getText().contains("alice"), "bob sees the members");
+
+            assertEquals(204, api.call("DELETE", "api/conversations/" + id + "/members/bob", null).status());
+            bob.await(d -> d.findElements(By.cssSelector("#conversations li[data-id='" + id + "']")).isEmpty()
+                    && d.findElement(By.id("app-error")).getText().contains("no longer a member"),
+                    "bob's list drops it, and his page says why");
+            alice.await(d -> !d.findElement(By.id("members")).getText().contains("bob"),
+                    "alice's member list drops bob");
         }
     }
 
