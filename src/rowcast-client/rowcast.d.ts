@@ -62,13 +62,55 @@ export interface ErrorFrame {
   id?: string | number;
   code: 'invalid_json' | 'invalid_message' | 'unknown_message_type' | 'unknown_channel' | 'invalid_scope'
     | 'forbidden' | 'too_many_subscriptions' | 'rate_limited' | 'replay_unavailable' | 'snapshot_unavailable'
-    | 'revoked' | string;
+    | 'revoked' | 'not_subscribed' | 'too_large' | 'full' | 'unknown_proposal' | 'invalid_proposal'
+    | 'proposal_refused' | 'proposal_conflict' | 'proposal_failed' | 'overloaded' | string;
   message: string;
   /** An unsolicited `replay_unavailable` (no `id`): the server lost changes of this stream, which starts again at
    * `position`; a snapshot follows when the channel has one. */
   channel?: string;
   scope?: Scope;
   position?: Position;
+  /** proposal_refused: the application's short reason, e.g. 'not_member'. */
+  reason?: string;
+  /** invalid_proposal: each problem, `path` naming the field ('' for the whole payload). */
+  violations?: { path: string; message: string }[];
+}
+
+/** One user present on a stream: the principal's name and the fields the application adds. */
+export interface Member {
+  user: string;
+  fields?: Record<string, string | number | boolean | null>;
+}
+
+/** Another subscriber's ephemeral message; `from.user` is set by the server (null for anonymous callers). */
+export interface BroadcastMessage<D = unknown> {
+  event: string;
+  data: D;
+  from: { user: string | null };
+}
+
+export interface BroadcastFrame {
+  type: 'broadcast';
+  channel: string;
+  scope: Scope;
+  event: string;
+  data: unknown;
+  from: { user: string | null };
+}
+
+/** Who is present on a stream, kept current; joined again after every reconnect. */
+export declare class Presence {
+  readonly members: Member[];
+  /** Called with the members after every change; returns a function that stops listening. */
+  onChange(listener: (members: Member[]) => void): () => void;
+  /** Leaves the presence; the subscription goes on. */
+  leave(): void;
+}
+
+/** The rejection of propose(): the server's error code, or 'connection_lost' when the outcome is unknown. */
+export interface ProposalError extends Error {
+  code: string;
+  frame?: ErrorFrame;
 }
 
 export interface Handlers {
@@ -81,6 +123,8 @@ export interface Handlers {
   /** The row moved out of this scope: drop it. */
   leave?(event: ChangeEvent, frame: ChangeFrame): void;
   error?(frame: ErrorFrame): void;
+  /** Another subscriber's broadcast on this stream. */
+  broadcast?(message: BroadcastMessage, frame: BroadcastFrame): void;
 }
 
 export interface Subscription {
@@ -91,6 +135,11 @@ export interface Subscription {
   /** The last position applied; sent as `from` when the client resubscribes after a reconnect. */
   readonly position: Position | null;
   unsubscribe(): void;
+  /** Joins the stream's presence (once subscribed, and again after reconnects); the same handle each time. */
+  presence(): Presence;
+  /** Sends an ephemeral message to the others on this stream; throttled, never queued. */
+  broadcast(event: string, data?: unknown): void;
+  onBroadcast(listener: (message: BroadcastMessage, frame: BroadcastFrame) => void): () => void;
 }
 
 export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'closed';
@@ -143,6 +192,14 @@ export interface ConnectOptions {
   WebSocket?: unknown;
   /** Default: the global setTimeout and clearTimeout. */
   timers?: Timers;
+  /** Broadcast throttle per stream and event, leading and trailing edge. Default 50. */
+  broadcastThrottleMs?: number;
+  /**
+   * Where to hear the browser's 'online' event, which skips the rest of the backoff. Default globalThis; null for
+   * none.
+   */
+  window?: { addEventListener(type: 'online', listener: () => void): void;
+    removeEventListener(type: 'online', listener: () => void): void } | null;
 }
 
 export declare class RowcastClient {
@@ -156,6 +213,17 @@ export declare class RowcastClient {
   subscribe(channel: string, scope: Scope, handlers?: Handlers): Subscription;
   /** Resolves with the round trip in milliseconds. */
   ping(): Promise<number>;
+  /**
+   * Runs the application's @Proposal handler `name`. Resolves with its value after the changes it caused arrived;
+   * rejects with a ProposalError. Queued while offline, within requestTimeoutMs.
+   */
+  propose<T = unknown>(name: string, payload?: unknown): Promise<T>;
+  /** Who is present on a stream this client subscribed to (throws otherwise). */
+  presence(channel: string, scope: Scope): Presence;
+  /** An ephemeral message to the others on a stream this client subscribed to (throws otherwise). */
+  broadcast(channel: string, scope: Scope, event: string, data?: unknown): void;
+  onBroadcast(channel: string, scope: Scope,
+    listener: (message: BroadcastMessage, frame: BroadcastFrame) => void): () => void;
   close(): void;
 }
 
@@ -179,6 +247,11 @@ export declare class LiveCollection<R extends Row = Row> {
   rows(): R[];
   reset(rows: R[]): void;
   apply(event: ChangeEvent): void;
+  /**
+   * Shows `row` at once, with `pending: true` under a temporary key, until `promise` settles (either way): a
+   * proposal's result comes after the change carrying the real row. Returns the promise.
+   */
+  optimistic<T>(row: Partial<R>, promise: Promise<T>): Promise<T>;
   /** Called with the rows after every change; returns a function that stops listening. */
   onChange(listener: (rows: R[]) => void): () => void;
 }

@@ -5,6 +5,7 @@ const DEFAULTS = {
   tokenTransport: 'query',
   requestTimeoutMs: 10000,
   maxQueued: 100,
+  broadcastThrottleMs: 50,
   reconnect: { initialDelayMs: 500, maxDelayMs: 15000, factor: 2, jitter: 0.5, stableMs: 10000 },
 };
 
@@ -68,6 +69,24 @@ export class RowcastClient {
     this.closedByUser = false;
     this.socket = null;
     this.timers = options.timers || { setTimeout: (f, ms) => setTimeout(f, ms), clearTimeout: (t) => clearTimeout(t) };
+    this.retryTimer = null;
+    this.throttles = new Map(); // stream key + event -> { until, waiting, timer }
+    // the browser knows when the network is back: try at once instead of waiting out the backoff
+    const events = options.window !== undefined ? options.window : globalThis;
+    if (events && typeof events.addEventListener === 'function') {
+      this.onOnline = () => this.reconnectNow();
+      events.addEventListener('online', this.onOnline);
+      this.events = events;
+    }
+    this.open();
+  }
+
+  /** Skips the rest of the backoff: the browser said the network is back. */
+  reconnectNow() {
+    if (this.closedByUser || this.state !== 'reconnecting') return;
+    if (this.retryTimer !== null) this.timers.clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    this.attempt = 0;
     this.open();
   }
 
@@ -124,13 +143,29 @@ export class RowcastClient {
     for (const subscription of new Set(this.subscriptions.values())) {
       if (subscription.active) this.sendSubscribe(subscription);
     }
-    for (const entry of this.outbound.splice(0)) socket.send(entry.text);
+    for (const entry of this.outbound.splice(0)) {
+      socket.send(entry.text);
+      const request = entry.id && this.pending.get(entry.id);
+      if (request) request.sent = true;
+    }
     this.setState('open');
   }
 
   onClose(socket, event) {
     if (socket !== this.socket) return;
     this.socket = null;
+    // a proposal sent on this socket may or may not have committed: say so, rather than time out or resend it
+    for (const [id, request] of this.pending) {
+      if (request.type === 'propose' && request.sent) {
+        this.pending.delete(id);
+        this.timers.clearTimeout(request.timer);
+        request.reject(Object.assign(new Error('rowcast: connection lost; the proposal may or may not have been '
+          + 'applied'), { code: 'connection_lost' }));
+      }
+    }
+    for (const subscription of new Set(this.subscriptions.values())) {
+      if (subscription.presenceHandle) subscription.presenceHandle.reset([]); // we no longer know who is there
+    }
     if (this.closedByUser) {
       this.setState('closed', event.code, event.reason);
       return;
@@ -147,7 +182,10 @@ export class RowcastClient {
     if (COOL_DOWN_CODES.has(code)) this.attempt = Math.max(this.attempt, 2);
     const delay = backoffDelay(this.attempt++, this.options.reconnect);
     this.setState('reconnecting', code, reason);
-    this.timers.setTimeout(() => { if (!this.closedByUser) this.open(); }, delay);
+    this.retryTimer = this.timers.setTimeout(() => {
+      this.retryTimer = null;
+      if (!this.closedByUser) this.open();
+    }, delay);
   }
 
   /** Closes for good. */
@@ -159,6 +197,9 @@ export class RowcastClient {
     }
     this.pending.clear();
     this.outbound = [];
+    for (const throttle of this.throttles.values()) this.timers.clearTimeout(throttle.timer);
+    this.throttles.clear();
+    if (this.events) this.events.removeEventListener('online', this.onOnline);
     if (this.socket) this.socket.close(1000, 'bye');
     else this.setState('closed');
   }
@@ -186,7 +227,8 @@ export class RowcastClient {
         this.outbound = this.outbound.filter((entry) => entry.id !== id); // a request given up is never sent
         reject(new Error('rowcast: ' + message.type + ' timed out'));
       }, this.options.requestTimeoutMs);
-      this.pending.set(id, { resolve, reject, timer });
+      const sent = Boolean(this.socket && this.state === 'open');
+      this.pending.set(id, { resolve, reject, timer, type: message.type, sent });
       if (!this.transmit({ ...message, id }, id)) {
         this.timers.clearTimeout(timer);
         this.pending.delete(id);
@@ -202,13 +244,112 @@ export class RowcastClient {
   }
 
   /**
+   * Asks the application's `@Proposal` handler `name` to write something. Resolves with the handler's value once it
+   * committed; the changes it caused have arrived by then. Rejects with an Error whose `code` is the server's
+   * (`invalid_proposal` with `frame.violations`, `proposal_refused` with `frame.reason`, `forbidden`, ...), or
+   * `connection_lost` when the socket dropped after sending it (the outcome is unknown). Queued while offline.
+   */
+  propose(name, payload = null) {
+    return this.request({ type: 'propose', name, payload }).then((frame) => frame.value);
+  }
+
+  /** The subscription that follows a stream, matched by channel and scope as given or as the server named it. */
+  findSubscription(channel, scope) {
+    const wanted = streamKey(channel, scope);
+    for (const subscription of new Set(this.subscriptions.values())) {
+      if (subscription.active && (subscription.key === wanted
+        || streamKey(subscription.channel, subscription.scope) === wanted)) return subscription;
+    }
+    return null;
+  }
+
+  /**
+   * Sends an ephemeral message to the others on a stream this client follows. Throttled per stream and event,
+   * leading and trailing edge: the first goes at once, the last of a burst goes when the window ends. Dropped
+   * while offline or before the subscription is confirmed: broadcasts are never queued.
+   */
+  broadcast(channel, scope, event, data = null) {
+    const subscription = this.findSubscription(channel, scope);
+    if (!subscription) throw new Error('rowcast: broadcast needs a subscription to ' + channel + '; subscribe first');
+    this.sendBroadcast(subscription, event, data);
+  }
+
+  sendBroadcast(subscription, event, data) {
+    const key = streamKey(subscription.channel, subscription.scope) + '\u0000' + event;
+    const window = this.options.broadcastThrottleMs;
+    const throttle = this.throttles.get(key);
+    if (throttle) {
+      throttle.waiting = { subscription, data };
+      return;
+    }
+    this.transmitBroadcast(subscription, event, data);
+    if (window <= 0) return;
+    const entry = { waiting: null, timer: null };
+    const tick = () => {
+      if (!entry.waiting) { this.throttles.delete(key); return; }
+      const { subscription: target, data: last } = entry.waiting;
+      entry.waiting = null;
+      this.transmitBroadcast(target, event, last);
+      entry.timer = this.timers.setTimeout(tick, window);
+    };
+    entry.timer = this.timers.setTimeout(tick, window);
+    this.throttles.set(key, entry);
+  }
+
+  transmitBroadcast(subscription, event, data) {
+    if (!subscription.active || !subscription.key || !this.socket || this.state !== 'open') return;
+    this.socket.send(JSON.stringify({ type: 'broadcast', channel: subscription.channel, scope: subscription.scope,
+      event, data }));
+  }
+
+  /** Listens to the broadcasts of others on a stream this client follows; returns a function that stops it. */
+  onBroadcast(channel, scope, listener) {
+    const subscription = this.findSubscription(channel, scope);
+    if (!subscription) throw new Error('rowcast: onBroadcast needs a subscription to ' + channel + '; subscribe first');
+    return subscription.onBroadcast(listener);
+  }
+
+  /**
+   * Who is present on a stream this client follows, as a live list; joins it now and after every reconnect.
+   * Returns the handle: `members`, `onChange(listener)`, `leave()`.
+   */
+  presence(channel, scope) {
+    const subscription = this.findSubscription(channel, scope);
+    if (!subscription) throw new Error('rowcast: presence needs a subscription to ' + channel + '; subscribe first');
+    return subscription.presence();
+  }
+
+  sendJoin(subscription) {
+    if (!subscription.presenceHandle || !subscription.key || !this.socket || this.state !== 'open') return;
+    this.socket.send(JSON.stringify({ type: 'join', channel: subscription.channel, scope: subscription.scope }));
+  }
+
+  /**
    * Follows one stream. Handlers: subscribed(frame), snapshot(rows, frame), change(event, frame),
    * enter(event, frame), leave(event, frame), error(errorFrame). Returns a handle with unsubscribe() and the
    * last position applied.
    */
   subscribe(channel, scope, handlers = {}) {
-    const subscription = { channel, scope, handlers, active: true, position: null, key: null, requestId: null };
+    const subscription = { channel, scope, handlers, active: true, position: null, key: null, requestId: null,
+      presenceHandle: null, broadcastListeners: new Set() };
     subscription.unsubscribe = () => this.unsubscribe(subscription);
+    subscription.broadcast = (event, data = null) => this.sendBroadcast(subscription, event, data);
+    subscription.onBroadcast = (listener) => {
+      subscription.broadcastListeners.add(listener);
+      return () => subscription.broadcastListeners.delete(listener);
+    };
+    subscription.presence = () => {
+      if (!subscription.presenceHandle) {
+        subscription.presenceHandle = new Presence(() => {
+          subscription.presenceHandle = null;
+          if (subscription.active && this.socket && this.state === 'open') {
+            this.socket.send(JSON.stringify({ type: 'leave', channel, scope }));
+          }
+        });
+        this.sendJoin(subscription); // otherwise on 'subscribed'
+      }
+      return subscription.presenceHandle;
+    };
     this.sendSubscribeIfOpen(subscription);
     return subscription;
   }
@@ -231,6 +372,8 @@ export class RowcastClient {
   unsubscribe(subscription) {
     if (!subscription.active) return;
     subscription.active = false;
+    if (subscription.presenceHandle) subscription.presenceHandle.reset([]);
+    subscription.presenceHandle = null;
     for (const [key, value] of this.subscriptions) if (value === subscription) this.subscriptions.delete(key);
     if (subscription.key && this.byStream.get(subscription.key) === subscription) this.byStream.delete(subscription.key);
     // never queued: a socket opened later follows nothing, and a queued unsubscribe would cancel a newer subscribe
@@ -255,6 +398,9 @@ export class RowcastClient {
       case 'snapshot': return this.onSnapshot(frame);
       case 'change': return this.onChange(frame);
       case 'pong': return this.settle(frame.id, frame);
+      case 'proposed': return this.settle(frame.id, frame);
+      case 'presence': case 'joined': case 'left': return this.onPresence(frame);
+      case 'broadcast': return this.onBroadcastFrame(frame);
       case 'error': return this.onError(frame);
       default: return undefined; // unknown frame types are ignored, as the protocol asks
     }
@@ -277,6 +423,24 @@ export class RowcastClient {
     subscription.head = frame.position || null;
     if (!subscription.position && frame.position) subscription.position = frame.position;
     call(subscription.handlers.subscribed, frame);
+    this.sendJoin(subscription); // presence needs a confirmed subscription
+  }
+
+  onPresence(frame) {
+    const subscription = this.byStream.get(streamKey(frame.channel, frame.scope));
+    const handle = subscription && subscription.presenceHandle;
+    if (!handle) return;
+    if (frame.type === 'presence') handle.reset(frame.members || []);
+    else if (frame.type === 'joined') handle.joined(frame.member);
+    else if (frame.id === undefined) handle.left(frame.user); // with an id: the reply to our own leave
+  }
+
+  onBroadcastFrame(frame) {
+    const subscription = this.byStream.get(streamKey(frame.channel, frame.scope));
+    if (!subscription) return;
+    const message = { event: frame.event, data: frame.data, from: frame.from };
+    call(subscription.handlers.broadcast, message, frame);
+    for (const listener of subscription.broadcastListeners) call(listener, message, frame);
   }
 
   onSnapshot(frame) {
@@ -312,7 +476,7 @@ export class RowcastClient {
       const request = this.pending.get(frame.id);
       this.pending.delete(frame.id);
       this.timers.clearTimeout(request.timer);
-      request.reject(Object.assign(new Error(frame.code + ': ' + frame.message), { frame }));
+      request.reject(Object.assign(new Error(frame.code + ': ' + frame.message), { frame, code: frame.code }));
       return;
     }
     if (frame.id === undefined && frame.code === 'replay_unavailable' && frame.channel && frame.scope) {
@@ -345,6 +509,46 @@ export class RowcastClient {
       return;
     }
     this.emit('error', frame);
+  }
+}
+
+/** Who is present on a stream: `members` ({user, fields}), kept current from presence, joined and left. */
+export class Presence {
+  constructor(onLeave = () => {}) {
+    this.members = [];
+    this.listeners = new Set();
+    this.onLeave = onLeave;
+  }
+
+  reset(members) {
+    this.members = [...members];
+    this.notify();
+  }
+
+  joined(member) {
+    this.members = [...this.members.filter((m) => m.user !== member.user), member];
+    this.notify();
+  }
+
+  left(user) {
+    this.members = this.members.filter((m) => m.user !== user);
+    this.notify();
+  }
+
+  /** Called with the members after every change; returns a function that stops listening. */
+  onChange(listener) {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Leaves the presence; the subscription goes on. */
+  leave() {
+    this.reset([]);
+    this.onLeave();
+  }
+
+  notify() {
+    for (const listener of this.listeners) call(listener, this.members);
   }
 }
 
@@ -381,6 +585,19 @@ export class LiveCollection {
     if (event.type === 'afterDelete' || event.type === 'leave') this.map.delete(id);
     else if (event.type !== 'hidden') this.map.set(id, event.row);
     this.notify();
+  }
+
+  /**
+   * Shows `row` at once, marked `pending: true` under a temporary key, until `promise` settles: then it goes, since
+   * a proposal's result comes after the change that carries the real row. Returns the promise.
+   */
+  optimistic(row, promise) {
+    const key = 'pending:' + (this.nextPending = (this.nextPending || 0) + 1);
+    this.map.set(key, { ...row, [this.key]: key, pending: true });
+    this.notify();
+    const settle = () => { if (this.map.delete(key)) this.notify(); };
+    promise.then(settle, settle);
+    return promise;
   }
 
   rows() {

@@ -378,3 +378,125 @@ test('a revoked subscription reports to its error handler and ends', async () =>
   assert.deepEqual(errors, ['revoked']);
   assert.equal(sub.active, false);
 });
+
+// --- talking back: proposals, broadcasts, presence, the browser's online event ---
+
+async function subscribedClient(extra = {}) {
+  const opened = await openClient({ window: null, ...extra });
+  opened.socket.open();
+  const subscription = opened.client.subscribe('message', scope, {});
+  const request = opened.socket.last();
+  opened.socket.receive({ type: 'subscribed', id: request.id, channel: 'message', scope, position: position(0) });
+  return { ...opened, subscription };
+}
+
+test('propose resolves with the value and rejects with the server code', async () => {
+  const { client, socket } = await subscribedClient();
+  const created = client.propose('message.create', { body: 'hi' });
+  const sent = socket.last();
+  assert.deepEqual({ type: sent.type, name: sent.name, payload: sent.payload },
+    { type: 'propose', name: 'message.create', payload: { body: 'hi' } });
+  socket.receive({ type: 'proposed', id: sent.id, value: { id: 7 } });
+  assert.deepEqual(await created, { id: 7 });
+
+  const refused = client.propose('message.create', { body: '' });
+  socket.receive({ type: 'error', id: socket.last().id, code: 'invalid_proposal', message: 'no',
+    violations: [{ path: 'body', message: 'must not be blank' }] });
+  await assert.rejects(refused, (e) => e.code === 'invalid_proposal' && e.frame.violations[0].path === 'body');
+});
+
+test('a proposal made offline is queued and sent on open; one in flight at a drop is reported lost', async () => {
+  const { client, socket, timers } = await openClient({ window: null });
+  const queued = client.propose('message.create', { body: 'offline' });
+  assert.equal(socket.sent.length, 0);
+  socket.open();
+  const sent = socket.sent.find((m) => m.type === 'propose');
+  assert.equal(sent.payload.body, 'offline');
+  socket.drop(1006);
+  await assert.rejects(queued, (e) => e.code === 'connection_lost');
+  assert.equal(timers.due.filter((t) => !t.cancelled).length, 1, 'only the reconnect timer is left');
+});
+
+test('broadcasts are throttled per stream and event, leading and trailing edge, and never queued', async () => {
+  const { client, socket, timers, subscription } = await subscribedClient({ broadcastThrottleMs: 100 });
+  for (let x = 1; x <= 5; x++) client.broadcast('message', scope, 'cursor', { x });
+  subscription.broadcast('typing', true);
+  let sent = socket.sent.filter((m) => m.type === 'broadcast');
+  assert.deepEqual(sent.map((m) => [m.event, m.data]), [['cursor', { x: 1 }], ['typing', true]]);
+  timers.fire();
+  sent = socket.sent.filter((m) => m.type === 'broadcast');
+  assert.deepEqual(sent.map((m) => m.data), [{ x: 1 }, true, { x: 5 }], 'the last value goes at the window end');
+  timers.fire(); // a quiet window ends the throttle
+  socket.drop(1006);
+  client.broadcast('message', scope, 'cursor', { x: 6 });
+  assert.equal(socket.sent.filter((m) => m.type === 'broadcast').length, 3, 'nothing is sent or queued offline');
+  assert.throws(() => client.broadcast('message', { col: 'conversation_id', value: 9 }, 'typing', true));
+});
+
+test('incoming broadcasts reach the handler and listeners with the server-stamped sender', async () => {
+  const { client, socket, subscription } = await subscribedClient();
+  const heard = [];
+  const stop = client.onBroadcast('message', scope, (message) => heard.push(message));
+  subscription.handlers.broadcast = (message) => heard.push({ handler: message.event });
+  socket.receive({ type: 'broadcast', channel: 'message', scope, event: 'typing', data: true, from: { user: 'bob' } });
+  stop();
+  socket.receive({ type: 'broadcast', channel: 'message', scope, event: 'typing', data: false, from: { user: 'bob' } });
+  assert.deepEqual(heard, [{ handler: 'typing' }, { event: 'typing', data: true, from: { user: 'bob' } },
+    { handler: 'typing' }]);
+});
+
+test('presence joins once subscribed, stays a live list, and joins again after a reconnect', async () => {
+  const { client, socket, timers } = await openClient({ window: null });
+  socket.open();
+  client.subscribe('message', { col: 'conversation_id', value: '42' }, {});
+  const who = client.presence('message', { col: 'conversation_id', value: '42' });
+  assert.equal(socket.sent.filter((m) => m.type === 'join').length, 0, 'not before subscribed');
+  socket.receive({ type: 'subscribed', id: socket.last().id, channel: 'message', scope, position: position(0) });
+  assert.equal(socket.last().type, 'join');
+  const seen = [];
+  who.onChange((members) => seen.push(members.map((m) => m.user).join(',')));
+  socket.receive({ type: 'presence', channel: 'message', scope, members: [{ user: 'alice' }, { user: 'bob' }] });
+  socket.receive({ type: 'joined', channel: 'message', scope, member: { user: 'carol' } });
+  socket.receive({ type: 'left', channel: 'message', scope, user: 'bob' });
+  assert.deepEqual(seen, ['alice,bob', 'alice,bob,carol', 'alice,carol']);
+
+  const next = await reconnectAfterDrop(socket, timers);
+  assert.equal(who.members.length, 0, 'unknown while away');
+  const resubscribe = next.sent.find((m) => m.type === 'subscribe');
+  next.receive({ type: 'subscribed', id: resubscribe.id, channel: 'message', scope, position: position(0) });
+  assert.equal(next.last().type, 'join', 'joined again');
+  who.leave();
+  assert.equal(next.last().type, 'leave');
+});
+
+test('the browser coming online skips the rest of the backoff', async () => {
+  const listeners = {};
+  const window = { addEventListener: (type, fn) => { listeners[type] = fn; }, removeEventListener() {} };
+  const { client, socket, timers } = await openClient({ window });
+  socket.open();
+  socket.drop(1006);
+  assert.equal(client.state, 'reconnecting');
+  const before = FakeSocket.all.length;
+  listeners.online();
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(FakeSocket.all.length, before + 1, 'a new attempt at once');
+  timers.fire();
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(FakeSocket.all.length, before + 1, 'the cancelled backoff timer starts no second attempt');
+});
+
+test('an optimistic row shows until its proposal settles, either way', async () => {
+  const live = new LiveCollection();
+  const shown = [];
+  live.onChange((rows) => shown.push(rows.map((r) => (r.pending ? 'pending:' : '') + r.body).join(',')));
+  let resolve;
+  const ok = live.optimistic({ body: 'hi' }, new Promise((r) => { resolve = r; }));
+  live.apply({ type: 'afterInsert', primaryKey: { id: 1 }, row: { id: 1, body: 'hi' } });
+  resolve({ id: 1 });
+  await ok;
+  let reject;
+  const failed = live.optimistic({ body: 'no' }, new Promise((r, j) => { reject = j; }));
+  reject(new Error('refused'));
+  await assert.rejects(failed);
+  assert.deepEqual(shown, ['pending:hi', 'pending:hi,hi', 'hi', 'hi,pending:no', 'hi']);
+});

@@ -8,12 +8,16 @@ import {
   RowcastClient,
   seqRange,
   streamKey,
+  type BroadcastMessage,
   type ChangeEvent,
   type ChangeFrame,
   type ConnectFailed,
   type ConnectOptions,
   type ErrorFrame,
   type Handlers,
+  type Member,
+  type Presence,
+  type ProposalError,
   type Position,
   type Row,
   type Scope,
@@ -110,6 +114,24 @@ const delay: number = backoffDelay(3, { initialDelayMs: 100 }, Math.random);
 const key: string = streamKey('message', scope);
 console.log(range, events, delay, backoffDelay(0), key);
 
+// Talking back: proposals, presence, broadcasts, optimistic rows.
+interface Created { id: number }
+const created: Promise<Created> = client.propose<Created>('message.create', { conversationId: 42, body: 'hi' });
+void created.catch((e: ProposalError) => console.log(e.code, e.frame?.violations?.[0]?.path, e.frame?.reason));
+const who: Presence = client.presence('message', scope);
+const members: Member[] = who.members;
+const stopWho: () => void = who.onChange((list) => console.log(list.map((m) => m.user + (m.fields?.initial ?? ''))));
+stopWho();
+who.leave();
+client.broadcast('message', scope, 'typing', { typing: true });
+subscription.broadcast('cursor', { x: 1, y: 2 });
+const stopHearing = client.onBroadcast('message', scope, (message: BroadcastMessage) =>
+  console.log(message.from.user, message.event, message.data));
+stopHearing();
+console.log(subscription.presence().members.length, members.length);
+void messages.optimistic({ body: 'sending' }, created);
+connect({ url: 'ws://x', broadcastThrottleMs: 100, window: null });
+
 client.close();
 other.close();
 
@@ -124,5 +146,9 @@ client.subscribe('message', { col: 'conversation_id', value: { id: 42 } });
 messages.apply({ type: 'afterMerge' });
 // @ts-expect-error the token transport is 'query' or 'none'
 connect({ url: 'ws://x', tokenTransport: 'header' });
+// @ts-expect-error a broadcast needs an event name
+client.broadcast('message', scope);
+// @ts-expect-error presence members are read-only
+who.members = [];
 // @ts-expect-error state is read-only
 client.state = 'open';

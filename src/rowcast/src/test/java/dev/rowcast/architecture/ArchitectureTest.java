@@ -41,6 +41,8 @@ class ArchitectureTest {
             .layer("metrics").definedBy("dev.rowcast.impl.metrics..")
             .layer("socket").definedBy("dev.rowcast.impl.socket..")
             .layer("security").definedBy("dev.rowcast.impl.security..")
+            .layer("talk").definedBy("dev.rowcast.impl.talk..")
+            .layer("proposal").definedBy("dev.rowcast.impl.proposal..")
             .layer("hibernate").definedBy("dev.rowcast.impl.hibernate..")
             .layer("outbox").definedBy("dev.rowcast.impl.outbox..")
             .layer("dispatch").definedBy("dev.rowcast.impl.dispatch..")
@@ -56,12 +58,15 @@ class ArchitectureTest {
             .whereLayer("outbox").mayOnlyBeAccessedByLayers("boot")
             .whereLayer("socket").mayOnlyBeAccessedByLayers("boot")
             .whereLayer("security").mayOnlyBeAccessedByLayers("boot", "socket")
-            .whereLayer("dispatch").mayOnlyBeAccessedByLayers("boot", "socket", "admin")
+            .whereLayer("talk").mayOnlyBeAccessedByLayers("boot", "socket")
+            .whereLayer("proposal").mayOnlyBeAccessedByLayers("boot", "socket")
+            .whereLayer("dispatch").mayOnlyBeAccessedByLayers("boot", "socket", "admin", "talk", "proposal")
             .whereLayer("visibility").mayOnlyBeAccessedByLayers("dispatch")
             .whereLayer("bridge").mayOnlyBeAccessedByLayers("boot", "socket", "dispatch", "hibernate", "admin",
                     "outbox")
-            .whereLayer("protocol").mayOnlyBeAccessedByLayers("socket", "dispatch", "hibernate", "visibility")
-            .whereLayer("config").mayOnlyBeAccessedByLayers("boot", "socket", "dispatch", "admin", "outbox");
+            .whereLayer("protocol").mayOnlyBeAccessedByLayers("socket", "dispatch", "hibernate", "visibility", "talk",
+                    "proposal")
+            .whereLayer("config").mayOnlyBeAccessedByLayers("boot", "socket", "dispatch", "admin", "outbox", "talk");
 
     @ArchTest
     static final ArchRule dispatch_is_independent_of_its_sources_and_sinks = noClasses()
@@ -69,6 +74,13 @@ class ArchitectureTest {
             .should().dependOnClassesThat().resideInAnyPackage("dev.rowcast.impl.socket..",
                     "dev.rowcast.impl.hibernate..", "dev.rowcast.impl.outbox..", "dev.rowcast.impl.boot..")
             .because("the engine takes changes from any capture and sends to any Subscriber");
+
+    @ArchTest
+    static final ArchRule talk_and_proposals_stay_out_of_each_other = noClasses()
+            .that().resideInAnyPackage("dev.rowcast.impl.talk..", "dev.rowcast.impl.proposal..")
+            .should().dependOnClassesThat().resideInAnyPackage("dev.rowcast.impl.socket..",
+                    "dev.rowcast.impl.hibernate..", "dev.rowcast.impl.boot..", "dev.rowcast.impl.security..")
+            .because("presence, broadcasts and proposals get sockets as Subscribers and their wiring from boot");
 
     @ArchTest
     static final ArchRule model_depends_on_nothing_else_in_impl = classes()

@@ -30,6 +30,7 @@ import jakarta.ws.rs.core.Response;
 import dev.rowcast.chat.domain.Conversation;
 import dev.rowcast.Subscriptions;
 import dev.rowcast.chat.domain.Message;
+import dev.rowcast.chat.security.DemoIdentityStore;
 
 @Path("conversations")
 @RequestScoped
@@ -49,12 +50,15 @@ public class ConversationResource {
     @Resource
     TransactionSynchronizationRegistry transactions;
 
+    @Inject
+    DemoIdentityStore users;
+
     /** The conversations the caller is a member of; all of them for an admin. */
     @GET
     public JsonArray list() {
         List<Conversation> conversations = caller.isAdmin()
                 ? em.createQuery("select c from Conversation c order by c.id", Conversation.class).getResultList()
-                : em.createQuery("select c from Conversation c join c.members m where m = :user order by c.id",
+                : em.createQuery("select c from Conversation c join c.members m where m.username = :user order by c.id",
                         Conversation.class).setParameter("user", caller.name()).getResultList();
         JsonArrayBuilder array = Json.createArrayBuilder();
         conversations.forEach(c -> array.add(Json.createObjectBuilder().add("id", c.getId())
@@ -80,8 +84,22 @@ public class ConversationResource {
     @Transactional
     public Response addMember(@PathParam("id") long id, JsonValue body) {
         Conversation conversation = findAccessible(id);
-        conversation.addMember(Bodies.requiredText(Bodies.object(body), "user", 100));
+        String user = Bodies.requiredText(Bodies.object(body), "user", 100).strip();
+        if (!users.exists(user)) {
+            throw BadRequest.notFound("user '" + user + "'");
+        }
+        conversation.addMember(user);
         return Response.noContent().build();
+    }
+
+    /** The members, sorted; only members (and admins) may see them. */
+    @GET
+    @Path("{id}/members")
+    @Transactional
+    public JsonArray members(@PathParam("id") long id) {
+        JsonArrayBuilder array = Json.createArrayBuilder();
+        findAccessible(id).getMembers().stream().sorted().forEach(array::add);
+        return array.build();
     }
 
     /**

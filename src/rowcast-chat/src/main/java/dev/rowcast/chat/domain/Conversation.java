@@ -2,15 +2,15 @@ package dev.rowcast.chat.domain;
 
 import java.util.HashSet;
 import java.util.Set;
+import java.util.stream.Collectors;
 
-import jakarta.persistence.CollectionTable;
+import jakarta.persistence.CascadeType;
 import jakarta.persistence.Column;
-import jakarta.persistence.ElementCollection;
-import jakarta.persistence.JoinColumn;
 import jakarta.persistence.Entity;
 import jakarta.persistence.GeneratedValue;
 import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
+import jakarta.persistence.OneToMany;
 import jakarta.persistence.Table;
 
 @Entity
@@ -24,10 +24,9 @@ public class Conversation {
     @Column(nullable = false, length = 200)
     private String title;
 
-    @ElementCollection
-    @CollectionTable(name = "conversation_member", joinColumns = @JoinColumn(name = "conversation_id"))
-    @Column(name = "username", nullable = false, length = 100)
-    private Set<String> members = new HashSet<>();
+    /** A join entity, not an element collection: each membership is a row whose changes clients follow. */
+    @OneToMany(mappedBy = "conversation", cascade = CascadeType.ALL, orphanRemoval = true)
+    private Set<ConversationMember> members = new HashSet<>();
 
     protected Conversation() {
     }
@@ -35,23 +34,24 @@ public class Conversation {
     /** The creator is the first member. */
     public Conversation(String title, String creator) {
         this.title = title;
-        this.members.add(creator);
+        this.members.add(new ConversationMember(this, creator));
     }
 
     public boolean hasMember(String user) {
-        return members.contains(user);
+        return members.stream().anyMatch(member -> member.getUsername().equals(user));
     }
 
-    public void addMember(String user) {
-        members.add(user);
+    /** @return whether the user was not a member before */
+    public boolean addMember(String user) {
+        return !hasMember(user) && members.add(new ConversationMember(this, user));
     }
 
     public void removeMember(String user) {
-        members.remove(user);
+        members.removeIf(member -> member.getUsername().equals(user));
     }
 
     public Set<String> getMembers() {
-        return Set.copyOf(members);
+        return members.stream().map(ConversationMember::getUsername).collect(Collectors.toUnmodifiableSet());
     }
 
     public Long getId() {

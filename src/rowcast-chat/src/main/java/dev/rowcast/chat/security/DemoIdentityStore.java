@@ -21,6 +21,11 @@ public class DemoIdentityStore implements IdentityStore {
             "eve", Set.of(Roles.USER),
             "admin", Set.of(Roles.ADMIN));
 
+    /** Whether a user of that name exists: adding anyone else to a conversation is refused. */
+    public boolean exists(String user) {
+        return USERS.containsKey(user);
+    }
+
     public CredentialValidationResult validate(UsernamePasswordCredential credential) {
         Set<String> groups = USERS.get(credential.getCaller());
         if (groups == null || !credential.getPasswordAsString().equals(credential.getCaller())) {

@@ -9,7 +9,10 @@ import jakarta.inject.Inject;
 import dev.rowcast.spi.SubscriptionAuthorizer;
 import dev.rowcast.spi.SubscriptionRequest;
 
-/** Only members of a conversation, and admins, may follow its messages. */
+/**
+ * Only members of a conversation, and admins, may follow its messages and its member list; a user's own
+ * memberships (their conversation list) only they and admins.
+ */
 @ApplicationScoped
 public class MembershipAuthorizer implements SubscriptionAuthorizer {
 
@@ -18,7 +21,12 @@ public class MembershipAuthorizer implements SubscriptionAuthorizer {
 
     @Override
     public CompletionStage<Boolean> authorize(SubscriptionRequest request) {
-        if (!request.stream().channel().equals("message")) {
+        String channel = request.stream().channel();
+        if (channel.equals("membership") && request.stream().column().equals("username")) {
+            boolean own = request.principal() != null && request.principal().getName().equals(request.stream().value());
+            return CompletableFuture.completedFuture(own || request.isUserInRole(Roles.ADMIN));
+        }
+        if (!channel.equals("message") && !channel.equals("membership")) {
             return CompletableFuture.completedFuture(true); // not this authorizer's channel
         }
         boolean allowed = request.stream().column().equals("conversation_id")

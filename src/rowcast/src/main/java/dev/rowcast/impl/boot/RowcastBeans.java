@@ -9,13 +9,21 @@ import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
+import jakarta.enterprise.inject.Any;
 import jakarta.enterprise.inject.Instance;
+import jakarta.enterprise.inject.spi.BeanManager;
 import jakarta.inject.Inject;
+import jakarta.transaction.UserTransaction;
+import jakarta.validation.Validator;
 
 import dev.rowcast.EntityChange;
+import dev.rowcast.Group;
 import dev.rowcast.Reactive;
 import dev.rowcast.impl.dispatch.ChangeDispatcher;
+import dev.rowcast.spi.BroadcastPolicy;
 import dev.rowcast.spi.CredentialExpiry;
+import dev.rowcast.spi.PresenceProfile;
+import dev.rowcast.spi.ProposalAuthorizer;
 import dev.rowcast.spi.ReplayStore;
 import dev.rowcast.spi.RowFilter;
 import dev.rowcast.spi.SubscriptionAuthorizer;
@@ -50,6 +58,28 @@ class RowcastBeans {
     @Inject
     RowcastSubscriptions subscriptions;
 
+    @Inject
+    Instance<PresenceProfile> presenceProfiles;
+
+    @Inject
+    Instance<BroadcastPolicy> broadcastPolicies;
+
+    @Inject
+    Instance<ProposalAuthorizer> proposalAuthorizers;
+
+    @Inject
+    @Any
+    Instance<Group> groups;
+
+    @Inject
+    Instance<Validator> validators;
+
+    @Inject
+    BeanManager beanManager;
+
+    @Resource(lookup = "java:comp/UserTransaction")
+    UserTransaction transaction;
+
     @Resource(lookup = "java:comp/DefaultManagedThreadFactory")
     ManagedThreadFactory threads;
 
@@ -79,6 +109,40 @@ class RowcastBeans {
 
     List<CredentialExpiry> expiries() {
         return expiries.stream().toList();
+    }
+
+    List<PresenceProfile> presenceProfiles() {
+        return presenceProfiles.stream().toList();
+    }
+
+    List<BroadcastPolicy> broadcastPolicies() {
+        return broadcastPolicies.stream().toList();
+    }
+
+    List<ProposalAuthorizer> proposalAuthorizers() {
+        return proposalAuthorizers.stream().toList();
+    }
+
+    List<Group> groups() {
+        return groups.stream().toList();
+    }
+
+    /** Bean Validation, or {@code null} on a server without it. */
+    Validator validator() {
+        return validators.isResolvable() ? validators.get() : null;
+    }
+
+    /** Through a method: this bean is a client proxy, whose fields are not the bean's. */
+    List<RowcastExtension.ProposalMethod> proposalMethods() {
+        return extension.proposalMethods();
+    }
+
+    BeanManager beanManager() {
+        return beanManager;
+    }
+
+    UserTransaction transaction() {
+        return transaction;
     }
 
     RowcastSubscriptions subscriptions() {

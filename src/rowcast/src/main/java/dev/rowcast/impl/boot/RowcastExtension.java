@@ -1,8 +1,11 @@
 package dev.rowcast.impl.boot;
 
 import java.lang.annotation.Annotation;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.Type;
+import java.security.Principal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.logging.Logger;
@@ -11,19 +14,24 @@ import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Any;
 import jakarta.enterprise.inject.Default;
 import jakarta.enterprise.inject.spi.AfterDeploymentValidation;
+import jakarta.enterprise.inject.spi.AnnotatedMethod;
+import jakarta.enterprise.inject.spi.Bean;
 import jakarta.enterprise.inject.spi.BeforeBeanDiscovery;
 import jakarta.enterprise.inject.spi.Extension;
 import jakarta.enterprise.inject.spi.ProcessAnnotatedType;
+import jakarta.enterprise.inject.spi.ProcessManagedBean;
 import jakarta.enterprise.inject.spi.ProcessObserverMethod;
 import jakarta.enterprise.inject.spi.WithAnnotations;
 import jakarta.persistence.Entity;
 
 import dev.rowcast.EntityChange;
+import dev.rowcast.Proposal;
 import dev.rowcast.Reactive;
 import dev.rowcast.RowcastConfigurationException;
 import dev.rowcast.impl.bridge.ReactiveChannels;
 import dev.rowcast.impl.dispatch.ChangeDispatcher;
 import dev.rowcast.impl.dispatch.EngineHealth;
+import dev.rowcast.spi.Viewer;
 
 /**
  * Rowcast's CDI side. Entities are found through Hibernate's boot metadata, not here: with
@@ -35,6 +43,12 @@ public class RowcastExtension implements Extension {
     private static final Logger LOG = Logger.getLogger(RowcastExtension.class.getName());
 
     private final List<Class<?>> misplaced = new ArrayList<>();
+    private final List<ProposalMethod> proposals = new ArrayList<>();
+    private final List<String> problems = new ArrayList<>();
+
+    /** A {@code @Proposal} method and the bean it belongs to. */
+    record ProposalMethod(Proposal annotation, Bean<?> bean, Method method) {
+    }
     private volatile boolean changeObserved;
     /** The running engine, for the health checks; set by the web listener. */
     private volatile ChangeDispatcher engine;
@@ -96,6 +110,39 @@ public class RowcastExtension implements Extension {
         return current == null ? null : current.health();
     }
 
+    /** Notes every {@code @Proposal} method, and what is wrong with its signature. */
+    void proposals(@Observes ProcessManagedBean<?> event) {
+        for (AnnotatedMethod<?> annotated : event.getAnnotatedBeanClass().getMethods()) {
+            Proposal proposal = annotated.getAnnotation(Proposal.class);
+            if (proposal == null) {
+                continue;
+            }
+            Method method = annotated.getJavaMember();
+            Class<?>[] parameters = method.getParameterTypes();
+            String where = method.getDeclaringClass().getName() + "." + method.getName();
+            if (parameters.length < 1 || parameters.length > 2 || parameters.length == 2
+                    && parameters[1] != Viewer.class && parameters[1] != Principal.class) {
+                problems.add("@Proposal method " + where + " must take the payload and, optionally, a Viewer or a "
+                        + "Principal. Fix: change its parameters.");
+            } else if (!Modifier.isPublic(method.getModifiers()) || Modifier.isStatic(method.getModifiers())) {
+                problems.add("@Proposal method " + where + " must be public and not static.");
+            } else if (proposal.value().isBlank() || proposal.value().length() > 64
+                    || !proposal.value().chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+                problems.add("@Proposal(\"" + proposal.value() + "\") on " + where + ": a name has 1 to 64 "
+                        + "printable ASCII characters and no spaces.");
+            } else if (proposals.stream().anyMatch(p -> p.annotation().value().equals(proposal.value()))) {
+                problems.add("Two @Proposal methods are named '" + proposal.value() + "', one is " + where
+                        + ". Fix: give one another name.");
+            } else {
+                proposals.add(new ProposalMethod(proposal, event.getBean(), method));
+            }
+        }
+    }
+
+    List<ProposalMethod> proposalMethods() {
+        return List.copyOf(proposals);
+    }
+
     /** Whether some observer method may receive {@code @Reactive EntityChange} events. */
     public boolean changeObserved() {
         return changeObserved;
@@ -111,6 +158,11 @@ public class RowcastExtension implements Extension {
             validation.addDeploymentProblem(problem);
         }
         misplaced.clear();
+        if (!problems.isEmpty()) {
+            RowcastConfigurationException problem = new RowcastConfigurationException(problems);
+            LOG.severe(problem::summary);
+            validation.addDeploymentProblem(problem);
+        }
         if (ReactiveChannels.all().isEmpty()) {
             LOG.warning("Rowcast: no @Reactive entity found in any persistence unit. Check that the persistence "
                     + "provider is Hibernate ORM and that the entity has @Reactive(scopes = ...).");

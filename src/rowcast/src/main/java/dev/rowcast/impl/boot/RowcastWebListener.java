@@ -63,6 +63,7 @@ public class RowcastWebListener implements ServletContextListener {
     private RowcastSettings settings;
     private RowcastMetrics metrics;
     private AdminChannel admin;
+    private TalkBack talkBack;
 
     @Override
     public void contextInitialized(ServletContextEvent event) {
@@ -91,6 +92,7 @@ public class RowcastWebListener implements ServletContextListener {
         ReactiveChannels.all().forEach(model -> metrics.channel(model.channel())); // scraped as 0 from the start
         dispatcher = new ChangeDispatcher(settings, beans.replayStore(), beans.rowFilters(), beans.observers(),
                 threads, beans.executor(), metrics);
+        talkBack = new TalkBack(settings, beans, threads, dispatcher);
         dispatcher.start();
         try {
             capture = DatabaseCapture.start(settings, ReactiveChannels.all(), threads);
@@ -118,13 +120,15 @@ public class RowcastWebListener implements ServletContextListener {
         context.addFilter("rowcast-origin", new OriginFilter(settings.allowedOrigins()))
                 .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), false, settings.endpointPath());
 
-        HandshakeIdentities identities = new HandshakeIdentities(() -> knownRoles(settings), beans.expiries(),
+        Set<String> talkRoles = talkBack.roles();
+        HandshakeIdentities identities = new HandshakeIdentities(() -> knownRoles(settings, talkRoles),
+                beans.expiries(),
                 Duration.ofSeconds(settings.maxConnectionAgeSeconds()));
         authorizerThreads = authorizerThreads(threads);
         SubscriptionGate gate = new SubscriptionGate(beans.authorizers(), authorizerThreads,
                 Duration.ofMillis(settings.authorizerTimeoutMillis()));
         RowcastEndpoint endpoint = new RowcastEndpoint(dispatcher, gate, identities, timers, connections,
-                settings, metrics);
+                settings, metrics, talkBack.talk, talkBack.proposals, talkBack::group);
         if (settings.admin().enabled()) {
             startAdmin(context);
         }
@@ -204,6 +208,9 @@ public class RowcastWebListener implements ServletContextListener {
         if (authorizerThreads != null) {
             authorizerThreads.shutdownNow();
         }
+        if (talkBack != null) {
+            talkBack.stop();
+        }
         if (admin != null) {
             admin.unregister();
         }
@@ -230,8 +237,9 @@ public class RowcastWebListener implements ServletContextListener {
     }
 
     /** The roles recorded at each handshake: configured ones and those the entities name. */
-    private static Set<String> knownRoles(RowcastSettings settings) {
+    private static Set<String> knownRoles(RowcastSettings settings, Set<String> talkRoles) {
         Set<String> roles = new HashSet<>(settings.securityRoles());
+        roles.addAll(talkRoles);
         for (ReactiveEntityModel model : ReactiveChannels.all()) {
             roles.addAll(model.rolesAllowed());
             model.visibleTo().values().forEach(roles::addAll);

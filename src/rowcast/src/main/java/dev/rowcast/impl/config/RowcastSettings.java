@@ -17,7 +17,19 @@ public record RowcastSettings(String endpointPath, int maxFrameBytes, int maxSub
         int heartbeatTimeoutMillis, int inboundRatePerSecond, int inboundBurst, int rateLimitStrikes,
         int shutdownFlushMillis, int maxConnectionAgeSeconds, int authorizerTimeoutMillis, EngineLimits engine,
         Admin admin, List<String> captureDatabase, boolean captureInstallTriggers, String captureSqlFile,
-        int captureRetentionSeconds) {
+        int captureRetentionSeconds, Talk talk) {
+
+    /**
+     * Settings of clients that talk back: presence, broadcasts, proposals. One component, so the settings of the
+     * engine and these grow apart.
+     */
+    public record Talk(int broadcastMaxBytes, int broadcastThrottleMillis, List<String> broadcastDisabledChannels,
+            int presenceMaxMembers, int presenceSweepMillis, int proposalThreads, int proposalMaxQueued) {
+
+        public Talk {
+            broadcastDisabledChannels = List.copyOf(broadcastDisabledChannels);
+        }
+    }
 
     public static final String ENDPOINT_PATH = "rowcast.endpoint.path";
     public static final String MAX_FRAME_BYTES = "rowcast.inbound.maxFrameBytes";
@@ -37,6 +49,13 @@ public record RowcastSettings(String endpointPath, int maxFrameBytes, int maxSub
     public static final String SHUTDOWN_FLUSH = "rowcast.shutdown.flushMillis";
     public static final String MAX_CONNECTION_AGE = "rowcast.security.maxConnectionAgeSeconds";
     public static final String AUTHORIZER_TIMEOUT = "rowcast.security.authorizerTimeoutMillis";
+    public static final String BROADCAST_MAX_BYTES = "rowcast.broadcast.maxBytes";
+    public static final String BROADCAST_THROTTLE = "rowcast.broadcast.throttleMillis";
+    public static final String BROADCAST_DISABLED = "rowcast.broadcast.disabledChannels";
+    public static final String PRESENCE_MAX_MEMBERS = "rowcast.presence.maxMembers";
+    public static final String PRESENCE_SWEEP = "rowcast.presence.sweepMillis";
+    public static final String PROPOSAL_THREADS = "rowcast.proposal.threads";
+    public static final String PROPOSAL_MAX_QUEUED = "rowcast.proposal.maxQueued";
 
     // --- engine bounds: memory in bytes, stuck work, catch-up cost (docs/configuration.md, "Engine bounds") ---
     public static final String DISPATCH_MAX_QUEUED_BYTES = "rowcast.dispatch.maxQueuedBytes";
@@ -152,6 +171,13 @@ public record RowcastSettings(String endpointPath, int maxFrameBytes, int maxSub
         boolean installTriggers = bool(parameters, CAPTURE_INSTALL_TRIGGERS, problems);
         int retention = integer(parameters, CAPTURE_RETENTION, 300, 0, 30 * 86_400, problems);
         String sqlFile = parameters.apply(CAPTURE_SQL_FILE);
+        Talk talk = new Talk(integer(parameters, BROADCAST_MAX_BYTES, 2_048, 16, 1_048_576, problems),
+                integer(parameters, BROADCAST_THROTTLE, 50, 0, 60_000, problems),
+                list(parameters.apply(BROADCAST_DISABLED)),
+                integer(parameters, PRESENCE_MAX_MEMBERS, 1_000, 1, 1_000_000, problems),
+                integer(parameters, PRESENCE_SWEEP, 5_000, 50, 3_600_000, problems),
+                integer(parameters, PROPOSAL_THREADS, 4, 1, 256, problems),
+                integer(parameters, PROPOSAL_MAX_QUEUED, 1_000, 1, 1_000_000, problems));
         if (!problems.isEmpty()) {
             throw new RowcastConfigurationException(problems);
         }
@@ -159,7 +185,7 @@ public record RowcastSettings(String endpointPath, int maxFrameBytes, int maxSub
                 ticketTimeout, list(parameters.apply(SECURITY_ROLES)), list(parameters.apply(ALLOWED_ORIGINS)),
                 maxQueued, heartbeat, heartbeatTimeout, rate, burst, strikes, flush, maxAge, authorizerTimeout,
                 engine, admin, list(parameters.apply(CAPTURE_DATABASE)), installTriggers,
-                sqlFile == null || sqlFile.isBlank() ? null : sqlFile.strip(), retention);
+                sqlFile == null || sqlFile.isBlank() ? null : sqlFile.strip(), retention, talk);
     }
 
     private static List<String> list(String raw) {

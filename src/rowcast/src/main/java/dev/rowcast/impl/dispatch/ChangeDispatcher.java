@@ -75,6 +75,7 @@ public final class ChangeDispatcher implements ChangeSink {
     private final StreamPublisher publisher;
     private final SubscriptionManager subscriptions;
     private final SubscriptionRegistry registry;
+    private final ReleaseWaiters releaseWaiters = new ReleaseWaiters();
     private final ThreadFactory threads;
     private volatile Thread thread;
     private volatile boolean running;
@@ -368,6 +369,22 @@ public final class ChangeDispatcher implements ChangeSink {
         return id instanceof JsonString text ? ChangeSize.value(text.getString()) : 32;
     }
 
+    // --- for clients that talk back (impl.talk, impl.proposal) ---
+
+    /** Who is told when sockets join and leave streams. Before {@link #start()}. */
+    public void streamMembers(StreamMembers members) {
+        registry.members(members);
+    }
+
+    /**
+     * Runs the action on the dispatch thread once every transaction that took its ticket before this call has been
+     * released to the streams, so a frame it sends follows the changes those transactions caused. Never blocks.
+     */
+    public void afterCommitted(Runnable action) {
+        long ticket = CaptureBridge.ticketsTaken();
+        queue.force(TASK_BYTES, () -> releaseWaiters.add(ticket, action, sequencer.releasedThrough()));
+    }
+
     // --- the dispatch thread ---
 
     private void run() {
@@ -393,6 +410,7 @@ public final class ChangeDispatcher implements ChangeSink {
                 unit(() -> publisher.flushDue(System.nanoTime()));
                 unit(() -> sequencer.expire(System.nanoTime(), subscriptions.awaitedTicket(), this::release));
                 unit(() -> subscriptions.released(sequencer.releasedThrough()));
+                unit(() -> releaseWaiters.released(sequencer.releasedThrough()));
                 repair();
             } catch (Throwable e) {
                 LOG.log(Level.SEVERE, "Rowcast: the dispatch loop failed; it goes on", e);
@@ -448,6 +466,7 @@ public final class ChangeDispatcher implements ChangeSink {
     private void onCompleted(long ticket, Committed changes) {
         sequencer.complete(ticket, changes, System.nanoTime(), this::release);
         subscriptions.released(sequencer.releasedThrough());
+        releaseWaiters.released(sequencer.releasedThrough());
     }
 
     private void release(Committed committed) {

@@ -15,6 +15,12 @@ final class SubscriptionRegistry {
     private final Map<StreamId, Map<Subscriber, Subscription>> byStream = new HashMap<>();
     private final Map<Subscriber, Map<StreamId, Subscription>> bySubscriber = new HashMap<>();
     private final RowcastMetrics metrics;
+    /** Told of every join and leave; set once, before the dispatch thread starts. */
+    private StreamMembers members = StreamMembers.NONE;
+
+    void members(StreamMembers listener) {
+        members = listener;
+    }
 
     SubscriptionRegistry() {
         this(RowcastMetrics.local());
@@ -46,8 +52,11 @@ final class SubscriptionRegistry {
         if (subscribers.put(subscription.subscriber, subscription) == null) {
             subscription.meters.subscribed(1);
         }
-        bySubscriber.computeIfAbsent(subscription.subscriber, s -> new HashMap<>())
+        Subscription replaced = bySubscriber.computeIfAbsent(subscription.subscriber, s -> new HashMap<>())
                 .put(subscription.stream, subscription);
+        if (replaced == null) {
+            members.joined(subscription.subscriber, subscription.stream);
+        }
     }
 
     Subscription remove(Subscriber subscriber, StreamId stream) {
@@ -64,6 +73,7 @@ final class SubscriptionRegistry {
                 byStream.remove(stream);
                 removed.meters.streamFollowed(-1);
             }
+            members.left(subscriber, stream);
         }
         return removed;
     }

@@ -13,7 +13,16 @@ public enum ErrorCode {
     TOO_MANY_SUBSCRIPTIONS("too_many_subscriptions"),
     REPLAY_UNAVAILABLE("replay_unavailable"),
     SNAPSHOT_UNAVAILABLE("snapshot_unavailable"),
-    REVOKED("revoked");
+    REVOKED("revoked"),
+    NOT_SUBSCRIBED("not_subscribed"),
+    TOO_LARGE("too_large"),
+    FULL("full"),
+    UNKNOWN_PROPOSAL("unknown_proposal"),
+    INVALID_PROPOSAL("invalid_proposal"),
+    PROPOSAL_REFUSED("proposal_refused"),
+    PROPOSAL_CONFLICT("proposal_conflict"),
+    PROPOSAL_FAILED("proposal_failed"),
+    OVERLOADED("overloaded");
 
     private final String wireName;
 

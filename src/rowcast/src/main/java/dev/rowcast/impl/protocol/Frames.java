@@ -129,6 +129,104 @@ public final class Frames {
         return position(out, head).append('}').toString();
     }
 
+    // --- clients that talk back: presence, broadcasts, proposals ---
+
+    /**
+     * One presence entry: the user and the fields the application adds.
+     *
+     * @param fields already-checked JSON object text, or {@code null} for none
+     */
+    public static String member(String user, String fields) {
+        StringBuilder out = new StringBuilder(64).append("{\"user\":");
+        JsonText.string(out, user);
+        if (fields != null) {
+            out.append(",\"fields\":").append(fields);
+        }
+        return out.append('}').toString();
+    }
+
+    /** A JSON value as frames write it (escaped so it can always be sent): for sizes and for parsing back. */
+    public static String json(JsonValue value) {
+        return JsonText.json(new StringBuilder(), value).toString();
+    }
+
+    /** Plain values (strings, numbers, booleans, null) as one JSON object. */
+    public static String object(Map<String, Object> fields) {
+        return JsonText.object(new StringBuilder(), fields).toString();
+    }
+
+    /** The reply to {@code join}: everyone present, the caller included. */
+    public static String presence(JsonValue id, StreamId stream, Collection<String> members) {
+        StringBuilder out = new StringBuilder(128 + members.size() * 48).append("{\"type\":\"presence\"");
+        id(out, id);
+        stream(out, stream).append(",\"members\":[");
+        boolean first = true;
+        for (String member : members) {
+            if (!first) {
+                out.append(',');
+            }
+            first = false;
+            out.append(member);
+        }
+        return out.append("]}").toString();
+    }
+
+    /** Someone's first socket joined the presence. */
+    public static String joined(StreamId stream, String member) {
+        StringBuilder out = new StringBuilder(128 + member.length()).append("{\"type\":\"joined\"");
+        return stream(out, stream).append(",\"member\":").append(member).append('}').toString();
+    }
+
+    /** Someone's last socket left; with {@code id}, the reply to the leaving socket's own {@code leave}. */
+    public static String left(JsonValue id, StreamId stream, String user) {
+        StringBuilder out = new StringBuilder(128).append("{\"type\":\"left\"");
+        id(out, id);
+        stream(out, stream).append(",\"user\":");
+        return JsonText.string(out, user).append('}').toString();
+    }
+
+    /** An ephemeral message; {@code from} is stamped by the server, never taken from the client. */
+    public static String broadcast(StreamId stream, String event, JsonValue data, String from) {
+        StringBuilder out = new StringBuilder(160).append("{\"type\":\"broadcast\"");
+        stream(out, stream).append(",\"event\":");
+        JsonText.string(out, event).append(",\"data\":");
+        JsonText.json(out, data).append(",\"from\":{\"user\":");
+        return JsonText.value(out, from).append("}}").toString();
+    }
+
+    /** A proposal's result: the handler's return value, after the changes its transaction caused. */
+    public static String proposed(JsonValue id, JsonValue value) {
+        StringBuilder out = new StringBuilder(64).append("{\"type\":\"proposed\"");
+        id(out, id).append(",\"value\":");
+        return JsonText.json(out, value).append('}').toString();
+    }
+
+    /** A refused proposal, with the application's reason code. */
+    public static String refused(JsonValue id, String reason, String message) {
+        StringBuilder out = new StringBuilder(128).append("{\"type\":\"error\"");
+        id(out, id).append(",\"code\":\"").append(ErrorCode.PROPOSAL_REFUSED.wireName()).append("\",\"reason\":");
+        JsonText.string(out, reason).append(",\"message\":");
+        return JsonText.string(out, message).append('}').toString();
+    }
+
+    /** An invalid proposal, with each violation: {@code path} to {@code message}. */
+    public static String invalid(JsonValue id, String message, List<Map.Entry<String, String>> violations) {
+        StringBuilder out = new StringBuilder(128).append("{\"type\":\"error\"");
+        id(out, id).append(",\"code\":\"").append(ErrorCode.INVALID_PROPOSAL.wireName()).append("\",\"message\":");
+        JsonText.string(out, message).append(",\"violations\":[");
+        boolean first = true;
+        for (Map.Entry<String, String> violation : violations) {
+            if (!first) {
+                out.append(',');
+            }
+            first = false;
+            out.append("{\"path\":");
+            JsonText.string(out, violation.getKey()).append(",\"message\":");
+            JsonText.string(out, violation.getValue()).append('}');
+        }
+        return out.append("]}").toString();
+    }
+
     public static String pong(JsonValue id) {
         return id(new StringBuilder(32).append("{\"type\":\"pong\""), id).append('}').toString();
     }

@@ -15,15 +15,44 @@ public sealed interface Inbound {
     record Ping(JsonValue id) implements Inbound {
     }
 
+    /** What a frame that names a stream asks for. */
+    enum Action { SUBSCRIBE, UNSUBSCRIBE, JOIN, LEAVE, BROADCAST }
+
     /**
-     * A subscribe or unsubscribe of a known channel whose scope is not checked yet: {@link InboundParser#scope}
+     * A frame that names a stream of a known channel whose scope is not checked yet: {@link InboundParser#scope}
      * finishes it, after the socket checked the channel's roles.
      *
      * @param value the wire value of {@code scope.value}
      * @param from the client's cursor, or {@code null}
+     * @param event a broadcast's event name, else {@code null}
+     * @param data a broadcast's data, else {@code null}
      */
-    record ForChannel(JsonValue id, boolean subscribe, ReactiveEntityModel model, String column, JsonValue value,
-            Position from) implements Inbound {
+    record ForChannel(JsonValue id, Action action, ReactiveEntityModel model, String column, JsonValue value,
+            Position from, String event, JsonValue data) implements Inbound {
+
+        public ForChannel(JsonValue id, boolean subscribe, ReactiveEntityModel model, String column, JsonValue value,
+                Position from) {
+            this(id, subscribe ? Action.SUBSCRIBE : Action.UNSUBSCRIBE, model, column, value, from, null, null);
+        }
+
+        public boolean subscribe() {
+            return action == Action.SUBSCRIBE;
+        }
+    }
+
+    /** Join the presence of a stream the socket follows. */
+    record Join(JsonValue id, StreamId stream) implements Inbound {
+    }
+
+    record Leave(JsonValue id, StreamId stream) implements Inbound {
+    }
+
+    /** An ephemeral message to the other subscribers of a stream; {@code data} is any JSON value. */
+    record Broadcast(JsonValue id, StreamId stream, String event, JsonValue data) implements Inbound {
+    }
+
+    /** A write the application's {@code @Proposal} handler for {@code name} performs; {@code id} is required. */
+    record Propose(JsonValue id, String name, JsonValue payload) implements Inbound {
     }
 
     /** @param from the client's cursor, or {@code null} for a fresh subscription */

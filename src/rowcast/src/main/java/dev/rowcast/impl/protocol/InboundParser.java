@@ -53,15 +53,40 @@ public final class InboundParser {
             return new Inbound.Refused(id, ErrorCode.INVALID_MESSAGE, "type is required and must be a string.");
         }
         return switch (type.get()) {
-            case "subscribe" -> subscription(message, true, id);
-            case "unsubscribe" -> subscription(message, false, id);
+            case "subscribe" -> subscription(message, Inbound.Action.SUBSCRIBE, id);
+            case "unsubscribe" -> subscription(message, Inbound.Action.UNSUBSCRIBE, id);
+            case "join" -> subscription(message, Inbound.Action.JOIN, id);
+            case "leave" -> subscription(message, Inbound.Action.LEAVE, id);
+            case "broadcast" -> subscription(message, Inbound.Action.BROADCAST, id);
+            case "propose" -> propose(message, id);
             case "ping" -> new Inbound.Ping(id);
-            default -> new Inbound.Refused(id, ErrorCode.UNKNOWN_MESSAGE_TYPE,
-                    "Unknown type; expected subscribe, unsubscribe or ping.");
+            default -> new Inbound.Refused(id, ErrorCode.UNKNOWN_MESSAGE_TYPE, "Unknown type; expected subscribe, "
+                    + "unsubscribe, join, leave, broadcast, propose or ping.");
         };
     }
 
-    private Inbound subscription(JsonObject message, boolean subscribe, JsonValue id) {
+    /** Names of broadcast events and proposals: short, printable, never echoed unchecked. */
+    private static boolean isName(String name) {
+        return name.length() >= 1 && name.length() <= MAX_NAME && name.chars().allMatch(c -> c > 0x20 && c < 0x7f);
+    }
+
+    static final int MAX_NAME = 64;
+
+    private static Inbound propose(JsonObject message, JsonValue id) {
+        if (id == null) {
+            return new Inbound.Refused(null, ErrorCode.INVALID_MESSAGE, "propose needs an id, to match its result.");
+        }
+        Optional<String> name = string(message, "name");
+        if (name.isEmpty() || !isName(name.get())) {
+            return new Inbound.Refused(id, ErrorCode.INVALID_MESSAGE, "name is required: 1 to " + MAX_NAME
+                    + " printable ASCII characters, no spaces.");
+        }
+        JsonValue payload = message.getOrDefault("payload", JsonValue.NULL);
+        return new Inbound.Propose(id, name.get(), payload);
+    }
+
+    private Inbound subscription(JsonObject message, Inbound.Action action, JsonValue id) {
+        boolean subscribe = action == Inbound.Action.SUBSCRIBE;
         Optional<String> channel = string(message, "channel");
         if (channel.isEmpty()) {
             return new Inbound.Refused(id, ErrorCode.INVALID_MESSAGE, "channel is required and must be a string.");
@@ -85,12 +110,23 @@ public final class InboundParser {
             }
             from = position.get();
         }
+        String event = null;
+        JsonValue data = null;
+        if (action == Inbound.Action.BROADCAST) {
+            Optional<String> named = string(message, "event");
+            if (named.isEmpty() || !isName(named.get())) {
+                return new Inbound.Refused(id, ErrorCode.INVALID_MESSAGE, "event is required: 1 to " + MAX_NAME
+                        + " printable ASCII characters, no spaces.");
+            }
+            event = named.get();
+            data = message.getOrDefault("data", JsonValue.NULL);
+        }
         Optional<ReactiveEntityModel> model = channels.apply(channel.get());
         if (model.isEmpty()) {
             return new Inbound.Refused(id, ErrorCode.UNKNOWN_CHANNEL, "No channel '" + clip(channel.get()) + "'.");
         }
-        return new Inbound.ForChannel(id, subscribe, model.get(), column.get(), scope.asJsonObject().get("value"),
-                from);
+        return new Inbound.ForChannel(id, action, model.get(), column.get(), scope.asJsonObject().get("value"),
+                from, event, data);
     }
 
     /**
@@ -113,8 +149,13 @@ public final class InboundParser {
                     + request.column() + "': " + e.getMessage() + ".");
         }
         StreamId stream = new StreamId(channel, request.column(), value);
-        return request.subscribe() ? new Inbound.Subscribe(request.id(), model, stream, request.from())
-                : new Inbound.Unsubscribe(request.id(), stream);
+        return switch (request.action()) {
+            case SUBSCRIBE -> new Inbound.Subscribe(request.id(), model, stream, request.from());
+            case UNSUBSCRIBE -> new Inbound.Unsubscribe(request.id(), stream);
+            case JOIN -> new Inbound.Join(request.id(), stream);
+            case LEAVE -> new Inbound.Leave(request.id(), stream);
+            case BROADCAST -> new Inbound.Broadcast(request.id(), stream, request.event(), request.data());
+        };
     }
 
     /** An integral {@code seq} from 0 to {@link Long#MAX_VALUE}, compared exactly: a double would round 2^63 down. */

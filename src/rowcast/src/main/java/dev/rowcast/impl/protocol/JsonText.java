@@ -8,6 +8,12 @@ import java.util.Base64;
 import java.util.Date;
 import java.util.Map;
 
+import jakarta.json.JsonArray;
+import jakarta.json.JsonNumber;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+
 /**
  * Appends JSON to a {@link StringBuilder}. Frames are built by hand because they are built once per change and scope
  * on the hot path; the value mapping is specified in docs/protocol.md ("Value encoding"). Whatever the text, the
@@ -63,6 +69,9 @@ final class JsonText {
         if (value == null) {
             return out.append("null");
         }
+        if (value instanceof JsonValue json) {
+            return json(out, json);
+        }
         if (value instanceof String s) {
             return string(out, s);
         }
@@ -99,6 +108,32 @@ final class JsonText {
             return object(out, map);
         }
         return string(out, value.toString());
+    }
+
+    /**
+     * A client's or the application's JSON value, written again with our escaping: JSON-P writes a lone surrogate
+     * as it is, which cannot be sent.
+     */
+    public static StringBuilder json(StringBuilder out, JsonValue value) {
+        switch (value.getValueType()) {
+            case STRING -> string(out, ((JsonString) value).getString());
+            case NUMBER -> out.append(((JsonNumber) value).bigDecimalValue().toString());
+            case OBJECT -> object(out, (JsonObject) value);
+            case ARRAY -> {
+                out.append('[');
+                boolean first = true;
+                for (JsonValue item : (JsonArray) value) {
+                    if (!first) {
+                        out.append(',');
+                    }
+                    first = false;
+                    json(out, item);
+                }
+                out.append(']');
+            }
+            default -> out.append(value); // true, false, null
+        }
+        return out;
     }
 
     public static StringBuilder object(StringBuilder out, Map<?, ?> map) {

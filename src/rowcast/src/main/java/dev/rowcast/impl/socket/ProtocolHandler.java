@@ -1,20 +1,25 @@
 package dev.rowcast.impl.socket;
 
 import java.nio.ByteBuffer;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 import dev.rowcast.impl.bridge.ReactiveChannels;
 import dev.rowcast.impl.dispatch.ChangeDispatcher;
 import dev.rowcast.impl.metrics.RowcastMetrics;
+import dev.rowcast.impl.model.ReactiveEntityModel;
+import dev.rowcast.impl.proposal.Proposals;
 import dev.rowcast.impl.protocol.CloseCodes;
 import dev.rowcast.impl.protocol.ErrorCode;
 import dev.rowcast.impl.protocol.Frames;
 import dev.rowcast.impl.protocol.Inbound;
 import dev.rowcast.impl.protocol.InboundParser;
 import dev.rowcast.impl.security.SubscriptionGate;
+import dev.rowcast.impl.talk.Talk;
 
 /**
  * Acts on one client frame: checks its size, rate-limits it, has the {@link InboundParser} read it, authorizes
@@ -27,19 +32,28 @@ final class ProtocolHandler {
 
     private final ChangeDispatcher dispatcher;
     private final SubscriptionGate gate;
-    private final InboundParser parser = new InboundParser(ReactiveChannels::find);
+    private final InboundParser parser;
     private final int maxFrameBytes;
     private final ScheduledExecutorService timers;
     private final RowcastMetrics metrics;
+    private final Talk talk;
+    private final Proposals proposals;
 
-    /** @param timers runs the delayed closes of {@link ClientConnection#closeWhenQuiet} */
+    /**
+     * @param timers runs the delayed closes of {@link ClientConnection#closeWhenQuiet}
+     * @param groups finds the channels that are groups, not entities
+     */
     ProtocolHandler(ChangeDispatcher dispatcher, SubscriptionGate gate, int maxFrameBytes,
-            ScheduledExecutorService timers, RowcastMetrics metrics) {
+            ScheduledExecutorService timers, RowcastMetrics metrics, Talk talk, Proposals proposals,
+            Function<String, Optional<ReactiveEntityModel>> groups) {
         this.metrics = metrics;
         this.dispatcher = dispatcher;
         this.gate = gate;
         this.maxFrameBytes = maxFrameBytes;
         this.timers = timers;
+        this.talk = talk;
+        this.proposals = proposals;
+        this.parser = new InboundParser(channel -> ReactiveChannels.find(channel).or(() -> groups.apply(channel)));
     }
 
     void text(ClientConnection connection, String text) {
@@ -131,6 +145,22 @@ final class ProtocolHandler {
             });
         } else if (message instanceof Inbound.Subscribe subscribe) {
             subscribe(connection, subscribe);
+        } else {
+            talkBack(connection, message);
+        }
+    }
+
+    /** Presence, broadcasts and proposals: their own classes do the work. */
+    private void talkBack(ClientConnection connection, Inbound message) {
+        if (message instanceof Inbound.Join join) {
+            talk.join(connection, join.stream(), join.id());
+        } else if (message instanceof Inbound.Leave leave) {
+            talk.leave(connection, leave.stream(), leave.id());
+        } else if (message instanceof Inbound.Broadcast broadcast) {
+            talk.broadcast(connection, broadcast.stream(), broadcast.event(), broadcast.data(), broadcast.id());
+        } else if (message instanceof Inbound.Propose propose) {
+            // in order with the socket's other requests, one at a time: results come back in the order sent
+            connection.inOrder(() -> proposals.propose(connection, propose));
         }
     }
 

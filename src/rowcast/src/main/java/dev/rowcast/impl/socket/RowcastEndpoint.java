@@ -3,9 +3,11 @@ package dev.rowcast.impl.socket;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -19,11 +21,14 @@ import jakarta.websocket.Session;
 import dev.rowcast.impl.config.RowcastSettings;
 import dev.rowcast.impl.dispatch.ChangeDispatcher;
 import dev.rowcast.impl.metrics.RowcastMetrics;
+import dev.rowcast.impl.model.ReactiveEntityModel;
+import dev.rowcast.impl.proposal.Proposals;
 import dev.rowcast.impl.protocol.CloseCodes;
 import dev.rowcast.impl.protocol.ErrorCode;
 import dev.rowcast.impl.security.ConnectionIdentity;
 import dev.rowcast.impl.security.HandshakeIdentities;
 import dev.rowcast.impl.security.SubscriptionGate;
+import dev.rowcast.impl.talk.Talk;
 
 /**
  * The wire only: opens a {@link ClientConnection} per socket, hands text frames to the {@link ProtocolHandler}, and
@@ -45,11 +50,13 @@ public final class RowcastEndpoint extends Endpoint {
 
     public RowcastEndpoint(ChangeDispatcher dispatcher, SubscriptionGate gate, HandshakeIdentities identities,
             ScheduledExecutorService expiries, Connections connections, RowcastSettings settings,
-            RowcastMetrics metrics) {
+            RowcastMetrics metrics, Talk talk, Proposals proposals,
+            Function<String, Optional<ReactiveEntityModel>> groups) {
         this.dispatcher = dispatcher;
         this.metrics = metrics;
         metrics.knownErrors(java.util.Arrays.stream(ErrorCode.values()).map(ErrorCode::wireName).toList());
-        this.protocol = new ProtocolHandler(dispatcher, gate, settings.maxFrameBytes(), expiries, metrics);
+        this.protocol = new ProtocolHandler(dispatcher, gate, settings.maxFrameBytes(), expiries, metrics, talk,
+                proposals, groups);
         this.identities = identities;
         this.expiries = expiries;
         this.connections = connections;

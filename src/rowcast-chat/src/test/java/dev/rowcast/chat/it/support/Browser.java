@@ -60,7 +60,8 @@ public final class Browser implements AutoCloseable {
         new Select(find(By.id("login-user"))).selectByVisibleText(user);
         find(By.id("login-password")).sendKeys(user);
         find(By.id("login-button")).click();
-        await(d -> d.findElement(By.id("state")).getText().equals("open"), "the socket opens after sign-in");
+        await(d -> "open".equals(d.findElement(By.id("state")).getAttribute("data-state")),
+                "the socket opens after sign-in");
         // keeps the frames both ways, for diagnostics()
         script("const c = window.rowcastDemo.client, read = c.onFrame.bind(c); window.wire = [];"
                 + "window.states = []; c.on('state', (s) => window.states.push(s.state));"

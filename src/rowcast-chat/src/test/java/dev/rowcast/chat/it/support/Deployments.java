@@ -32,6 +32,7 @@ import dev.rowcast.chat.it.probe.SecretNote;
 import dev.rowcast.chat.it.probe.SecretNoteResource;
 import dev.rowcast.chat.it.probe.SlowAuthorizer;
 import dev.rowcast.chat.it.probe.StallingObserver;
+import dev.rowcast.chat.it.probe.TalkProbes;
 import dev.rowcast.chat.it.probe.ThrowingRowFilter;
 
 /** The archives the suites deploy: the WAR Maven built, as a user would deploy it, plus test probes. */
@@ -134,6 +135,19 @@ public final class Deployments {
         war.delete("WEB-INF/classes/META-INF/persistence.xml");
         return war.addClasses(MessageMirror.class, LargeNote.class, CaptureProbeResource.class)
                 .addAsResource("it/capture-persistence.xml", "META-INF/persistence.xml");
+    }
+
+    /**
+     * The reference WAR with talk-back probes ({@code TalkProbes}), broadcasts throttled to one per 300 ms, and
+     * heartbeats every 300 ms with a 700 ms pong timeout, so a dropped client leaves presence within a second.
+     */
+    public static WebArchive chatWarForTalk() {
+        return withContextParams(chatWar(), Map.of(
+                "rowcast.broadcast.throttleMillis", "300",
+                "rowcast.broadcast.maxBytes", "512",
+                "rowcast.heartbeat.intervalMillis", "300",
+                "rowcast.heartbeat.timeoutMillis", "700"))
+                .addClasses(TalkProbes.class);
     }
 
     /** The WAR's own web.xml with context-params added, security constraints and all. */
