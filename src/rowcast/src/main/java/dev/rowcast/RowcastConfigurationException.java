@@ -28,7 +28,7 @@ public class RowcastConfigurationException extends RuntimeException {
      * stack trace hundreds of lines down, so Rowcast logs this first.
      */
     public String summary() {
-        return "Rowcast cannot start, so this application is not deployed (the server keeps running and answers 404): "
+        return "ROWCAST-001: Rowcast cannot start, so this application is not deployed (the server keeps running and answers 404): "
                 + problems.size() + " configuration problem(s). First: " + problems.get(0);
     }
 }

@@ -164,7 +164,7 @@ public class RowcastExtension implements Extension {
             validation.addDeploymentProblem(problem);
         }
         if (ReactiveChannels.all().isEmpty()) {
-            LOG.warning("Rowcast: no @Reactive entity found in any persistence unit. Check that the persistence "
+            LOG.warning("ROWCAST-002: no @Reactive entity found in any persistence unit. Check that the persistence "
                     + "provider is Hibernate ORM and that the entity has @Reactive(scopes = ...).");
         }
     }

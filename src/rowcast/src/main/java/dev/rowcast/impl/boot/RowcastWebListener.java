@@ -185,7 +185,7 @@ public class RowcastWebListener implements ServletContextListener {
             try {
                 task.run();
             } catch (Throwable e) {
-                LOG.log(Level.SEVERE, "Rowcast: the " + name + " failed; it runs again at its next turn", e);
+                LOG.log(Level.SEVERE, "ROWCAST-003: the " + name + " failed; it runs again at its next turn", e);
             }
         };
     }

@@ -47,7 +47,7 @@ final class SettingSources {
             return ((Optional<?>) getOptionalValue.invoke(config, name, String.class)).map(Object::toString)
                     .orElse(null);
         } catch (ReflectiveOperationException | RuntimeException e) {
-            LOG.log(Level.WARNING, "Rowcast: MicroProfile Config failed for " + name, e);
+            LOG.log(Level.WARNING, "ROWCAST-004: MicroProfile Config failed for " + name, e);
             return null;
         }
     }

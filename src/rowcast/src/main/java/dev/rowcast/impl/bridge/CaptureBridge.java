@@ -60,7 +60,7 @@ public final class CaptureBridge {
         if (current != null) {
             current.complete(ticket, changes, lost);
         } else if (!changes.isEmpty() && WARNED.compareAndSet(false, true)) {
-            LOG.warning(() -> "Rowcast: " + changes.get(0).change() + " committed before the application started or "
+            LOG.warning(() -> "ROWCAST-005: " + changes.get(0).change() + " committed before the application started or "
                     + "after it stopped; it is not delivered. (Logged once.)");
         }
     }

@@ -49,9 +49,9 @@ import dev.rowcast.spi.StreamId;
 public final class ChangeDispatcher implements ChangeSink {
 
     /** Logged at SEVERE when a unit of work runs longer than the bound; stable, for alerts. */
-    public static final String STUCK = "Rowcast: dispatch engine stuck";
+    public static final String STUCK = "ROWCAST-053: dispatch engine stuck";
     /** Logged at SEVERE when the dispatch thread has died; stable, for alerts. */
-    public static final String DIED = "Rowcast: dispatch engine died";
+    public static final String DIED = "ROWCAST-054: dispatch engine died";
 
     private static final Logger LOG = Logger.getLogger(ChangeDispatcher.class.getName());
     private static final long MAX_IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
@@ -239,7 +239,7 @@ public final class ChangeDispatcher implements ChangeSink {
         } else if (stuckReported != 0) {
             long stuckFor = TimeUnit.NANOSECONDS.toMillis(now - stuckReported);
             stuckReported = 0;
-            LOG.warning(() -> "Rowcast: dispatch engine running again, after a unit of work of about " + stuckFor
+            LOG.warning(() -> "ROWCAST-006: dispatch engine running again, after a unit of work of about " + stuckFor
                     + " ms");
         }
     }
@@ -299,7 +299,7 @@ public final class ChangeDispatcher implements ChangeSink {
         long now = System.nanoTime();
         long last = lossLoggedNanos.get();
         if (now - last >= LOSS_LOG_INTERVAL_NANOS && lossLoggedNanos.compareAndSet(last, now)) {
-            LOG.severe(() -> "Rowcast: committed changes dropped (" + total + " so far): " + why + ". Their streams "
+            LOG.severe(() -> "ROWCAST-007: committed changes dropped (" + total + " so far): " + why + ". Their streams "
                     + "are reset and subscribers resync with replay_unavailable and a snapshot. Raise the bound or "
                     + "find the slow @Reactive EntityChange observer.");
         }
@@ -400,7 +400,7 @@ public final class ChangeDispatcher implements ChangeSink {
                     task = queue.poll(wait);
                 } catch (InterruptedException e) {
                     // stop() never interrupts; a plug-in did: the flag is cleared, the engine goes on
-                    LOG.warning("Rowcast: the dispatch thread was interrupted; ignored");
+                    LOG.warning("ROWCAST-008: the dispatch thread was interrupted; ignored");
                     continue;
                 }
                 repair();
@@ -413,7 +413,7 @@ public final class ChangeDispatcher implements ChangeSink {
                 unit(() -> releaseWaiters.released(sequencer.releasedThrough()));
                 repair();
             } catch (Throwable e) {
-                LOG.log(Level.SEVERE, "Rowcast: the dispatch loop failed; it goes on", e);
+                LOG.log(Level.SEVERE, "ROWCAST-009: the dispatch loop failed; it goes on", e);
             }
         }
         if (thread != self) {
@@ -432,12 +432,12 @@ public final class ChangeDispatcher implements ChangeSink {
         try {
             work.run();
         } catch (Throwable e) {
-            LOG.log(Level.SEVERE, "Rowcast: a unit of dispatch work failed; delivery goes on", e);
+            LOG.log(Level.SEVERE, "ROWCAST-010: a unit of dispatch work failed; delivery goes on", e);
         } finally {
             unitStartedNanos = 0;
             if (Thread.interrupted()) {
                 // a plug-in interrupted us; left set, it would break the next wait or socket send
-                LOG.warning("Rowcast: a plug-in left the dispatch thread interrupted; the flag is cleared");
+                LOG.warning("ROWCAST-011: a plug-in left the dispatch thread interrupted; the flag is cleared");
             }
         }
     }
@@ -476,18 +476,18 @@ public final class ChangeDispatcher implements ChangeSink {
                 try {
                     observers.accept(captured.change());
                 } catch (Throwable e) {
-                    LOG.log(Level.WARNING, "Rowcast: an @Reactive EntityChange observer failed for "
+                    LOG.log(Level.WARNING, "ROWCAST-012: an @Reactive EntityChange observer failed for "
                             + captured.change(), e);
                 }
                 if (Thread.interrupted()) {
-                    LOG.warning("Rowcast: an @Reactive EntityChange observer interrupted the dispatch thread; the "
+                    LOG.warning("ROWCAST-013: an @Reactive EntityChange observer interrupted the dispatch thread; the "
                             + "flag is cleared");
                 }
             }
             try {
                 publisher.publish(captured, committed.nanos());
             } catch (Throwable e) {
-                LOG.log(Level.SEVERE, "Rowcast: publishing " + captured.change() + " failed; its streams are reset",
+                LOG.log(Level.SEVERE, "ROWCAST-014: publishing " + captured.change() + " failed; its streams are reset",
                         e);
                 repairs.lost.add(captured);
             }

@@ -176,7 +176,7 @@ final class MemoryReplayStore implements ReplayStore {
         }
         if (!warnedStreams) {
             warnedStreams = true;
-            LOG.warning(() -> "Rowcast: more than " + maxStreams + " streams have subscribers; keeping all of them. "
+            LOG.warning(() -> "ROWCAST-015: more than " + maxStreams + " streams have subscribers; keeping all of them. "
                     + "Raise " + RowcastSettings.REPLAY_MAX_STREAMS + ". (Logged once.)");
         }
     }
@@ -203,7 +203,7 @@ final class MemoryReplayStore implements ReplayStore {
         }
         if (totalBytes > target && !warnedBytes) {
             warnedBytes = true;
-            LOG.warning(() -> "Rowcast: the records of followed streams alone exceed " + RowcastSettings.REPLAY_MAX_BYTES
+            LOG.warning(() -> "ROWCAST-016: the records of followed streams alone exceed " + RowcastSettings.REPLAY_MAX_BYTES
                     + "; keeping them. (Logged once.)");
         }
     }

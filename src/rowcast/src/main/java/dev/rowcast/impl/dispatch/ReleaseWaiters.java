@@ -44,7 +44,7 @@ final class ReleaseWaiters {
         try {
             action.run();
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "Rowcast: an action after a release failed", e);
+            LOG.log(Level.WARNING, "ROWCAST-017: an action after a release failed", e);
         }
     }
 }

@@ -106,7 +106,7 @@ final class StreamPublisher {
         try {
             publish(model, scope, value, text, type, committedNanos);
         } catch (Throwable e) {
-            LOG.log(Level.SEVERE, "Rowcast: putting " + text.change() + " on stream " + scope.column() + "=" + value
+            LOG.log(Level.SEVERE, "ROWCAST-018: putting " + text.change() + " on stream " + scope.column() + "=" + value
                     + " failed; the stream is reset", e);
             if (value != null) {
                 repairs.streamLost(new StreamId(model.channel(), scope.column(), value));
@@ -124,7 +124,7 @@ final class StreamPublisher {
         try {
             position = store.append(stream, type.wireName(), text.change());
         } catch (Throwable e) {
-            LOG.log(Level.SEVERE, "Rowcast: the replay store failed to append to " + stream + "; the stream is reset "
+            LOG.log(Level.SEVERE, "ROWCAST-019: the replay store failed to append to " + stream + "; the stream is reset "
                     + "and its subscribers resync", e);
             repairs.streamLost(stream);
             return;
@@ -168,7 +168,7 @@ final class StreamPublisher {
     }
 
     private void brokenSubscriber(Subscription subscription, Throwable e) {
-        LOG.log(Level.SEVERE, "Rowcast: a change could not be sent to " + subscription.subscriber + " on "
+        LOG.log(Level.SEVERE, "ROWCAST-020: a change could not be sent to " + subscription.subscriber + " on "
                 + subscription.stream + "; that subscriber resyncs", e);
         repairs.broken(subscription);
     }
@@ -202,7 +202,7 @@ final class StreamPublisher {
                 try {
                     flush(entry.getKey(), entry.getValue());
                 } catch (Throwable e) { // one stream's batch must not keep the others'
-                    LOG.log(Level.SEVERE, "Rowcast: sending the batch of " + entry.getKey() + " failed; it is reset", e);
+                    LOG.log(Level.SEVERE, "ROWCAST-021: sending the batch of " + entry.getKey() + " failed; it is reset", e);
                     repairs.streamLost(entry.getKey());
                 }
             }

@@ -143,7 +143,7 @@ final class SubscriptionManager {
         try {
             return store.eventsAfter(stream, from);
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "Rowcast: the replay store failed to read " + stream + "; replay_unavailable", e);
+            LOG.log(Level.WARNING, "ROWCAST-022: the replay store failed to read " + stream + "; replay_unavailable", e);
             return Optional.empty();
         }
     }
@@ -244,7 +244,7 @@ final class SubscriptionManager {
         try {
             resync(subscription);
         } catch (Throwable e) {
-            LOG.log(Level.SEVERE, "Rowcast: resync of " + subscription.subscriber + " on " + subscription.stream
+            LOG.log(Level.SEVERE, "ROWCAST-023: resync of " + subscription.subscriber + " on " + subscription.stream
                     + " failed; that subscription is dropped", e);
             if (registry.find(subscription.subscriber, subscription.stream) == subscription) {
                 registry.remove(subscription.subscriber, subscription.stream).release();
@@ -258,11 +258,11 @@ final class SubscriptionManager {
         } catch (UnsupportedOperationException e) {
             if (!warnedNoReset) {
                 warnedNoReset = true;
-                LOG.log(Level.SEVERE, "Rowcast: the replay store " + store.getClass().getName() + " cannot reset "
+                LOG.log(Level.SEVERE, "ROWCAST-024: the replay store " + store.getClass().getName() + " cannot reset "
                         + "streams; clients resuming from before lost changes may miss them. (Logged once.)", e);
             }
         } catch (RuntimeException e) {
-            LOG.log(Level.SEVERE, "Rowcast: the replay store failed to reset " + what, e);
+            LOG.log(Level.SEVERE, "ROWCAST-025: the replay store failed to reset " + what, e);
         }
     }
 
@@ -317,7 +317,7 @@ final class SubscriptionManager {
             try {
                 send(read);
             } catch (RuntimeException e) {
-                LOG.log(Level.SEVERE, "Rowcast: sending the snapshot of " + read.subscription().stream + " failed", e);
+                LOG.log(Level.SEVERE, "ROWCAST-026: sending the snapshot of " + read.subscription().stream + " failed", e);
                 snapshotFailed(read.subscription(), read.round(), null, e);
             }
         }
@@ -400,7 +400,7 @@ final class SubscriptionManager {
     }
 
     private void snapshotFailed(Subscription subscription, int round, JsonValue id, Throwable e) {
-        LOG.log(Level.WARNING, "Rowcast: snapshot of " + subscription.stream + " failed", e);
+        LOG.log(Level.WARNING, "ROWCAST-027: snapshot of " + subscription.stream + " failed", e);
         if (!isCurrent(subscription, round)) {
             return;
         }

@@ -56,7 +56,7 @@ final class TicketSequencer<T> {
             return;
         }
         if (ticket < next) {
-            LOG.warning(() -> "Rowcast: transaction ticket " + ticket + " completed after it was skipped; its changes "
+            LOG.warning(() -> "ROWCAST-028: transaction ticket " + ticket + " completed after it was skipped; its changes "
                     + "are delivered out of commit order");
             releaseSafely(ticket, payload, release);
             return;
@@ -86,7 +86,7 @@ final class TicketSequencer<T> {
         }
         long skippedFrom = next;
         next = waiting.firstKey();
-        LOG.warning(() -> "Rowcast: transaction ticket(s) " + skippedFrom + ".." + (next - 1) + " did not complete "
+        LOG.warning(() -> "ROWCAST-029: transaction ticket(s) " + skippedFrom + ".." + (next - 1) + " did not complete "
                 + "within the timeout; delivering later transactions without them");
         drain(release);
         blockedSince = nowNanos;
@@ -104,7 +104,7 @@ final class TicketSequencer<T> {
         }
         if (nowNanos - stalledSince >= timeoutNanos) {
             long skipped = next++;
-            LOG.warning(() -> "Rowcast: transaction ticket " + skipped + " did not complete within the timeout; "
+            LOG.warning(() -> "ROWCAST-030: transaction ticket " + skipped + " did not complete within the timeout; "
                     + "a snapshot waiting for it goes ahead without it");
             stalledHead = next;
             stalledSince = nowNanos;
@@ -131,7 +131,7 @@ final class TicketSequencer<T> {
         try {
             release.accept(payload);
         } catch (Throwable e) {
-            LOG.log(Level.SEVERE, "Rowcast: releasing transaction ticket " + ticket + " failed; later ones go on", e);
+            LOG.log(Level.SEVERE, "ROWCAST-031: releasing transaction ticket " + ticket + " failed; later ones go on", e);
         }
     }
 }

@@ -59,7 +59,7 @@ final class TransactionCapture implements BeforeTransactionCompletionProcess, Af
             overflow = new LostChanges(CaptureBridge.maxLostStreams());
             changes.forEach(overflow::add);
             changes.clear();
-            LOG.warning(() -> "Rowcast: a transaction's reactive changes passed " + limit + " bytes; they will not "
+            LOG.warning(() -> "ROWCAST-032: a transaction's reactive changes passed " + limit + " bytes; they will not "
                     + "be sent one by one: the streams they touch are reset after commit and their subscribers get "
                     + "replay_unavailable and a snapshot (rowcast.capture.maxTransactionBytes)");
         }

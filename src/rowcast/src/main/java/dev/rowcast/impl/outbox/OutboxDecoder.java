@@ -46,7 +46,7 @@ final class OutboxDecoder {
     List<CapturedChange> decode(String table, String op, String oldJson, String newJson) {
         List<ReactiveEntityModel> models = byTable.get(table.toLowerCase(Locale.ROOT));
         if (models == null) {
-            warnOnce("table " + table, "Rowcast: the outbox has rows of table " + table + ", which no captured "
+            warnOnce("table " + table, "ROWCAST-055: the outbox has rows of table " + table + ", which no captured "
                     + "channel maps; they are skipped. A trigger left from an earlier deployment? (Logged once.)");
             return List.of();
         }
@@ -112,14 +112,14 @@ final class OutboxDecoder {
         }
         JsonValue value = byColumn.get(key);
         if (value == null) {
-            warnOnce(model.channel() + "." + column, "Rowcast: table " + model.table() + " has no column " + column
+            warnOnce(model.channel() + "." + column, "ROWCAST-056: table " + model.table() + " has no column " + column
                     + " in the database; channel '" + model.channel() + "' sends it as null. (Logged once.)");
             return null;
         }
         try {
             return ColumnValues.convert(value, type);
         } catch (RuntimeException e) {
-            warnOnce(model.channel() + "." + column + " type", "Rowcast: column " + model.table() + "." + column
+            warnOnce(model.channel() + "." + column + " type", "ROWCAST-057: column " + model.table() + "." + column
                     + " holds " + value + ", which is not a " + type.getName() + " (" + e + "); it is sent as the "
                     + "database wrote it. (Logged once per column.)");
             return value.getValueType() == JsonValue.ValueType.STRING ? ((jakarta.json.JsonString) value).getString()
@@ -132,7 +132,7 @@ final class OutboxDecoder {
         try {
             return column.fromStored().apply(stored);
         } catch (RuntimeException e) {
-            warnOnce(model.channel() + "." + column.column() + " converter", "Rowcast: the converter of "
+            warnOnce(model.channel() + "." + column.column() + " converter", "ROWCAST-058: the converter of "
                     + model.entityClass().getName() + "." + column.attribute() + " failed on " + stored + " (" + e
                     + "); it is sent as the database stores it. (Logged once per column.)");
             return stored;

@@ -74,7 +74,7 @@ final class OutboxReader implements Runnable {
                 backoff = 100;
                 PgNotifications notifications = PgNotifications.of(connection);
                 if (notifications == null) {
-                    LOG.warning("Rowcast: the connection does not unwrap to the PostgreSQL driver's; the outbox is "
+                    LOG.warning("ROWCAST-033: the connection does not unwrap to the PostgreSQL driver's; the outbox is "
                             + "polled every 250 ms instead of woken by NOTIFY.");
                 }
                 while (running) {
@@ -90,7 +90,7 @@ final class OutboxReader implements Runnable {
                 broken = true;
                 if (running) {
                     if (!failed) {
-                        LOG.log(Level.WARNING, "Rowcast: outbox reader lost its connection; reconnecting, and reading on "
+                        LOG.log(Level.WARNING, "ROWCAST-034: outbox reader lost its connection; reconnecting, and reading on "
                                 + "after id " + cursorNow(), e);
                     }
                     failed = true;

@@ -40,7 +40,7 @@ final class OutboxSnapshotSource implements SnapshotSource {
         long watermark = head();
         try {
             if (!reader.awaitHandedOver(watermark, timeoutMillis)) {
-                LOG.warning(() -> "Rowcast: a snapshot waited " + timeoutMillis + " ms for the outbox reader to "
+                LOG.warning(() -> "ROWCAST-035: a snapshot waited " + timeoutMillis + " ms for the outbox reader to "
                         + "reach id " + watermark + " (it is at " + reader.cursorNow() + "); sent without waiting");
             }
         } catch (InterruptedException e) {

@@ -104,7 +104,7 @@ public final class Proposals {
         try {
             return handler.rolesAllowed().isEmpty() || handler.rolesAllowed().stream().anyMatch(viewer::isUserInRole);
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "Rowcast: role check failed for proposal " + handler.name() + "; denied", e);
+            LOG.log(Level.WARNING, "ROWCAST-036: role check failed for proposal " + handler.name() + "; denied", e);
             return false;
         }
     }
@@ -145,7 +145,7 @@ public final class Proposals {
         try {
             transaction.begin();
         } catch (Exception e) {
-            LOG.log(Level.SEVERE, "Rowcast: cannot begin a transaction for proposal " + handler.name(), e);
+            LOG.log(Level.SEVERE, "ROWCAST-037: cannot begin a transaction for proposal " + handler.name(), e);
             return Frames.error(ErrorCode.PROPOSAL_FAILED, "The proposal failed; nothing was saved.", id);
         }
         try {
@@ -174,7 +174,7 @@ public final class Proposals {
                 transaction.rollback();
             }
         } catch (Exception e) {
-            LOG.log(Level.WARNING, "Rowcast: rollback of a proposal failed", e);
+            LOG.log(Level.WARNING, "ROWCAST-038: rollback of a proposal failed", e);
         }
     }
 
@@ -193,7 +193,7 @@ public final class Proposals {
                         + "was saved. Try again.", id);
             }
         }
-        LOG.log(Level.WARNING, "Rowcast: proposal " + handler.name() + " by " + viewer + " failed and was rolled "
+        LOG.log(Level.WARNING, "ROWCAST-039: proposal " + handler.name() + " by " + viewer + " failed and was rolled "
                 + "back", e);
         return Frames.error(ErrorCode.PROPOSAL_FAILED, "The proposal failed; nothing was saved.", id);
     }
@@ -213,7 +213,7 @@ public final class Proposals {
                     return false;
                 }
             } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "Rowcast: a ProposalAuthorizer failed for " + viewer + " on "
+                LOG.log(Level.WARNING, "ROWCAST-040: a ProposalAuthorizer failed for " + viewer + " on "
                         + proposal.name() + "; denied", e);
                 return false;
             }

@@ -99,7 +99,7 @@ public final class HandshakeIdentities {
             }
         }
         if (captured == null) {
-            LOG.warning(() -> "Rowcast: no handshake identity recorded for " + principal.getName()
+            LOG.warning(() -> "ROWCAST-041: no handshake identity recorded for " + principal.getName()
                     + "; the connection gets no roles" + (expiries.isEmpty() && maxAge.isZero() ? "" : " and is closed"));
             return new ConnectionIdentity(principal, Set.of(),
                     expiries.isEmpty() && maxAge.isZero() ? null : Instant.EPOCH, knownRoles.get());
@@ -117,7 +117,7 @@ public final class HandshakeIdentities {
                 }
             } catch (RuntimeException | LinkageError e) {
                 // a credential whose expiry cannot be read is treated as expired: fail closed
-                LOG.log(Level.WARNING, "Rowcast: CredentialExpiry " + expiry.getClass().getName() + " failed", e);
+                LOG.log(Level.WARNING, "ROWCAST-042: CredentialExpiry " + expiry.getClass().getName() + " failed", e);
                 return Instant.EPOCH;
             }
         }

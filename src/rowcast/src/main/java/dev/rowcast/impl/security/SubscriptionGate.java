@@ -55,7 +55,7 @@ public final class SubscriptionGate {
                     : CompletableFuture.completedFuture(false));
         }
         return verdict.toCompletableFuture().orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).exceptionally(e -> {
-            LOG.log(Level.WARNING, "Rowcast: a SubscriptionAuthorizer failed for " + identity + " on " + stream
+            LOG.log(Level.WARNING, "ROWCAST-043: a SubscriptionAuthorizer failed for " + identity + " on " + stream
                     + "; denied", e);
             return false;
         });

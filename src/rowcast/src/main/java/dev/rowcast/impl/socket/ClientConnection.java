@@ -133,7 +133,7 @@ final class ClientConnection implements Subscriber {
      */
     synchronized void inOrder(Supplier<CompletionStage<?>> step) {
         steps = steps.thenCompose(done -> step.get()).exceptionally(failure -> {
-            LOG.log(Level.WARNING, "Rowcast: a subscription step failed on " + this, failure);
+            LOG.log(Level.WARNING, "ROWCAST-044: a subscription step failed on " + this, failure);
             return null;
         });
     }
@@ -285,7 +285,7 @@ final class ClientConnection implements Subscriber {
     }
 
     private void sendFailed(Throwable e) {
-        LOG.log(Level.WARNING, "Rowcast: sending to " + this + " failed; closing it with 1011", e);
+        LOG.log(Level.WARNING, "ROWCAST-045: sending to " + this + " failed; closing it with 1011", e);
         close(CloseCodes.reason(CloseCodes.SEND_FAILED, "send failed"));
     }
 

@@ -73,7 +73,7 @@ final class ProtocolHandler {
         try {
             act(connection, text);
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "Rowcast: a client frame could not be handled on " + connection, e);
+            LOG.log(Level.WARNING, "ROWCAST-046: a client frame could not be handled on " + connection, e);
             error(connection, ErrorCode.INVALID_MESSAGE, "The frame could not be handled.", null);
         }
     }

@@ -126,7 +126,7 @@ public final class Talk implements StreamMembers {
                 try {
                     task.run();
                 } catch (RuntimeException e) {
-                    LOG.log(Level.SEVERE, "Rowcast: a presence or broadcast task failed", e);
+                    LOG.log(Level.SEVERE, "ROWCAST-047: a presence or broadcast task failed", e);
                 }
             });
         } catch (RejectedExecutionException e) {
@@ -225,7 +225,7 @@ public final class Talk implements StreamMembers {
                 }
             }
         } catch (RuntimeException e) {
-            LOG.log(Level.SEVERE, "Rowcast: presence sweep failed", e);
+            LOG.log(Level.SEVERE, "ROWCAST-048: presence sweep failed", e);
         }
     }
 
@@ -242,13 +242,13 @@ public final class Talk implements StreamMembers {
                 }
             }
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "Rowcast: a PresenceProfile failed for " + socket.viewer() + " on " + stream
+            LOG.log(Level.WARNING, "ROWCAST-049: a PresenceProfile failed for " + socket.viewer() + " on " + stream
                     + "; the entry has the name alone", e);
             return null;
         }
         String text = Frames.object(fields);
         if (text.length() > settings.broadcastMaxBytes()) {
-            LOG.warning(() -> "Rowcast: the presence fields of " + socket.viewer() + " on " + stream + " have "
+            LOG.warning(() -> "ROWCAST-050: the presence fields of " + socket.viewer() + " on " + stream + " have "
                     + text.length() + " characters, more than " + RowcastSettings.BROADCAST_MAX_BYTES
                     + "; the entry has the name alone");
             return null;
@@ -283,7 +283,7 @@ public final class Talk implements StreamMembers {
                 }
             }
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "Rowcast: a BroadcastPolicy failed for " + socket.viewer() + " on " + stream
+            LOG.log(Level.WARNING, "ROWCAST-051: a BroadcastPolicy failed for " + socket.viewer() + " on " + stream
                     + "; the broadcast is dropped", e);
             shaped = null;
         }

@@ -41,7 +41,7 @@ final class RowPolicy {
             try {
                 verdict = filter.filter(viewer, row);
             } catch (Throwable e) { // Errors too: a filter must not take the dispatch thread down
-                LOG.log(Level.WARNING, "Rowcast: RowFilter " + filter.getClass().getName() + " failed for " + viewer
+                LOG.log(Level.WARNING, "ROWCAST-052: RowFilter " + filter.getClass().getName() + " failed for " + viewer
                         + "; the row is hidden from that subscriber", e);
                 return RowVisibility.HIDDEN;
             }
