@@ -14,7 +14,10 @@ import dev.rowcast.chat.it.support.Deployments;
 import dev.rowcast.chat.it.support.RawSocket;
 import dev.rowcast.chat.it.support.WsClient;
 
-/** Server heartbeats: WebSocket pings every 300 ms here, and a 700 ms pong timeout. */
+/**
+ * Server heartbeats: WebSocket pings every 300 ms here, and a 700 ms pong timeout. Also the maximum age of a socket
+ * whose credential names no expiry: 10 s here.
+ */
 class HeartbeatIT extends DeployedChat {
 
     @Deployment(testable = false)
@@ -35,4 +38,15 @@ class HeartbeatIT extends DeployedChat {
         }
     }
 
+    @Test
+    void should_close_a_basic_authenticated_socket_with_4401_at_its_maximum_age() throws Exception {
+        long start = System.nanoTime();
+        try (WsClient basic = WsClient.connect(base)) { // BASIC: no token, so no expiry of its own
+            Thread.sleep(5_000);
+            assertTrue(basic.isOpen(), "still young");
+            assertEquals(4401, basic.closeCode(), "closed at its maximum age, as if its credential expired");
+            long lived = Duration.ofNanos(System.nanoTime() - start).toMillis();
+            assertTrue(lived >= 9_000, "lived " + lived + " ms");
+        }
+    }
 }

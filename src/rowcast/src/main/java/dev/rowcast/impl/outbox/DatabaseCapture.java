@@ -21,6 +21,7 @@ import dev.rowcast.Capture;
 import dev.rowcast.RowcastConfigurationException;
 import dev.rowcast.impl.bridge.ConnectionSource;
 import dev.rowcast.impl.bridge.ReactiveChannels;
+import dev.rowcast.impl.bridge.ReadinessContributors;
 import dev.rowcast.impl.config.RowcastSettings;
 import dev.rowcast.impl.model.ReactiveEntityModel;
 
@@ -189,6 +190,7 @@ public final class DatabaseCapture {
         thread.setDaemon(true);
         readers.add(reader);
         threads.add(thread);
+        ReadinessContributors.register(reader); // readiness is DOWN while it has no connection
         thread.start();
         LOG.info(() -> "Rowcast: channels " + names + " are captured from the database (" + database.unit()
                 + "), reading the outbox after id " + reader.cursorNow());
@@ -219,6 +221,7 @@ public final class DatabaseCapture {
     /** Stops the readers; what they had not read stays in the outbox. */
     public void stop() {
         readers.forEach(OutboxReader::stop);
+        readers.forEach(ReadinessContributors::unregister);
         readers.clear();
         threads.clear();
         ReactiveChannels.stopCapturingFromDatabase(channels);

@@ -14,6 +14,7 @@ import java.util.logging.Logger;
 import dev.rowcast.impl.bridge.CaptureBridge;
 import dev.rowcast.impl.bridge.CapturedChange;
 import dev.rowcast.impl.bridge.ConnectionSource;
+import dev.rowcast.impl.bridge.ReadinessContributor;
 
 /**
  * Reads the outbox on its own thread and connection: LISTEN, then {@code id > cursor} in id (commit) order when
@@ -21,7 +22,7 @@ import dev.rowcast.impl.bridge.ConnectionSource;
  * ticket taken in outbox order. The cursor lives in memory: after a dropped connection the reader reconnects with
  * backoff and reads on from it, so nothing committed meanwhile is lost. This is the part a cluster relay replaces.
  */
-final class OutboxReader implements Runnable {
+final class OutboxReader implements Runnable, ReadinessContributor {
 
     private static final Logger LOG = Logger.getLogger(OutboxReader.class.getName());
     static final String APPLICATION_NAME = "rowcast-outbox";
@@ -39,6 +40,8 @@ final class OutboxReader implements Runnable {
     private final Object progress = new Object();
     private volatile boolean running = true;
     private volatile Thread thread;
+    /** Whether the reader holds a listening connection; readiness is DOWN while it does not. */
+    private volatile boolean connected;
     /** Every outbox row up to this id has been handed to the engine. */
     private long cursor;
     private long lastPrune;
@@ -67,6 +70,7 @@ final class OutboxReader implements Runnable {
                     statement.execute("SET application_name = '" + APPLICATION_NAME + "'");
                     statement.execute("LISTEN " + OutboxSql.CHANNEL);
                 }
+                connected = true;
                 if (failed) {
                     LOG.info(() -> "Rowcast: outbox reader reconnected; reading on after id " + cursorNow());
                     failed = false;
@@ -88,6 +92,7 @@ final class OutboxReader implements Runnable {
                 }
             } catch (SQLException | RuntimeException e) {
                 broken = true;
+                connected = false;
                 if (running) {
                     if (!failed) {
                         LOG.log(Level.WARNING, "ROWCAST-034: outbox reader lost its connection; reconnecting, and reading on "
@@ -109,6 +114,21 @@ final class OutboxReader implements Runnable {
                 }
             }
         }
+    }
+
+    @Override
+    public String name() {
+        return "postgres-capture";
+    }
+
+    @Override
+    public boolean ready() {
+        return connected;
+    }
+
+    @Override
+    public String detail() {
+        return connected ? null : "the outbox reader has no database connection; it is reconnecting";
     }
 
     void stop() {

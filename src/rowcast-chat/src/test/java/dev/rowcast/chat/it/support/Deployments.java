@@ -119,7 +119,8 @@ public final class Deployments {
     public static WebArchive chatWarForHeartbeats() {
         return withContextParams(chatWar(), Map.of(
                 "rowcast.heartbeat.intervalMillis", "300",
-                "rowcast.heartbeat.timeoutMillis", "700"));
+                "rowcast.heartbeat.timeoutMillis", "700",
+                "rowcast.security.maxConnectionAgeSeconds", "10"));
     }
 
     /**
