@@ -21,7 +21,7 @@ import dev.rowcast.impl.bridge.ConnectionSource;
  * ticket taken in outbox order. The cursor lives in memory: after a dropped connection the reader reconnects with
  * backoff and reads on from it, so nothing committed meanwhile is lost. This is the part a cluster relay replaces.
  */
-final class OutboxReader implements Runnable {
+final class OutboxReader implements Runnable, OutboxSnapshotSource.Watermark {
 
     private static final Logger LOG = Logger.getLogger(OutboxReader.class.getName());
     static final String APPLICATION_NAME = "rowcast-outbox";
@@ -30,11 +30,11 @@ final class OutboxReader implements Runnable {
     private static final long PRUNE_EVERY_NANOS = TimeUnit.SECONDS.toNanos(30);
     private static final long MAX_BACKOFF_MILLIS = 5_000;
 
-    private record OutboxRow(long id, String txid, String table, String op, String oldRow, String newRow) {
-    }
-
     private final ConnectionSource database;
     private final OutboxDecoder decoder;
+    /** Cluster mode: rows go to the relay, and only while this instance holds its lease. */
+    private final OutboxRelay relay;
+    private long storedRelayCursor = -1;
     private final int retentionSeconds;
     private final Object progress = new Object();
     private volatile boolean running = true;
@@ -43,8 +43,10 @@ final class OutboxReader implements Runnable {
     private long cursor;
     private long lastPrune;
 
-    OutboxReader(ConnectionSource database, OutboxDecoder decoder, int retentionSeconds, long startCursor) {
+    OutboxReader(ConnectionSource database, OutboxDecoder decoder, int retentionSeconds, long startCursor,
+            OutboxRelay relay) {
         this.database = database;
+        this.relay = relay;
         this.decoder = decoder;
         this.retentionSeconds = retentionSeconds;
         this.cursor = startCursor;
@@ -78,8 +80,10 @@ final class OutboxReader implements Runnable {
                             + "polled every 250 ms instead of woken by NOTIFY.");
                 }
                 while (running) {
-                    readAll(connection);
-                    prune(connection);
+                    if (relay == null || claim(connection)) {
+                        readAll(connection);
+                        prune(connection);
+                    }
                     if (notifications != null) {
                         notifications.await(IDLE_WAIT_MILLIS);
                     } else {
@@ -129,7 +133,8 @@ final class OutboxReader implements Runnable {
      *
      * @return false when the wait timed out
      */
-    boolean awaitHandedOver(long id, long timeoutMillis) throws InterruptedException {
+    @Override
+    public boolean awaitHandedOver(long id, long timeoutMillis) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
         synchronized (progress) {
             while (cursor < id) {
@@ -143,7 +148,8 @@ final class OutboxReader implements Runnable {
         }
     }
 
-    long cursorNow() {
+    @Override
+    public long cursorNow() {
         synchronized (progress) {
             return cursor;
         }
@@ -158,6 +164,9 @@ final class OutboxReader implements Runnable {
             pending.addAll(page);
             if (page.size() < PAGE) {
                 handOver(pending, pending.size());
+                if (relay != null) {
+                    storeRelayCursor(connection);
+                }
                 return;
             }
             readThrough = page.get(page.size() - 1).id();
@@ -196,10 +205,12 @@ final class OutboxReader implements Runnable {
                 stop++;
             }
             List<CapturedChange> changes = new ArrayList<>();
-            for (OutboxRow row : rows.subList(start, stop)) {
+            for (OutboxRow row : relay != null ? List.<OutboxRow>of() : rows.subList(start, stop)) {
                 changes.addAll(decoder.decode(row.table(), row.op().strip(), row.oldRow(), row.newRow()));
             }
-            if (!changes.isEmpty()) {
+            if (relay != null) {
+                relay.relay(rows.subList(start, stop)); // throws: read again from the cursor
+            } else if (!changes.isEmpty()) {
                 // one reader thread takes them, so tickets follow outbox (commit) order
                 CaptureBridge.complete(CaptureBridge.takeTicket(), changes, null);
             }
@@ -210,6 +221,54 @@ final class OutboxReader implements Runnable {
             }
             start = stop;
         }
+    }
+
+    /**
+     * Cluster mode: whether this instance holds the relay's lease; if so the cursor moves to the relay's, which may
+     * have been advanced by another instance. The relay's cursor is written to the database after each read.
+     */
+    private boolean claim(Connection connection) throws SQLException {
+        long from = relay.claim(() -> {
+            try {
+                return storedRelayCursor(connection);
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        if (from < 0) {
+            return false;
+        }
+        synchronized (progress) {
+            cursor = from;
+        }
+        return true;
+    }
+
+    private long storedRelayCursor(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute(OutboxSql.RELAY_TABLE);
+            try (ResultSet result = statement.executeQuery(OutboxSql.RELAY_READ)) {
+                if (result.next()) {
+                    return result.getLong(1);
+                }
+            }
+            try (ResultSet result = statement.executeQuery(OutboxSql.HEAD)) {
+                result.next();
+                return result.getLong(1); // first start of the cluster: after what is already there
+            }
+        }
+    }
+
+    private void storeRelayCursor(Connection connection) throws SQLException {
+        long now = cursorNow();
+        if (now == storedRelayCursor) {
+            return;
+        }
+        try (PreparedStatement statement = connection.prepareStatement(OutboxSql.RELAY_WRITE)) {
+            statement.setLong(1, now);
+            statement.executeUpdate();
+        }
+        storedRelayCursor = now;
     }
 
     /** Deletes rows handed over and older than the retention. */
