@@ -47,6 +47,11 @@ final class Relay implements OutboxRelay {
     }
 
     @Override
+    public String name() {
+        return settings.keyPrefix();
+    }
+
+    @Override
     public long claim(LongSupplier stored) {
         Long held = Scripts.run(redis, Scripts.LEASE, ScriptOutputType.INTEGER, List.of(keys.lease),
                 List.of(owner, String.valueOf(settings.leaseMillis())));

@@ -247,9 +247,12 @@ final class OutboxReader implements Runnable, OutboxSnapshotSource.Watermark {
     private long storedRelayCursor(Connection connection) throws SQLException {
         try (Statement statement = connection.createStatement()) {
             statement.execute(OutboxSql.RELAY_TABLE);
-            try (ResultSet result = statement.executeQuery(OutboxSql.RELAY_READ)) {
-                if (result.next()) {
-                    return result.getLong(1);
+            try (PreparedStatement read = connection.prepareStatement(OutboxSql.RELAY_READ)) {
+                read.setString(1, relay.name());
+                try (ResultSet result = read.executeQuery()) {
+                    if (result.next()) {
+                        return result.getLong(1);
+                    }
                 }
             }
             try (ResultSet result = statement.executeQuery(OutboxSql.HEAD)) {
@@ -265,7 +268,8 @@ final class OutboxReader implements Runnable, OutboxSnapshotSource.Watermark {
             return;
         }
         try (PreparedStatement statement = connection.prepareStatement(OutboxSql.RELAY_WRITE)) {
-            statement.setLong(1, now);
+            statement.setString(1, relay.name());
+            statement.setLong(2, now);
             statement.executeUpdate();
         }
         storedRelayCursor = now;

@@ -8,6 +8,9 @@ import java.util.List;
  */
 public interface OutboxRelay {
 
+    /** The relay's name in the database's cursor table: one per cluster (its Redis key prefix). */
+    String name();
+
     /**
      * Called before each read.
      *

@@ -113,8 +113,8 @@ public final class OutboxSql {
     /** Cluster mode: the relay's cursor, kept in the database too, so a Redis that lost it resumes from here. */
     static final String RELAY_TABLE = "CREATE TABLE IF NOT EXISTS rowcast_relay (name text PRIMARY KEY, "
             + "relayed bigint NOT NULL)";
-    static final String RELAY_READ = "SELECT relayed FROM rowcast_relay WHERE name = 'relay'";
-    static final String RELAY_WRITE = "INSERT INTO rowcast_relay (name, relayed) VALUES ('relay', ?) "
+    static final String RELAY_READ = "SELECT relayed FROM rowcast_relay WHERE name = ?";
+    static final String RELAY_WRITE = "INSERT INTO rowcast_relay (name, relayed) VALUES (?, ?) "
             + "ON CONFLICT (name) DO UPDATE SET relayed = greatest(rowcast_relay.relayed, excluded.relayed)";
     static final String HEAD = "SELECT coalesce(max(id), 0) FROM rowcast_outbox";
     static final String PRUNE = "DELETE FROM rowcast_outbox WHERE id <= ? AND created_at < now() - make_interval(secs => ?)";
