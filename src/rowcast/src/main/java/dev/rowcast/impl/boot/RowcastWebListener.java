@@ -140,7 +140,8 @@ public class RowcastWebListener implements ServletContextListener {
         SubscriptionGate gate = new SubscriptionGate(beans.authorizers(), authorizerThreads,
                 Duration.ofMillis(settings.authorizerTimeoutMillis()));
         RowcastEndpoint endpoint = new RowcastEndpoint(dispatcher, gate, identities, timers, connections,
-                settings, metrics);
+                settings, metrics, cluster != null && settings.cluster().userSubscribesPerSecond() > 0
+                        ? cluster::allowSubscribe : null);
         if (settings.admin().enabled()) {
             startAdmin(context);
         }

@@ -40,6 +40,9 @@ public final class ClusterMode {
     private final Relay relay;
     private final LogReader log;
     private final String owner;
+    private final io.lettuce.core.api.sync.RedisCommands<String, String> limits;
+    private final Keys keys;
+    private final RowcastSettings.Cluster settings;
     private Runnable resync = () -> {
     };
 
@@ -54,6 +57,9 @@ public final class ClusterMode {
         owner = ManagementFactory.getRuntimeMXBean().getName() + "-" + Relay.newEpochBase();
         log = new LogReader(connect().sync(), keys, decoder, () -> resync.run());
         log.startAtEnd();
+        limits = connect().sync(); // a socket thread's call must not wait behind the dispatch thread's
+        this.keys = keys;
+        this.settings = cluster;
         store = new RedisReplayStore(connect().sync(), keys, decoder,
                 models.stream().map(ReactiveEntityModel::channel).collect(Collectors.toUnmodifiableSet()), cluster,
                 log.startSeq());
@@ -105,6 +111,22 @@ public final class ClusterMode {
             throw new RowcastConfigurationException(RowcastSettings.CLUSTER_REDIS + " is set, and Redis at "
                     + settings.cluster().redis() + " cannot be used: " + e + ". Fix: start Redis, or correct the "
                     + "setting.");
+        }
+    }
+
+    /**
+     * The per-user subscribe limit, one round trip. When Redis cannot answer it allows: the per-connection limits
+     * still hold, and a Redis outage must not lock every user out.
+     */
+    public boolean allowSubscribe(String user) {
+        try {
+            Long taken = Scripts.run(limits, Scripts.TAKE, io.lettuce.core.ScriptOutputType.INTEGER,
+                    List.of(keys.user(user)), List.of(String.valueOf(settings.userSubscribesPerSecond()),
+                            String.valueOf(settings.userSubscribesBurst()), "60000"));
+            return taken == null || taken != 0;
+        } catch (RuntimeException e) {
+            LOG.log(java.util.logging.Level.FINE, "Rowcast: the per-user limit could not ask Redis; allowed", e);
+            return true;
         }
     }
 

@@ -19,6 +19,11 @@ final class Keys {
         this.logSeq = prefix + ":log:seq";
     }
 
+    /** A user's subscribe bucket. */
+    String user(String name) {
+        return prefix + ":u:" + name;
+    }
+
     /** seq, epoch and history of a stream; the value as text is enough, one scope has one Java type. */
     String stream(StreamId stream, String part) {
         return prefix + ":s:" + stream.channel() + ":" + stream.column() + ":" + stream.value() + ":" + part;

@@ -112,6 +112,28 @@ final class Scripts {
             return 1
             """;
 
+    /**
+     * A token bucket in one hash, on Redis's clock (instances' clocks may differ): one round trip per take.
+     * KEYS: bucket. ARGV: per second, burst, ttl (ms). Returns 1 when a token was taken.
+     */
+    static final String TAKE = """
+            local rate, burst = tonumber(ARGV[1]), tonumber(ARGV[2])
+            local t = redis.call('TIME')
+            local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+            local b = redis.call('HMGET', KEYS[1], 'tokens', 'at')
+            local tokens = tonumber(b[1]) or burst
+            local at = tonumber(b[2]) or now
+            tokens = math.min(burst, tokens + math.max(0, now - at) * rate / 1000)
+            local taken = 0
+            if tokens >= 1 then
+              tokens = tokens - 1
+              taken = 1
+            end
+            redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'at', tostring(now))
+            redis.call('PEXPIRE', KEYS[1], ARGV[3])
+            return taken
+            """;
+
     private Scripts() {
     }
 

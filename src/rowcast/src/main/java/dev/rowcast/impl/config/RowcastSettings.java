@@ -128,6 +128,8 @@ public record RowcastSettings(String endpointPath, int maxFrameBytes, int maxSub
     public static final String CLUSTER_HISTORY_LENGTH = "rowcast.cluster.historyLength";
     public static final String CLUSTER_HISTORY_SECONDS = "rowcast.cluster.historySeconds";
     public static final String CLUSTER_LEASE_MILLIS = "rowcast.cluster.leaseMillis";
+    public static final String CLUSTER_USER_SUBSCRIBES = "rowcast.cluster.userSubscribesPerSecond";
+    public static final String CLUSTER_USER_BURST = "rowcast.cluster.userSubscribesBurst";
 
     /**
      * Cluster mode: on when {@code redis} is set.
@@ -137,8 +139,11 @@ public record RowcastSettings(String endpointPath, int maxFrameBytes, int maxSub
      * @param historyLength events kept per stream for replay
      * @param historySeconds how long an event is kept for replay
      * @param leaseMillis how long the relay's lease lives without renewal: the failover time after a kill -9
+     * @param userSubscribesPerSecond subscribes per authenticated user, summed over every instance; 0: no limit
+     * @param userSubscribesBurst of those, at once
      */
-    public record Cluster(String redis, String keyPrefix, int historyLength, int historySeconds, int leaseMillis) {
+    public record Cluster(String redis, String keyPrefix, int historyLength, int historySeconds, int leaseMillis,
+            int userSubscribesPerSecond, int userSubscribesBurst) {
 
         public boolean enabled() {
             return redis != null;
@@ -156,7 +161,9 @@ public record RowcastSettings(String endpointPath, int maxFrameBytes, int maxSub
             return new Cluster(redis, prefix == null || prefix.isBlank() ? "rowcast" : prefix.strip(),
                     integer(parameters, CLUSTER_HISTORY_LENGTH, 1_000, 1, 10_000_000, problems),
                     integer(parameters, CLUSTER_HISTORY_SECONDS, 3_600, 1, 30 * 86_400, problems),
-                    integer(parameters, CLUSTER_LEASE_MILLIS, 5_000, 500, 600_000, problems));
+                    integer(parameters, CLUSTER_LEASE_MILLIS, 5_000, 500, 600_000, problems),
+                    integer(parameters, CLUSTER_USER_SUBSCRIBES, 50, 0, 1_000_000, problems),
+                    integer(parameters, CLUSTER_USER_BURST, 200, 1, 1_000_000, problems));
         }
     }
 

@@ -31,10 +31,18 @@ final class ProtocolHandler {
     private final int maxFrameBytes;
     private final ScheduledExecutorService timers;
     private final RowcastMetrics metrics;
+    private final UserRateLimit userLimit;
 
     /** @param timers runs the delayed closes of {@link ClientConnection#closeWhenQuiet} */
     ProtocolHandler(ChangeDispatcher dispatcher, SubscriptionGate gate, int maxFrameBytes,
             ScheduledExecutorService timers, RowcastMetrics metrics) {
+        this(dispatcher, gate, maxFrameBytes, timers, metrics, null);
+    }
+
+    /** @param userLimit subscribes per user across instances, or {@code null} for none */
+    ProtocolHandler(ChangeDispatcher dispatcher, SubscriptionGate gate, int maxFrameBytes,
+            ScheduledExecutorService timers, RowcastMetrics metrics, UserRateLimit userLimit) {
+        this.userLimit = userLimit;
         this.metrics = metrics;
         this.dispatcher = dispatcher;
         this.gate = gate;
@@ -135,6 +143,13 @@ final class ProtocolHandler {
     }
 
     private void subscribe(ClientConnection connection, Inbound.Subscribe subscribe) {
+        java.security.Principal principal = connection.viewer().principal();
+        if (userLimit != null && principal != null && !userLimit.allow(principal.getName())) {
+            // no strike: like a busy server, the client subscribes again in a moment
+            error(connection, ErrorCode.RATE_LIMITED, "Too many subscribes by your user across the cluster; "
+                    + "subscribe again in a moment.", subscribe.id());
+            return;
+        }
         connection.inOrder(() -> gate.allows(connection.viewer(), subscribe.model(), subscribe.stream())
                 .thenAccept(allowed -> {
                     if (!connection.isOpen()) {

@@ -46,10 +46,17 @@ public final class RowcastEndpoint extends Endpoint {
     public RowcastEndpoint(ChangeDispatcher dispatcher, SubscriptionGate gate, HandshakeIdentities identities,
             ScheduledExecutorService expiries, Connections connections, RowcastSettings settings,
             RowcastMetrics metrics) {
+        this(dispatcher, gate, identities, expiries, connections, settings, metrics, null);
+    }
+
+    /** @param userLimit subscribes per user across instances (cluster mode), or {@code null} */
+    public RowcastEndpoint(ChangeDispatcher dispatcher, SubscriptionGate gate, HandshakeIdentities identities,
+            ScheduledExecutorService expiries, Connections connections, RowcastSettings settings,
+            RowcastMetrics metrics, UserRateLimit userLimit) {
         this.dispatcher = dispatcher;
         this.metrics = metrics;
         metrics.knownErrors(java.util.Arrays.stream(ErrorCode.values()).map(ErrorCode::wireName).toList());
-        this.protocol = new ProtocolHandler(dispatcher, gate, settings.maxFrameBytes(), expiries, metrics);
+        this.protocol = new ProtocolHandler(dispatcher, gate, settings.maxFrameBytes(), expiries, metrics, userLimit);
         this.identities = identities;
         this.expiries = expiries;
         this.connections = connections;
