@@ -60,6 +60,8 @@ class ClusterIT {
         startRedis();
         Map<String, String> settings = Map.of("rowcast.cluster.redis", "redis://127.0.0.1:" + redisPort,
                 "rowcast.cluster.leaseMillis", "2000",
+                "rowcast.cluster.userSubscribesPerSecond", "1",
+                "rowcast.cluster.userSubscribesBurst", "20",
                 "rowcast.cluster.keyPrefix", "rowcast-it-" + System.nanoTime(),
                 "rowcast.capture.database", "message",
                 "rowcast.capture.installTriggers", "true");
@@ -162,12 +164,40 @@ class ClusterIT {
         }
     }
 
+    /** One bucket per user for the whole cluster: bob's 30 quick subscribes, half on each instance, pass 20 or so. */
+    @Test
+    @Order(3)
+    void should_hold_a_users_subscribe_limit_across_instances() throws Exception {
+        int passed = 0;
+        int limited = 0;
+        Instant started = Instant.now();
+        try (WsClient onA = WsClient.connect(a.base(), "bob"); WsClient onB = WsClient.connect(b.base(), "bob")) {
+            for (int i = 0; i < 30; i++) {
+                WsClient client = i % 2 == 0 ? onA : onB;
+                client.send("{\"type\":\"subscribe\",\"id\":\"s" + i + "\",\"channel\":\"message\",\"scope\":"
+                        + "{\"col\":\"conversation_id\",\"value\":" + (900_000 + i) + "}}");
+                JsonObject reply = client.next();
+                while (!("s" + i).equals(reply.getString("id", null))) {
+                    reply = client.next(); // a snapshot of an earlier subscribe
+                }
+                if ("rate_limited".equals(reply.getString("code", null))) {
+                    limited++;
+                } else {
+                    passed++;
+                }
+            }
+        }
+        long refilled = Duration.between(started, Instant.now()).toSeconds() + 1;
+        assertTrue(passed >= 20 && passed <= 20 + refilled, "the burst of 20 for both instances together: " + passed);
+        assertEquals(30 - passed, limited);
+    }
+
     /**
      * Redis stopped and started again empty while writes go on: subscribers are told (replay_unavailable, then a
      * snapshot), nothing committed is missing from what they were sent, and delivery resumes without a restart.
      */
     @Test
-    @Order(3)
+    @Order(4)
     void should_resync_and_resume_when_redis_restarts_empty_during_writes() throws Exception {
         long conversation = apiA.createConversation("cluster redis restart");
         try (WsClient onA = WsClient.connect(a.base()); WsClient onB = WsClient.connect(b.base())) {
@@ -221,13 +251,34 @@ class ClusterIT {
         }
     }
 
+    /** Cluster mode with a channel left on JPA capture: the deployment fails and says how to fix it. */
+    @Test
+    @Order(5)
+    void should_fail_deployment_when_a_channel_is_not_captured_from_the_database() throws Exception {
+        try (ClusterNode c = ClusterNode.start("c", Map.of("rowcast.cluster.redis", "redis://127.0.0.1:" + redisPort,
+                "rowcast.cluster.keyPrefix", "rowcast-it-c-" + System.nanoTime()))) {
+            AssertionError failed = null;
+            try {
+                c.awaitReady();
+            } catch (AssertionError e) {
+                failed = e;
+            }
+            assertTrue(failed != null, "the deployment failed");
+            String log = c.log();
+            assertTrue(log.contains("channels [message] are not captured from the database"), "names the channel");
+            assertTrue(log.contains("Fix: set rowcast.capture.database=*"), "names the fix");
+            // failed in the web listener, Payara answers 500 rather than the 404 of a failed CDI extension
+            assertTrue(c.get("/") >= 400, "the application is not served");
+        }
+    }
+
     /**
      * kill -9 of the instance holding the relay lease while writes go on through the other: its clients move to the
      * survivor with their cursors, miss nothing, get nothing twice; the survivor takes the lease over and relays
      * from the cursor.
      */
     @Test
-    @Order(4)
+    @Order(6)
     void should_lose_nothing_when_the_relaying_instance_is_killed_during_writes() throws Exception {
         ClusterNode doomed = relaying(a) ? a : b;
         ClusterNode survivor = doomed == a ? b : a;

@@ -51,6 +51,8 @@ public final class ClusterNode implements AutoCloseable {
                 "--postbootcommandfile", target.resolve("../../../scripts/postgres.asadmin").normalize().toString()));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         Map<String, String> env = builder.environment();
+        // only the settings given here: the build's own (ROWCAST_CAPTURE_DATABASE in -Ppostgres) must not leak in
+        env.keySet().removeIf(key -> key.startsWith("ROWCAST_") && !key.startsWith("ROWCAST_DB_"));
         env.putIfAbsent("ROWCAST_DB_HOST", "127.0.0.1");
         env.putIfAbsent("ROWCAST_DB_PORT", "5432");
         env.putIfAbsent("ROWCAST_DB_NAME", "test");
