@@ -62,7 +62,7 @@ public final class ClusterMode {
         this.settings = cluster;
         store = new RedisReplayStore(connect().sync(), keys, decoder,
                 models.stream().map(ReactiveEntityModel::channel).collect(Collectors.toUnmodifiableSet()), cluster,
-                log.startSeq());
+                log.startSeq(), settings.replayMaxStreams());
         relay = new Relay(connect().sync(), keys, decoder, cluster, log, owner);
     }
 

@@ -33,11 +33,23 @@ final class RedisReplayStore implements PositionedReplayStore {
     private final OutboxDecoder decoder;
     private final Set<String> channels;
     private final long ttlMillis;
-    private final Map<StreamId, Position> heads = new HashMap<>();
+    /** Bounded: a stream dropped here gets its head from Redis again, which is exact (see head). */
+    private final Map<StreamId, Position> heads;
     private long released;
 
     RedisReplayStore(RedisCommands<String, String> redis, Keys keys, OutboxDecoder decoder, Set<String> channels,
             RowcastSettings.Cluster settings, long startSeq) {
+        this(redis, keys, decoder, channels, settings, startSeq, 10_000);
+    }
+
+    RedisReplayStore(RedisCommands<String, String> redis, Keys keys, OutboxDecoder decoder, Set<String> channels,
+            RowcastSettings.Cluster settings, long startSeq, int maxStreams) {
+        this.heads = new java.util.LinkedHashMap<>(1024, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<StreamId, Position> eldest) {
+                return size() > maxStreams;
+            }
+        };
         this.redis = redis;
         this.keys = keys;
         this.decoder = decoder;

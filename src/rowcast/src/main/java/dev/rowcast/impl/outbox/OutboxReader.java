@@ -35,6 +35,8 @@ final class OutboxReader implements Runnable, OutboxSnapshotSource.Watermark {
     /** Cluster mode: rows go to the relay, and only while this instance holds its lease. */
     private final OutboxRelay relay;
     private long storedRelayCursor = -1;
+    /** Logged once per Redis outage, not once per retry. */
+    private boolean relayDown;
     private final int retentionSeconds;
     private final Object progress = new Object();
     private volatile boolean running = true;
@@ -89,6 +91,17 @@ final class OutboxReader implements Runnable, OutboxSnapshotSource.Watermark {
                     } else {
                         Thread.sleep(250);
                     }
+                }
+            } catch (RelayFailure e) {
+                // Redis, not the database: the connection is fine; read again from the relay's cursor
+                if (running) {
+                    if (!relayDown) {
+                        LOG.log(Level.WARNING, "Rowcast: the cluster relay cannot reach Redis; retrying. Commits stay "
+                                + "in the outbox meanwhile", e.getCause());
+                    }
+                    relayDown = true;
+                    sleep(backoff);
+                    backoff = Math.min(backoff * 2, MAX_BACKOFF_MILLIS);
                 }
             } catch (SQLException | RuntimeException e) {
                 broken = true;
@@ -209,7 +222,11 @@ final class OutboxReader implements Runnable, OutboxSnapshotSource.Watermark {
                 changes.addAll(decoder.decode(row.table(), row.op().strip(), row.oldRow(), row.newRow()));
             }
             if (relay != null) {
-                relay.relay(rows.subList(start, stop)); // throws: read again from the cursor
+                try {
+                    relay.relay(rows.subList(start, stop));
+                } catch (RuntimeException e) {
+                    throw new RelayFailure(e); // read again from the relay's cursor
+                }
             } else if (!changes.isEmpty()) {
                 // one reader thread takes them, so tickets follow outbox (commit) order
                 CaptureBridge.complete(CaptureBridge.takeTicket(), changes, null);
@@ -228,13 +245,24 @@ final class OutboxReader implements Runnable, OutboxSnapshotSource.Watermark {
      * have been advanced by another instance. The relay's cursor is written to the database after each read.
      */
     private boolean claim(Connection connection) throws SQLException {
-        long from = relay.claim(() -> {
-            try {
-                return storedRelayCursor(connection);
-            } catch (SQLException e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        long from;
+        try {
+            from = relay.claim(() -> {
+                try {
+                    return storedRelayCursor(connection);
+                } catch (SQLException e) {
+                    throw new DatabaseFailure(e);
+                }
+            });
+        } catch (DatabaseFailure e) {
+            throw e.getCause();
+        } catch (RuntimeException e) {
+            throw new RelayFailure(e);
+        }
+        if (relayDown) {
+            relayDown = false;
+            LOG.info("Rowcast: the cluster relay reaches Redis again");
+        }
         if (from < 0) {
             return false;
         }
@@ -289,6 +317,25 @@ final class OutboxReader implements Runnable, OutboxSnapshotSource.Watermark {
             if (deleted > 0) {
                 LOG.fine(() -> "Rowcast: pruned " + deleted + " outbox row(s)");
             }
+        }
+    }
+
+    /** The relay failed (Redis), as opposed to the database connection. */
+    private static final class RelayFailure extends RuntimeException {
+        RelayFailure(RuntimeException cause) {
+            super(cause);
+        }
+    }
+
+    /** A database error inside the relay's claim, carried out of the callback. */
+    private static final class DatabaseFailure extends RuntimeException {
+        DatabaseFailure(SQLException cause) {
+            super(cause);
+        }
+
+        @Override
+        public synchronized SQLException getCause() {
+            return (SQLException) super.getCause();
         }
     }
 
