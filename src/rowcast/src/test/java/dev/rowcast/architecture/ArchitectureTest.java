@@ -45,6 +45,7 @@ class ArchitectureTest {
             .layer("proposal").definedBy("dev.rowcast.impl.proposal..")
             .layer("hibernate").definedBy("dev.rowcast.impl.hibernate..")
             .layer("outbox").definedBy("dev.rowcast.impl.outbox..")
+            .layer("cluster").definedBy("dev.rowcast.impl.cluster..")
             .layer("dispatch").definedBy("dev.rowcast.impl.dispatch..")
             .layer("visibility").definedBy("dev.rowcast.impl.visibility..")
             .layer("bridge").definedBy("dev.rowcast.impl.bridge..")
@@ -55,24 +56,28 @@ class ArchitectureTest {
             .whereLayer("hibernate").mayNotBeAccessedByAnyLayer()
             .whereLayer("admin").mayOnlyBeAccessedByLayers("boot")
             .whereLayer("metrics").mayOnlyBeAccessedByLayers("boot", "socket", "dispatch", "admin")
-            .whereLayer("outbox").mayOnlyBeAccessedByLayers("boot")
+            .whereLayer("outbox").mayOnlyBeAccessedByLayers("boot", "cluster")
+            .whereLayer("cluster").mayOnlyBeAccessedByLayers("boot")
             .whereLayer("socket").mayOnlyBeAccessedByLayers("boot")
             .whereLayer("security").mayOnlyBeAccessedByLayers("boot", "socket")
             .whereLayer("talk").mayOnlyBeAccessedByLayers("boot", "socket")
             .whereLayer("proposal").mayOnlyBeAccessedByLayers("boot", "socket")
-            .whereLayer("dispatch").mayOnlyBeAccessedByLayers("boot", "socket", "admin", "talk", "proposal")
+            .whereLayer("dispatch").mayOnlyBeAccessedByLayers("boot", "socket", "admin", "talk", "proposal",
+                    "cluster")
             .whereLayer("visibility").mayOnlyBeAccessedByLayers("dispatch")
             .whereLayer("bridge").mayOnlyBeAccessedByLayers("boot", "socket", "dispatch", "hibernate", "admin",
-                    "outbox")
+                    "outbox", "cluster")
             .whereLayer("protocol").mayOnlyBeAccessedByLayers("socket", "dispatch", "hibernate", "visibility", "talk",
-                    "proposal")
-            .whereLayer("config").mayOnlyBeAccessedByLayers("boot", "socket", "dispatch", "admin", "outbox", "talk");
+                    "proposal", "cluster")
+            .whereLayer("config").mayOnlyBeAccessedByLayers("boot", "socket", "dispatch", "admin", "outbox", "talk",
+                    "cluster");
 
     @ArchTest
     static final ArchRule dispatch_is_independent_of_its_sources_and_sinks = noClasses()
             .that().resideInAPackage("dev.rowcast.impl.dispatch..")
             .should().dependOnClassesThat().resideInAnyPackage("dev.rowcast.impl.socket..",
-                    "dev.rowcast.impl.hibernate..", "dev.rowcast.impl.outbox..", "dev.rowcast.impl.boot..")
+                    "dev.rowcast.impl.hibernate..", "dev.rowcast.impl.outbox..", "dev.rowcast.impl.boot..",
+                    "dev.rowcast.impl.cluster..")
             .because("the engine takes changes from any capture and sends to any Subscriber");
 
     @ArchTest

@@ -3,6 +3,7 @@ package dev.rowcast.impl.boot;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.HashSet;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -32,6 +33,7 @@ import dev.rowcast.RowcastConfigurationException;
 import dev.rowcast.impl.admin.AdminChannel;
 import dev.rowcast.impl.admin.AdminServlet;
 import dev.rowcast.impl.bridge.ReactiveChannels;
+import dev.rowcast.impl.cluster.ClusterMode;
 import dev.rowcast.impl.config.RowcastSettings;
 import dev.rowcast.impl.dispatch.ChangeDispatcher;
 import dev.rowcast.impl.metrics.RowcastMetrics;
@@ -42,6 +44,7 @@ import dev.rowcast.impl.security.OriginFilter;
 import dev.rowcast.impl.security.SubscriptionGate;
 import dev.rowcast.impl.socket.Connections;
 import dev.rowcast.impl.socket.RowcastEndpoint;
+import dev.rowcast.spi.ReplayStore;
 
 /**
  * The composition root: starts Rowcast with the web application. Reads the settings, builds and starts the
@@ -56,6 +59,7 @@ public class RowcastWebListener implements ServletContextListener {
 
     private ChangeDispatcher dispatcher;
     private DatabaseCapture capture;
+    private ClusterMode cluster;
     private ScheduledExecutorService timers;
     private ExecutorService authorizerThreads;
     private RowcastSubscriptions subscriptions;
@@ -90,13 +94,25 @@ public class RowcastWebListener implements ServletContextListener {
         metrics = new RowcastMetrics(MicroProfileMeters.available() ? MicroProfileMeters.create()
                 : dev.rowcast.impl.metrics.Meters.local());
         ReactiveChannels.all().forEach(model -> metrics.channel(model.channel())); // scraped as 0 from the start
-        dispatcher = new ChangeDispatcher(settings, beans.replayStore(), beans.rowFilters(), beans.observers(),
-                threads, beans.executor(), metrics);
+        // cluster mode: positions and history in Redis, the outbox relayed by one instance, read by all
+        cluster = settings.cluster().enabled()
+                ? ClusterMode.connect(settings, ReactiveChannels.all(), beans.replayStore().isPresent())
+                : null;
+        dispatcher = new ChangeDispatcher(settings, cluster != null
+                ? Optional.<ReplayStore>of(cluster.replayStore()) : beans.replayStore(), beans.rowFilters(),
+                beans.observers(), threads, beans.executor(), metrics);
         talkBack = new TalkBack(settings, beans, threads, dispatcher);
         dispatcher.start();
         try {
-            capture = DatabaseCapture.start(settings, ReactiveChannels.all(), threads);
+            if (cluster != null) {
+                cluster.start(threads, dispatcher::resyncFollowed);
+            }
+            capture = DatabaseCapture.start(settings, ReactiveChannels.all(), threads,
+                    cluster == null ? null : cluster.relay());
         } catch (RuntimeException e) {
+            if (cluster != null) {
+                cluster.stop();
+            }
             dispatcher.stop();
             throw e;
         }
@@ -128,7 +144,8 @@ public class RowcastWebListener implements ServletContextListener {
         SubscriptionGate gate = new SubscriptionGate(beans.authorizers(), authorizerThreads,
                 Duration.ofMillis(settings.authorizerTimeoutMillis()));
         RowcastEndpoint endpoint = new RowcastEndpoint(dispatcher, gate, identities, timers, connections,
-                settings, metrics, talkBack.talk, talkBack.proposals, talkBack::group);
+                settings, metrics, talkBack.talk, talkBack.proposals, talkBack::group,
+                cluster != null && settings.cluster().userSubscribesPerSecond() > 0 ? cluster::allowSubscribe : null);
         if (settings.admin().enabled()) {
             startAdmin(context);
         }
@@ -197,6 +214,9 @@ public class RowcastWebListener implements ServletContextListener {
         }
         if (capture != null) {
             capture.stop(); // before the dispatcher: what it has not read stays in the outbox
+        }
+        if (cluster != null) {
+            cluster.stop(); // what it has not read stays in the log
         }
         if (dispatcher != null) {
             dispatcher.stop(); // delivers what was committed before the stop

@@ -17,7 +17,7 @@ public record RowcastSettings(String endpointPath, int maxFrameBytes, int maxSub
         int heartbeatTimeoutMillis, int inboundRatePerSecond, int inboundBurst, int rateLimitStrikes,
         int shutdownFlushMillis, int maxConnectionAgeSeconds, int authorizerTimeoutMillis, EngineLimits engine,
         Admin admin, List<String> captureDatabase, boolean captureInstallTriggers, String captureSqlFile,
-        int captureRetentionSeconds, Talk talk) {
+        int captureRetentionSeconds, Talk talk, Cluster cluster) {
 
     /**
      * Settings of clients that talk back: presence, broadcasts, proposals. One component, so the settings of the
@@ -142,6 +142,50 @@ public record RowcastSettings(String endpointPath, int maxFrameBytes, int maxSub
     public static final String CAPTURE_SQL_FILE = "rowcast.capture.sqlFile";
     public static final String CAPTURE_RETENTION = "rowcast.capture.retentionSeconds";
 
+    public static final String CLUSTER_REDIS = "rowcast.cluster.redis";
+    public static final String CLUSTER_PREFIX = "rowcast.cluster.keyPrefix";
+    public static final String CLUSTER_HISTORY_LENGTH = "rowcast.cluster.historyLength";
+    public static final String CLUSTER_HISTORY_SECONDS = "rowcast.cluster.historySeconds";
+    public static final String CLUSTER_LEASE_MILLIS = "rowcast.cluster.leaseMillis";
+    public static final String CLUSTER_USER_SUBSCRIBES = "rowcast.cluster.userSubscribesPerSecond";
+    public static final String CLUSTER_USER_BURST = "rowcast.cluster.userSubscribesBurst";
+
+    /**
+     * Cluster mode: on when {@code redis} is set.
+     *
+     * @param redis a Lettuce URI such as {@code redis://127.0.0.1:6379}, or {@code null}: one instance, no Redis
+     * @param keyPrefix every Redis key starts with it; instances of one application share it
+     * @param historyLength events kept per stream for replay
+     * @param historySeconds how long an event is kept for replay
+     * @param leaseMillis how long the relay's lease lives without renewal: the failover time after a kill -9
+     * @param userSubscribesPerSecond subscribes per authenticated user, summed over every instance; 0: no limit
+     * @param userSubscribesBurst of those, at once
+     */
+    public record Cluster(String redis, String keyPrefix, int historyLength, int historySeconds, int leaseMillis,
+            int userSubscribesPerSecond, int userSubscribesBurst) {
+
+        public boolean enabled() {
+            return redis != null;
+        }
+
+        static Cluster read(Function<String, String> parameters, List<String> problems) {
+            String redis = parameters.apply(CLUSTER_REDIS);
+            redis = redis == null || redis.isBlank() ? null : redis.strip();
+            if (redis != null && !redis.startsWith("redis://") && !redis.startsWith("rediss://")
+                    && !redis.startsWith("redis-socket://")) {
+                problems.add("context-param " + CLUSTER_REDIS + " is '" + redis + "'. Fix: use a Redis URI such as "
+                        + "redis://127.0.0.1:6379.");
+            }
+            String prefix = parameters.apply(CLUSTER_PREFIX);
+            return new Cluster(redis, prefix == null || prefix.isBlank() ? "rowcast" : prefix.strip(),
+                    integer(parameters, CLUSTER_HISTORY_LENGTH, 1_000, 1, 10_000_000, problems),
+                    integer(parameters, CLUSTER_HISTORY_SECONDS, 3_600, 1, 30 * 86_400, problems),
+                    integer(parameters, CLUSTER_LEASE_MILLIS, 5_000, 500, 600_000, problems),
+                    integer(parameters, CLUSTER_USER_SUBSCRIBES, 50, 0, 1_000_000, problems),
+                    integer(parameters, CLUSTER_USER_BURST, 200, 1, 1_000_000, problems));
+        }
+    }
+
     /** Reads the settings through a lookup such as {@code ServletContext::getInitParameter}. */
     public static RowcastSettings read(Function<String, String> parameters) {
         List<String> problems = new ArrayList<>();
@@ -178,6 +222,7 @@ public record RowcastSettings(String endpointPath, int maxFrameBytes, int maxSub
                 integer(parameters, PRESENCE_SWEEP, 5_000, 50, 3_600_000, problems),
                 integer(parameters, PROPOSAL_THREADS, 4, 1, 256, problems),
                 integer(parameters, PROPOSAL_MAX_QUEUED, 1_000, 1, 1_000_000, problems));
+        Cluster cluster = Cluster.read(parameters, problems);
         if (!problems.isEmpty()) {
             throw new RowcastConfigurationException(problems);
         }
@@ -185,7 +230,7 @@ public record RowcastSettings(String endpointPath, int maxFrameBytes, int maxSub
                 ticketTimeout, list(parameters.apply(SECURITY_ROLES)), list(parameters.apply(ALLOWED_ORIGINS)),
                 maxQueued, heartbeat, heartbeatTimeout, rate, burst, strikes, flush, maxAge, authorizerTimeout,
                 engine, admin, list(parameters.apply(CAPTURE_DATABASE)), installTriggers,
-                sqlFile == null || sqlFile.isBlank() ? null : sqlFile.strip(), retention, talk);
+                sqlFile == null || sqlFile.isBlank() ? null : sqlFile.strip(), retention, talk, cluster);
     }
 
     private static List<String> list(String raw) {

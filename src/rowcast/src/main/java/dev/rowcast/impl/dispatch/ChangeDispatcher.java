@@ -119,9 +119,10 @@ public final class ChangeDispatcher implements ChangeSink {
         this.maxLostStreams = limits.maxLostStreams();
         this.repairs = new Repairs(limits.maxLostStreams());
         SubscriptionRegistry registry = new SubscriptionRegistry(metrics);
-        ReplayStore store = applicationStore.orElseGet(() -> new MemoryReplayStore(settings.replayFramesPerStream(),
-                settings.replayMaxStreams(), limits.replayMaxBytesPerStream(), limits.replayMaxBytes(),
-                stream -> !registry.of(stream).isEmpty()));
+        ReplayStore memory = new MemoryReplayStore(settings.replayFramesPerStream(), settings.replayMaxStreams(),
+                limits.replayMaxBytesPerStream(), limits.replayMaxBytes(), stream -> !registry.of(stream).isEmpty());
+        ReplayStore store = applicationStore.map(given -> given instanceof PositionedReplayStore shared
+                ? new RoutingReplayStore(shared, memory) : given).orElse(memory);
         Visibility visibility = new Visibility(rowFilters);
         this.ticketTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(settings.ticketTimeoutMillis());
         // a batch goes out at a quarter of a socket's bound: within the send window, never an oversized frame
@@ -255,6 +256,16 @@ public final class ChangeDispatcher implements ChangeSink {
         } catch (RuntimeException | Error e) {
             LOG.log(Level.SEVERE, DIED + "; no new dispatch thread could be made", e);
         }
+    }
+
+    /**
+     * Every followed stream resyncs (replay_unavailable, then a snapshot) before the next task: the source of
+     * changes lost some it cannot name, such as a shared log that was cut.
+     */
+    public void resyncFollowed() {
+        resetFollowed = true;
+        queue.force(0, () -> {
+        });
     }
 
     // --- the committing threads' side ---

@@ -91,20 +91,21 @@ final class StreamPublisher {
             boolean moved = change.previous().containsKey(scope.column())
                     && !Objects.equals(change.previous().get(scope.column()), value);
             if (moved) {
-                publishSafely(model, scope, change.previous().get(scope.column()), text, EventType.LEAVE,
+                publishSafely(captured, scope, change.previous().get(scope.column()), text, EventType.LEAVE,
                         committedNanos);
-                publishSafely(model, scope, value, text, EventType.ENTER, committedNanos);
+                publishSafely(captured, scope, value, text, EventType.ENTER, committedNanos);
             } else {
-                publishSafely(model, scope, value, text, EventType.of(change.type()), committedNanos);
+                publishSafely(captured, scope, value, text, EventType.of(change.type()), committedNanos);
             }
         }
     }
 
     /** One stream is one unit: whatever fails there resets that stream only. */
-    private void publishSafely(ReactiveEntityModel model, ScopeModel scope, Object value, ChangeText text,
+    private void publishSafely(CapturedChange captured, ScopeModel scope, Object value, ChangeText text,
             EventType type, long committedNanos) {
+        ReactiveEntityModel model = captured.model();
         try {
-            publish(model, scope, value, text, type, committedNanos);
+            publish(captured, scope, value, text, type, committedNanos);
         } catch (Throwable e) {
             LOG.log(Level.SEVERE, "ROWCAST-018: putting " + text.change() + " on stream " + scope.column() + "=" + value
                     + " failed; the stream is reset", e);
@@ -114,15 +115,23 @@ final class StreamPublisher {
         }
     }
 
-    private void publish(ReactiveEntityModel model, ScopeModel scope, Object value, ChangeText text,
+    private void publish(CapturedChange captured, ScopeModel scope, Object value, ChangeText text,
             EventType type, long committedNanos) {
+        ReactiveEntityModel model = captured.model();
         if (value == null) {
             return; // a row with no value for this scope is on no stream of it
         }
         StreamId stream = new StreamId(model.channel(), scope.column(), value);
         Position position;
         try {
-            position = store.append(stream, type.wireName(), text.change());
+            Position given = captured.positions() == null ? null : captured.positions().get(stream);
+            if (given != null && store instanceof PositionedReplayStore positioned) {
+                // cluster mode: the relay gave the position, the same on every instance
+                positioned.appended(stream, given, captured.logSeq());
+                position = given;
+            } else {
+                position = store.append(stream, type.wireName(), text.change());
+            }
         } catch (Throwable e) {
             LOG.log(Level.SEVERE, "ROWCAST-019: the replay store failed to append to " + stream + "; the stream is reset "
                     + "and its subscribers resync", e);

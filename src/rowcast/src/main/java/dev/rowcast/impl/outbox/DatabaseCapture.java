@@ -36,6 +36,7 @@ public final class DatabaseCapture {
     private final List<OutboxReader> readers = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
     private final List<String> channels = new ArrayList<>();
+    private OutboxRelay relay;
 
     private DatabaseCapture() {
     }
@@ -52,7 +53,14 @@ public final class DatabaseCapture {
      */
     public static DatabaseCapture start(RowcastSettings settings, Collection<ReactiveEntityModel> models,
             ThreadFactory threadFactory) {
+        return start(settings, models, threadFactory, null);
+    }
+
+    /** @param relay cluster mode: the reader feeds the relay instead of the local engine; {@code null} otherwise */
+    public static DatabaseCapture start(RowcastSettings settings, Collection<ReactiveEntityModel> models,
+            ThreadFactory threadFactory, OutboxRelay relay) {
         DatabaseCapture capture = new DatabaseCapture();
+        capture.relay = relay;
         List<String> problems = new ArrayList<>();
         for (String named : settings.captureDatabase()) {
             if (!named.equals("*") && models.stream().noneMatch(model -> model.channel().equals(named))) {
@@ -180,9 +188,20 @@ public final class DatabaseCapture {
         ReactiveChannels.captureFromDatabase(names);
         channels.addAll(names);
         OutboxReader reader = new OutboxReader(database, new OutboxDecoder(captured),
-                settings.captureRetentionSeconds(), head(database));
+                settings.captureRetentionSeconds(), head(database), relay);
+        OutboxSnapshotSource.Watermark watermark = relay == null ? reader : new OutboxSnapshotSource.Watermark() {
+            @Override
+            public boolean awaitHandedOver(long id, long timeoutMillis) throws InterruptedException {
+                return relay.awaitDelivered(id, timeoutMillis); // the relay's log, as this instance read it
+            }
+
+            @Override
+            public long cursorNow() {
+                return relay.delivered();
+            }
+        };
         for (String channel : names) {
-            ReactiveChannels.decorateSnapshotSource(channel, rows -> new OutboxSnapshotSource(rows, database, reader,
+            ReactiveChannels.decorateSnapshotSource(channel, rows -> new OutboxSnapshotSource(rows, database, watermark,
                     settings.ticketTimeoutMillis()));
         }
         Thread thread = threadFactory.newThread(reader);

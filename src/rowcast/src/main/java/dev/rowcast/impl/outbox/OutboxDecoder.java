@@ -30,20 +30,20 @@ import dev.rowcast.impl.model.ReactiveEntityModel;
  * mapped columns only, each converted to its attribute's Java type, and for an update the changed columns with
  * their previous values from {@code OLD}. An update that changed no mapped column gives nothing, as in JPA.
  */
-final class OutboxDecoder {
+public final class OutboxDecoder {
 
     private static final Logger LOG = Logger.getLogger(OutboxDecoder.class.getName());
 
     private final Map<String, List<ReactiveEntityModel>> byTable = new HashMap<>();
     private final Set<String> warned = ConcurrentHashMap.newKeySet();
 
-    OutboxDecoder(Collection<ReactiveEntityModel> captured) {
+    public OutboxDecoder(Collection<ReactiveEntityModel> captured) {
         // TG_TABLE_NAME is the name as stored: unquoted names are folded to lower case
         captured.forEach(model -> byTable.computeIfAbsent(model.table().toLowerCase(Locale.ROOT),
                 table -> new ArrayList<>()).add(model));
     }
 
-    List<CapturedChange> decode(String table, String op, String oldJson, String newJson) {
+    public List<CapturedChange> decode(String table, String op, String oldJson, String newJson) {
         List<ReactiveEntityModel> models = byTable.get(table.toLowerCase(Locale.ROOT));
         if (models == null) {
             warnOnce("table " + table, "ROWCAST-055: the outbox has rows of table " + table + ", which no captured "

@@ -22,7 +22,7 @@ import dev.rowcast.impl.bridge.ReadinessContributor;
  * ticket taken in outbox order. The cursor lives in memory: after a dropped connection the reader reconnects with
  * backoff and reads on from it, so nothing committed meanwhile is lost. This is the part a cluster relay replaces.
  */
-final class OutboxReader implements Runnable, ReadinessContributor {
+final class OutboxReader implements Runnable, ReadinessContributor, OutboxSnapshotSource.Watermark {
 
     private static final Logger LOG = Logger.getLogger(OutboxReader.class.getName());
     static final String APPLICATION_NAME = "rowcast-outbox";
@@ -31,11 +31,13 @@ final class OutboxReader implements Runnable, ReadinessContributor {
     private static final long PRUNE_EVERY_NANOS = TimeUnit.SECONDS.toNanos(30);
     private static final long MAX_BACKOFF_MILLIS = 5_000;
 
-    private record OutboxRow(long id, String txid, String table, String op, String oldRow, String newRow) {
-    }
-
     private final ConnectionSource database;
     private final OutboxDecoder decoder;
+    /** Cluster mode: rows go to the relay, and only while this instance holds its lease. */
+    private final OutboxRelay relay;
+    private long storedRelayCursor = -1;
+    /** Logged once per Redis outage, not once per retry. */
+    private boolean relayDown;
     private final int retentionSeconds;
     private final Object progress = new Object();
     private volatile boolean running = true;
@@ -46,8 +48,10 @@ final class OutboxReader implements Runnable, ReadinessContributor {
     private long cursor;
     private long lastPrune;
 
-    OutboxReader(ConnectionSource database, OutboxDecoder decoder, int retentionSeconds, long startCursor) {
+    OutboxReader(ConnectionSource database, OutboxDecoder decoder, int retentionSeconds, long startCursor,
+            OutboxRelay relay) {
         this.database = database;
+        this.relay = relay;
         this.decoder = decoder;
         this.retentionSeconds = retentionSeconds;
         this.cursor = startCursor;
@@ -82,13 +86,26 @@ final class OutboxReader implements Runnable, ReadinessContributor {
                             + "polled every 250 ms instead of woken by NOTIFY.");
                 }
                 while (running) {
-                    readAll(connection);
-                    prune(connection);
+                    if (relay == null || claim(connection)) {
+                        readAll(connection);
+                        prune(connection);
+                    }
                     if (notifications != null) {
                         notifications.await(IDLE_WAIT_MILLIS);
                     } else {
                         Thread.sleep(250);
                     }
+                }
+            } catch (RelayFailure e) {
+                // Redis, not the database: the connection is fine; read again from the relay's cursor
+                if (running) {
+                    if (!relayDown) {
+                        LOG.log(Level.WARNING, "ROWCAST-059: the cluster relay cannot reach Redis; retrying. Commits stay "
+                                + "in the outbox meanwhile", e.getCause());
+                    }
+                    relayDown = true;
+                    sleep(backoff);
+                    backoff = Math.min(backoff * 2, MAX_BACKOFF_MILLIS);
                 }
             } catch (SQLException | RuntimeException e) {
                 broken = true;
@@ -149,7 +166,8 @@ final class OutboxReader implements Runnable, ReadinessContributor {
      *
      * @return false when the wait timed out
      */
-    boolean awaitHandedOver(long id, long timeoutMillis) throws InterruptedException {
+    @Override
+    public boolean awaitHandedOver(long id, long timeoutMillis) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
         synchronized (progress) {
             while (cursor < id) {
@@ -163,7 +181,8 @@ final class OutboxReader implements Runnable, ReadinessContributor {
         }
     }
 
-    long cursorNow() {
+    @Override
+    public long cursorNow() {
         synchronized (progress) {
             return cursor;
         }
@@ -178,6 +197,9 @@ final class OutboxReader implements Runnable, ReadinessContributor {
             pending.addAll(page);
             if (page.size() < PAGE) {
                 handOver(pending, pending.size());
+                if (relay != null) {
+                    storeRelayCursor(connection);
+                }
                 return;
             }
             readThrough = page.get(page.size() - 1).id();
@@ -216,10 +238,16 @@ final class OutboxReader implements Runnable, ReadinessContributor {
                 stop++;
             }
             List<CapturedChange> changes = new ArrayList<>();
-            for (OutboxRow row : rows.subList(start, stop)) {
+            for (OutboxRow row : relay != null ? List.<OutboxRow>of() : rows.subList(start, stop)) {
                 changes.addAll(decoder.decode(row.table(), row.op().strip(), row.oldRow(), row.newRow()));
             }
-            if (!changes.isEmpty()) {
+            if (relay != null) {
+                try {
+                    relay.relay(rows.subList(start, stop));
+                } catch (RuntimeException e) {
+                    throw new RelayFailure(e); // read again from the relay's cursor
+                }
+            } else if (!changes.isEmpty()) {
                 // one reader thread takes them, so tickets follow outbox (commit) order
                 CaptureBridge.complete(CaptureBridge.takeTicket(), changes, null);
             }
@@ -230,6 +258,69 @@ final class OutboxReader implements Runnable, ReadinessContributor {
             }
             start = stop;
         }
+    }
+
+    /**
+     * Cluster mode: whether this instance holds the relay's lease; if so the cursor moves to the relay's, which may
+     * have been advanced by another instance. The relay's cursor is written to the database after each read.
+     */
+    private boolean claim(Connection connection) throws SQLException {
+        long from;
+        try {
+            from = relay.claim(() -> {
+                try {
+                    return storedRelayCursor(connection);
+                } catch (SQLException e) {
+                    throw new DatabaseFailure(e);
+                }
+            });
+        } catch (DatabaseFailure e) {
+            throw e.getCause();
+        } catch (RuntimeException e) {
+            throw new RelayFailure(e);
+        }
+        if (relayDown) {
+            relayDown = false;
+            LOG.info("Rowcast: the cluster relay reaches Redis again");
+        }
+        if (from < 0) {
+            return false;
+        }
+        synchronized (progress) {
+            cursor = from;
+        }
+        return true;
+    }
+
+    private long storedRelayCursor(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute(OutboxSql.RELAY_TABLE);
+            try (PreparedStatement read = connection.prepareStatement(OutboxSql.RELAY_READ)) {
+                read.setString(1, relay.name());
+                try (ResultSet result = read.executeQuery()) {
+                    if (result.next()) {
+                        return result.getLong(1);
+                    }
+                }
+            }
+            try (ResultSet result = statement.executeQuery(OutboxSql.HEAD)) {
+                result.next();
+                return result.getLong(1); // first start of the cluster: after what is already there
+            }
+        }
+    }
+
+    private void storeRelayCursor(Connection connection) throws SQLException {
+        long now = cursorNow();
+        if (now == storedRelayCursor) {
+            return;
+        }
+        try (PreparedStatement statement = connection.prepareStatement(OutboxSql.RELAY_WRITE)) {
+            statement.setString(1, relay.name());
+            statement.setLong(2, now);
+            statement.executeUpdate();
+        }
+        storedRelayCursor = now;
     }
 
     /** Deletes rows handed over and older than the retention. */
@@ -246,6 +337,25 @@ final class OutboxReader implements Runnable, ReadinessContributor {
             if (deleted > 0) {
                 LOG.fine(() -> "Rowcast: pruned " + deleted + " outbox row(s)");
             }
+        }
+    }
+
+    /** The relay failed (Redis), as opposed to the database connection. */
+    private static final class RelayFailure extends RuntimeException {
+        RelayFailure(RuntimeException cause) {
+            super(cause);
+        }
+    }
+
+    /** A database error inside the relay's claim, carried out of the callback. */
+    private static final class DatabaseFailure extends RuntimeException {
+        DatabaseFailure(SQLException cause) {
+            super(cause);
+        }
+
+        @Override
+        public synchronized SQLException getCause() {
+            return (SQLException) super.getCause();
         }
     }
 

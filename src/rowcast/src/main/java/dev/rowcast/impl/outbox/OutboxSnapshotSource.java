@@ -24,10 +24,17 @@ final class OutboxSnapshotSource implements SnapshotSource {
 
     private final SnapshotSource rows;
     private final ConnectionSource database;
-    private final OutboxReader reader;
+    private final Watermark reader;
     private final long timeoutMillis;
 
-    OutboxSnapshotSource(SnapshotSource rows, ConnectionSource database, OutboxReader reader, long timeoutMillis) {
+    /** How far the engine was handed the outbox: the local reader's, or in cluster mode the relay log's. */
+    interface Watermark {
+        boolean awaitHandedOver(long id, long timeoutMillis) throws InterruptedException;
+
+        long cursorNow();
+    }
+
+    OutboxSnapshotSource(SnapshotSource rows, ConnectionSource database, Watermark reader, long timeoutMillis) {
         this.rows = rows;
         this.database = database;
         this.reader = reader;

@@ -110,6 +110,12 @@ public final class OutboxSql {
 
     static final String READ = "SELECT id, txid::text, table_name, op, old_row::text, new_row::text "
             + "FROM rowcast_outbox WHERE id > ? ORDER BY id LIMIT ?";
+    /** Cluster mode: the relay's cursor, kept in the database too, so a Redis that lost it resumes from here. */
+    static final String RELAY_TABLE = "CREATE TABLE IF NOT EXISTS rowcast_relay (name text PRIMARY KEY, "
+            + "relayed bigint NOT NULL)";
+    static final String RELAY_READ = "SELECT relayed FROM rowcast_relay WHERE name = ?";
+    static final String RELAY_WRITE = "INSERT INTO rowcast_relay (name, relayed) VALUES (?, ?) "
+            + "ON CONFLICT (name) DO UPDATE SET relayed = greatest(rowcast_relay.relayed, excluded.relayed)";
     static final String HEAD = "SELECT coalesce(max(id), 0) FROM rowcast_outbox";
     static final String PRUNE = "DELETE FROM rowcast_outbox WHERE id <= ? AND created_at < now() - make_interval(secs => ?)";
     static final String HAS_OUTBOX = "SELECT to_regclass('rowcast_outbox') IS NOT NULL "

@@ -38,6 +38,7 @@ final class ProtocolHandler {
     private final RowcastMetrics metrics;
     private final Talk talk;
     private final Proposals proposals;
+    private final UserRateLimit userLimit;
 
     /**
      * @param timers runs the delayed closes of {@link ClientConnection#closeWhenQuiet}
@@ -45,7 +46,8 @@ final class ProtocolHandler {
      */
     ProtocolHandler(ChangeDispatcher dispatcher, SubscriptionGate gate, int maxFrameBytes,
             ScheduledExecutorService timers, RowcastMetrics metrics, Talk talk, Proposals proposals,
-            Function<String, Optional<ReactiveEntityModel>> groups) {
+            Function<String, Optional<ReactiveEntityModel>> groups, UserRateLimit userLimit) {
+        this.userLimit = userLimit; // subscribes per user across instances, or null for none
         this.metrics = metrics;
         this.dispatcher = dispatcher;
         this.gate = gate;
@@ -165,6 +167,13 @@ final class ProtocolHandler {
     }
 
     private void subscribe(ClientConnection connection, Inbound.Subscribe subscribe) {
+        java.security.Principal principal = connection.viewer().principal();
+        if (userLimit != null && principal != null && !userLimit.allow(principal.getName())) {
+            // no strike: like a busy server, the client subscribes again in a moment
+            error(connection, ErrorCode.RATE_LIMITED, "Too many subscribes by your user across the cluster; "
+                    + "subscribe again in a moment.", subscribe.id());
+            return;
+        }
         connection.inOrder(() -> gate.allows(connection.viewer(), subscribe.model(), subscribe.stream())
                 .thenAccept(allowed -> {
                     if (!connection.isOpen()) {

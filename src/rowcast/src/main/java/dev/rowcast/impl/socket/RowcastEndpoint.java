@@ -51,12 +51,12 @@ public final class RowcastEndpoint extends Endpoint {
     public RowcastEndpoint(ChangeDispatcher dispatcher, SubscriptionGate gate, HandshakeIdentities identities,
             ScheduledExecutorService expiries, Connections connections, RowcastSettings settings,
             RowcastMetrics metrics, Talk talk, Proposals proposals,
-            Function<String, Optional<ReactiveEntityModel>> groups) {
+            Function<String, Optional<ReactiveEntityModel>> groups, UserRateLimit userLimit) {
         this.dispatcher = dispatcher;
         this.metrics = metrics;
         metrics.knownErrors(java.util.Arrays.stream(ErrorCode.values()).map(ErrorCode::wireName).toList());
         this.protocol = new ProtocolHandler(dispatcher, gate, settings.maxFrameBytes(), expiries, metrics, talk,
-                proposals, groups);
+                proposals, groups, userLimit);
         this.identities = identities;
         this.expiries = expiries;
         this.connections = connections;

@@ -1,0 +1,200 @@
+package dev.rowcast.impl.cluster;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import dev.rowcast.impl.bridge.CaptureBridge;
+import dev.rowcast.impl.bridge.CapturedChange;
+import dev.rowcast.impl.outbox.OutboxDecoder;
+import dev.rowcast.spi.Position;
+import dev.rowcast.spi.StreamId;
+
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.StreamMessage;
+import io.lettuce.core.XReadArgs;
+import io.lettuce.core.api.sync.RedisCommands;
+
+/**
+ * Every instance runs one: reads the relay's log with XREAD BLOCK from where it left off (a pub/sub channel would
+ * forget what was sent while this instance was disconnected) and hands each entry, with its positions, to the engine
+ * as one completed transaction, in log order. A gap in the log's seq (Redis lost its data, or the log was trimmed
+ * past this reader) resyncs every followed stream: nothing is lost silently.
+ */
+final class LogReader implements Runnable {
+
+    private static final Logger LOG = Logger.getLogger(LogReader.class.getName());
+    private static final long MAX_BACKOFF_MILLIS = 5_000;
+
+    private final RedisCommands<String, String> redis;
+    private final Keys keys;
+    private final OutboxDecoder decoder;
+    private final Runnable resyncFollowed;
+    private final Object progress = new Object();
+    private volatile boolean running = true;
+    private volatile Thread thread;
+    private String lastId;
+    private long lastSeq;
+    /** Every relayed outbox row up to this id was handed to the engine. */
+    private long delivered;
+
+    LogReader(RedisCommands<String, String> redis, Keys keys, OutboxDecoder decoder, Runnable resyncFollowed) {
+        this.redis = redis;
+        this.keys = keys;
+        this.decoder = decoder;
+        this.resyncFollowed = resyncFollowed;
+    }
+
+    /** Starts after the log's end: what was relayed before this instance started is not delivered by it. */
+    void startAtEnd() {
+        List<Object> end = Scripts.run(redis, Scripts.LOG_END, ScriptOutputType.MULTI,
+                List.of(keys.log, keys.logSeq, keys.cursor), List.of());
+        lastId = (String) end.get(0);
+        lastSeq = Long.parseLong((String) end.get(1));
+        delivered = Long.parseLong((String) end.get(2));
+    }
+
+    /** The log seq this reader starts after; events at or before it were never delivered here. */
+    long startSeq() {
+        return lastSeq;
+    }
+
+    @Override
+    public void run() {
+        thread = Thread.currentThread();
+        long backoff = 100;
+        boolean failed = false;
+        while (running) {
+            try {
+                List<StreamMessage<String, String>> read = redis.xread(XReadArgs.Builder.block(1_000).count(500),
+                        XReadArgs.StreamOffset.from(keys.log, lastId));
+                if (failed) {
+                    LOG.info(() -> "Rowcast: Redis is back; reading the cluster log on after " + lastId);
+                    failed = false;
+                }
+                backoff = 100;
+                if (read == null || read.isEmpty()) {
+                    caughtUp();
+                    continue;
+                }
+                for (StreamMessage<String, String> message : read) {
+                    handOver(message.getId(), message.getBody());
+                }
+            } catch (RuntimeException e) {
+                if (!running) {
+                    break;
+                }
+                if (!failed) {
+                    LOG.log(Level.WARNING, "ROWCAST-062: cannot read the cluster log from Redis; retrying. Changes are "
+                            + "kept in the database outbox meanwhile", e);
+                }
+                failed = true;
+                sleep(backoff);
+                backoff = Math.min(backoff * 2, MAX_BACKOFF_MILLIS);
+            }
+        }
+    }
+
+    /** Nothing new: when the log still ends where this reader is, every row up to the relay cursor was handed over. */
+    private void caughtUp() {
+        List<Object> end = Scripts.run(redis, Scripts.LOG_END, ScriptOutputType.MULTI,
+                List.of(keys.log, keys.logSeq, keys.cursor), List.of());
+        long cursor = Long.parseLong((String) end.get(2));
+        if (Long.parseLong((String) end.get(1)) == lastSeq && cursor >= 0) {
+            advance(cursor);
+        }
+    }
+
+    private void handOver(String id, Map<String, String> entry) {
+        long seq = Long.parseLong(entry.get("n"));
+        if (seq != lastSeq + 1) {
+            LOG.severe("ROWCAST-063: the cluster log jumped from " + lastSeq + " to " + seq + " (Redis lost its data, or "
+                    + "this instance fell behind the log's length); every followed stream resyncs");
+            resyncFollowed.run();
+        }
+        List<CapturedChange> changes = new ArrayList<>();
+        Iterator<String> positions = split(entry.get("s")).iterator();
+        for (CapturedChange change : decoder.decode(entry.get("t"), entry.get("p"), blankToNull(entry.get("b")),
+                blankToNull(entry.get("a")))) {
+            Map<StreamId, Position> at = new HashMap<>();
+            for (StreamsOf.On on : StreamsOf.of(change)) {
+                if (positions.hasNext()) { // else the engine resets that stream: the relay saw other streams
+                    at.put(on.stream(), position(positions.next()));
+                }
+            }
+            changes.add(new CapturedChange(change.model(), change.change(), at, seq));
+        }
+        // one thread takes them, so tickets follow log order
+        CaptureBridge.complete(CaptureBridge.takeTicket(), changes, null);
+        lastId = id;
+        lastSeq = seq;
+        advance(Long.parseLong(entry.get("o")));
+    }
+
+    private void advance(long outboxId) {
+        synchronized (progress) {
+            if (outboxId > delivered) {
+                delivered = outboxId;
+                progress.notifyAll();
+            }
+        }
+    }
+
+    boolean awaitDelivered(long id, long timeoutMillis) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        synchronized (progress) {
+            while (delivered < id) {
+                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                if (left <= 0) {
+                    return false;
+                }
+                progress.wait(left);
+            }
+            return true;
+        }
+    }
+
+    long delivered() {
+        synchronized (progress) {
+            return delivered;
+        }
+    }
+
+    void stop() {
+        running = false;
+        Thread reader = thread;
+        if (reader != null) {
+            try {
+                reader.join(2_000); // XREAD blocks at most a second
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    static Position position(String text) {
+        int colon = text.lastIndexOf(':');
+        return new Position(text.substring(0, colon), Long.parseLong(text.substring(colon + 1)));
+    }
+
+    private static List<String> split(String positions) {
+        return positions == null || positions.isEmpty() ? List.of() : List.of(positions.split(","));
+    }
+
+    private static String blankToNull(String json) {
+        return json == null || json.isEmpty() ? null : json;
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

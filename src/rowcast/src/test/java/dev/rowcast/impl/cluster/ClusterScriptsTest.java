@@ -1,0 +1,164 @@
+package dev.rowcast.impl.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import dev.rowcast.Capture;
+import dev.rowcast.impl.config.RowcastSettings;
+import dev.rowcast.impl.model.ColumnModel;
+import dev.rowcast.impl.model.ReactiveEntityModel;
+import dev.rowcast.impl.model.ScopeModel;
+import dev.rowcast.impl.outbox.OutboxDecoder;
+import dev.rowcast.impl.outbox.OutboxRow;
+import dev.rowcast.spi.Position;
+import dev.rowcast.spi.StreamEvent;
+import dev.rowcast.spi.StreamId;
+
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+
+/**
+ * The cluster's Lua scripts on a real Redis (ROWCAST_TEST_REDIS, default redis://127.0.0.1:6379; skipped when none
+ * answers), each test under a key prefix of its own.
+ */
+class ClusterScriptsTest {
+
+    private static final ReactiveEntityModel MESSAGE = new ReactiveEntityModel("Message", Object.class, "message",
+            "message", "id", "id", List.of(new ColumnModel("conversation", "conversation_id", true, Long.class),
+                    new ColumnModel("body", "body", false, String.class),
+                    new ColumnModel("createdAt", "created_at", false, Instant.class)),
+            List.of(new ScopeModel("conversation", "conversation_id", Long.class)), null, List.of(), Map.of(), 0,
+            Long.class, Capture.DATABASE, "Message");
+
+    private static RedisClient client;
+    private static StatefulRedisConnection<String, String> one;
+    private static StatefulRedisConnection<String, String> two;
+
+    private final String prefix = "rowcast-test-" + System.nanoTime();
+    private final RowcastSettings.Cluster settings = new RowcastSettings.Cluster("redis://x", prefix, 1000, 3600,
+            5000, 1, 3);
+    private final Keys keys = new Keys(prefix);
+    private final OutboxDecoder decoder = new OutboxDecoder(List.of(MESSAGE));
+
+    @BeforeAll
+    static void connect() {
+        String uri = System.getenv().getOrDefault("ROWCAST_TEST_REDIS", "redis://127.0.0.1:6379");
+        try {
+            client = RedisClient.create(uri);
+            one = client.connect();
+            two = client.connect();
+        } catch (RuntimeException e) {
+            Assumptions.abort("no Redis at " + uri + ": " + e);
+        }
+    }
+
+    /** The shared Redis keeps nothing of a test. */
+    @org.junit.jupiter.api.AfterEach
+    void removeKeys() {
+        RedisCommands<String, String> redis = one.sync();
+        io.lettuce.core.KeyScanCursor<String> cursor = redis.scan(io.lettuce.core.ScanArgs.Builder.matches(prefix
+                + ":*").limit(1000));
+        while (true) {
+            if (!cursor.getKeys().isEmpty()) {
+                redis.del(cursor.getKeys().toArray(String[]::new));
+            }
+            if (cursor.isFinished()) {
+                return;
+            }
+            cursor = redis.scan(cursor, io.lettuce.core.ScanArgs.Builder.matches(prefix + ":*").limit(1000));
+        }
+    }
+
+    @AfterAll
+    static void close() {
+        if (client != null) {
+            client.shutdown();
+        }
+    }
+
+    private static String row(long conversation, String body) {
+        return "{\"id\": 7, \"conversation_id\": " + conversation + ", \"body\": \"" + body + "\", "
+                + "\"created_at\": \"2026-11-29T07:36:31.5+01:00\"}";
+    }
+
+    private Relay relay() {
+        return new Relay(one.sync(), keys, decoder, settings, new LogReader(one.sync(), keys, decoder, () -> {
+        }), "test");
+    }
+
+    @Test
+    void should_relay_each_outbox_row_once_with_contiguous_positions_and_a_move_on_both_streams() {
+        Relay relay = relay();
+        RedisCommands<String, String> redis = one.sync();
+        relay.relay(List.of(new OutboxRow(10, "1", "message", "I", null, row(3, "a"))));
+        relay.relay(List.of(new OutboxRow(10, "1", "message", "I", null, row(3, "a")))); // a second relay, late
+        relay.relay(List.of(new OutboxRow(9, "0", "message", "I", null, row(3, "old"))));
+        relay.relay(List.of(new OutboxRow(11, "2", "message", "U", row(3, "a"), row(4, "b"))));
+        assertEquals(2, redis.xlen(keys.log), "rows at or before the cursor are skipped");
+        assertEquals("11", redis.get(keys.cursor));
+        List<io.lettuce.core.StreamMessage<String, String>> log = redis.xrange(keys.log, io.lettuce.core.Range
+                .create("-", "+"));
+        String epoch3 = redis.get(keys.stream(new StreamId("message", "conversation_id", 3L), "epoch"));
+        assertEquals(epoch3 + ":1", log.get(0).getBody().get("s"));
+        String epoch4 = redis.get(keys.stream(new StreamId("message", "conversation_id", 4L), "epoch"));
+        assertEquals(epoch3 + ":2," + epoch4 + ":1", log.get(1).getBody().get("s"), "leave on 3, enter on 4");
+        assertEquals(List.of("1", "2"), log.stream().map(m -> m.getBody().get("n")).toList());
+        assertFalse(epoch3.equals(epoch4));
+    }
+
+    @Test
+    void should_replay_the_shared_history_with_the_java_types_of_the_live_changes() {
+        Relay relay = relay();
+        for (int i = 1; i <= 5; i++) {
+            relay.relay(List.of(new OutboxRow(i, String.valueOf(i), "message", "I", null, row(3, "m" + i))));
+        }
+        StreamId stream = new StreamId("message", "conversation_id", 3L);
+        // an instance that started before any of them, and released them all
+        RedisReplayStore store = new RedisReplayStore(two.sync(), keys, decoder, Set.of("message"), settings, 0);
+        store.appended(stream, new Position(one.sync().get(keys.stream(stream, "epoch")), 5), 5);
+        Position head = store.head(stream);
+        assertEquals(5, head.seq());
+        List<StreamEvent> missed = store.eventsAfter(stream, new Position(head.epoch(), 2)).orElseThrow();
+        assertEquals(List.of(3L, 4L, 5L), missed.stream().map(e -> e.position().seq()).toList());
+        assertEquals("m3", missed.get(0).change().row().get("body"));
+        assertEquals(3L, missed.get(0).change().row().get("conversation_id"), "a Long, as live");
+        assertEquals(Instant.parse("2026-11-29T06:36:31.5Z"), missed.get(0).change().row().get("created_at"));
+        assertEquals("afterInsert", missed.get(0).type());
+        assertEquals(Optional.empty(), store.eventsAfter(stream, new Position("another", 2)));
+
+        // an instance that has released only log entry 3: its head is seq 3, so 4 and 5 come to it live
+        RedisReplayStore behind = new RedisReplayStore(two.sync(), keys, decoder, Set.of("message"), settings, 3);
+        assertEquals(3, behind.head(stream).seq());
+        assertEquals(Optional.empty(), behind.eventsAfter(stream, new Position(head.epoch(), 5)),
+                "a cursor ahead of this instance: replay_unavailable, never a duplicate");
+    }
+
+    @Test
+    void should_limit_a_user_across_instances_in_one_bucket() {
+        int allowed = 0;
+        for (int i = 0; i < 6; i++) {
+            // two connections, as two instances
+            Long taken = Scripts.run((i % 2 == 0 ? one : two).sync(), Scripts.TAKE,
+                    io.lettuce.core.ScriptOutputType.INTEGER, List.of(keys.user("alice")), List.of("1", "3", "60000"));
+            allowed += taken.intValue();
+        }
+        assertTrue(allowed == 3 || allowed == 4, "the burst of 3 (and at most one refilled), not 3 per instance: "
+                + allowed);
+        Long other = Scripts.run(one.sync(), Scripts.TAKE, io.lettuce.core.ScriptOutputType.INTEGER,
+                List.of(keys.user("bob")), List.of("1", "3", "60000"));
+        assertEquals(1L, other, "each user has a bucket of their own");
+    }
+}
