@@ -14,6 +14,7 @@ import org.jboss.shrinkwrap.api.asset.StringAsset;
 import org.jboss.shrinkwrap.api.spec.JavaArchive;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 
+import dev.rowcast.chat.it.fuzz.FuzzSettings;
 import dev.rowcast.chat.it.probe.AdminNote;
 import dev.rowcast.chat.it.probe.BatchedNote;
 import dev.rowcast.chat.it.probe.BatchedNoteResource;
@@ -21,6 +22,7 @@ import dev.rowcast.chat.it.probe.ChangeRecorder;
 import dev.rowcast.chat.it.probe.DelayedCompletionResource;
 import dev.rowcast.chat.it.probe.FragileNote;
 import dev.rowcast.chat.it.probe.FragileNoteResource;
+import dev.rowcast.chat.it.probe.HeapProbeResource;
 import dev.rowcast.chat.it.probe.LocalTransactionResource;
 import dev.rowcast.chat.it.probe.ProbeReplayStore;
 import dev.rowcast.chat.it.probe.ProbeResource;
@@ -79,6 +81,18 @@ public final class Deployments {
         return war.addClasses(BatchedNote.class, BatchedNoteResource.class, BatchedNoteResource.Writer.class)
                 .addAsResource("it/engine-persistence.xml", "META-INF/persistence.xml")
                 .addAsResource("it/engine-microprofile-config.properties", "META-INF/microprofile-config.properties");
+    }
+
+    /**
+     * The reference WAR for the fuzzer: an inbound limit its workers stay far below unless they flood on purpose,
+     * and a probe that reports the heap after a full GC.
+     */
+    public static WebArchive chatWarForFuzz() {
+        return withContextParams(chatWar(), Map.of(
+                "rowcast.inbound.ratePerSecond", String.valueOf(FuzzSettings.SERVER_RATE),
+                "rowcast.inbound.burst", String.valueOf(FuzzSettings.SERVER_BURST),
+                "rowcast.inbound.rateLimitStrikes", String.valueOf(FuzzSettings.STRIKES)))
+                .addClass(HeapProbeResource.class);
     }
 
     /** The reference WAR with heartbeats every 300 ms and a 700 ms pong timeout. */
