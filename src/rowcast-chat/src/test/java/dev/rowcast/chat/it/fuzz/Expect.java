@@ -59,7 +59,8 @@ record Expect(List<Outcome> outcomes, boolean deferredEffects) {
         @Override
         public String toString() {
             return type + (code == null ? "" : "/" + code) + (stream == null ? "" : "(" + stream + ")")
-                    + (id == null ? "" : " id=" + Fuzz.clip(id.toString(), 40));
+                    + (id == null ? "" : " id=" + Fuzz.clip(id instanceof J.Num n ? n.token()
+                            : J.write(id, new java.util.Random(0), false), 40));
         }
     }
 

@@ -12,13 +12,17 @@ import java.util.stream.Collectors;
  * @param sockets workers, each with one socket open at a time
  * @param worker run only this worker (to replay a failure), or -1 for all
  * @param skip generators and features left out; by default the ones known to fail ({@link Fuzz#KNOWN_FAILING})
+ * @param floodOneIn one episode in this many is a flood past the rate limit
  */
 public record FuzzSettings(long seed, long frames, int sockets, int worker, Set<String> skip, int pacePerSecond,
-        int replyTimeoutMillis, int maxViolations, int writesPerSecond, int heapBoundMb) {
+        int replyTimeoutMillis, int maxViolations, int writesPerSecond, int heapBoundMb, int floodOneIn) {
 
-    /** The fuzz deployment's inbound limits per socket (rowcast.inbound.*); workers pace themselves far below. */
-    public static final int SERVER_RATE = 2000;
-    public static final int SERVER_BURST = 2000;
+    /**
+     * The fuzz deployment's inbound limits per socket (rowcast.inbound.*, the defaults): low enough for a flood to
+     * pass them even on a busy server; workers pace themselves far below.
+     */
+    public static final int SERVER_RATE = 100;
+    public static final int SERVER_BURST = 300;
     public static final int STRIKES = 50;
     public static final int MAX_FRAME_BYTES = 65_536;
     public static final int MAX_SUBSCRIPTIONS = 256;
@@ -30,15 +34,16 @@ public record FuzzSettings(long seed, long frames, int sockets, int worker, Set<
                         .collect(Collectors.toUnmodifiableSet());
         return new FuzzSettings(
                 Long.getLong("fuzz.seed", 20261129L),
-                Long.getLong("fuzz.frames", 40_000L),
-                Integer.getInteger("fuzz.sockets", 32),
+                Long.getLong("fuzz.frames", 30_000L),
+                Integer.getInteger("fuzz.sockets", 64),
                 Integer.getInteger("fuzz.worker", -1),
                 skipped,
-                Integer.getInteger("fuzz.pacePerSecond", 200),
+                Integer.getInteger("fuzz.pacePerSecond", 25),
                 Integer.getInteger("fuzz.replyTimeoutMillis", 15_000),
                 Integer.getInteger("fuzz.maxViolations", 25),
-                Integer.getInteger("fuzz.writesPerSecond", 20),
-                Integer.getInteger("fuzz.heapBoundMb", 64));
+                Integer.getInteger("fuzz.writesPerSecond", 10),
+                Integer.getInteger("fuzz.heapBoundMb", 64),
+                Integer.getInteger("fuzz.floodOneIn", 300));
     }
 
     /** The Maven command that replays this run, or one of its workers. */
@@ -46,6 +51,7 @@ public record FuzzSettings(long seed, long frames, int sockets, int worker, Set<
         return "mvn -B verify -pl src/rowcast-chat -am -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false"
                 + " -Dit.test=FuzzIT -Dfuzz.seed=" + seed + " -Dfuzz.frames=" + frames
                 + (onlyWorker >= 0 ? " -Dfuzz.worker=" + onlyWorker : " -Dfuzz.sockets=" + sockets)
+                + (floodOneIn == 300 ? "" : " -Dfuzz.floodOneIn=" + floodOneIn)
                 + " -Dfuzz.skip=" + (skip.isEmpty() ? "none" : String.join(",", skip.stream().sorted().toList()));
     }
 }

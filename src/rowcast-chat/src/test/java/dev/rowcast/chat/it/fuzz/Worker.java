@@ -64,7 +64,7 @@ final class Worker implements Runnable {
         this.stop = stop;
         this.port = port;
         this.generator = new Generator(new Random(seed(settings.seed(), number)), oracle, world, settings.skip(),
-                FuzzSettings.MAX_FRAME_BYTES);
+                FuzzSettings.MAX_FRAME_BYTES, settings.floodOneIn());
         this.masks = new Random(~seed(settings.seed(), number));
         this.timeoutNanos = TimeUnit.MILLISECONDS.toNanos(settings.replyTimeoutMillis());
         this.tokens = settings.pacePerSecond() / 2.0;
@@ -98,7 +98,11 @@ final class Worker implements Runnable {
         Entry either;
 
         boolean isEmpty() {
-            return sync.isEmpty() && sub.isEmpty() && pongs.isEmpty() && either == null;
+            return size() == 0;
+        }
+
+        int size() {
+            return sync.size() + sub.size() + pongs.size() + (either == null ? 0 : 1);
         }
 
         void add(Entry entry) {
@@ -319,12 +323,12 @@ final class Worker implements Runnable {
                             + settings.replyTimeoutMillis() + " ms; nothing came", "");
                 } else {
                     Entry oldest = pending.oldest();
-                    violation(oldest == null ? "control" : oldest.step().generator(), "no reply within "
+                    violation(oldest == null ? "control" : kindOf(oldest.step()), "no reply within "
                             + settings.replyTimeoutMillis() + " ms: " + due(pending), "");
                 }
                 return false;
             }
-            deadline = System.nanoTime() + timeoutNanos;
+            int dueBefore = pending.size();
             switch (frame.opcode()) {
                 case FuzzSocket.TEXT -> {
                     if (!reply(frame.text(), pending, model, closing)) {
@@ -362,6 +366,10 @@ final class Worker implements Runnable {
                             + " bytes: the server sends only text frames", "");
                     return false;
                 }
+            }
+            if (pending.size() < dueBefore) {
+                // only a due reply is progress: changes of a followed stream must not keep a missing one waiting
+                deadline = System.nanoTime() + timeoutNanos;
             }
         }
         return true;
@@ -443,6 +451,17 @@ final class Worker implements Runnable {
             return false;
         }
         Outcome outcome = entry.step().reply().match(reply);
+        if (outcome == null && lane == Lane.SUB) {
+            Entry later = pending.sub.stream().filter(e -> e.step().reply().match(reply) != null).findFirst()
+                    .orElse(null);
+            if (later != null) {
+                violation("sub-order", "the reply to frame #" + later.frame() + " (" + later.step().generator()
+                        + ") came before the one due to frame #" + entry.frame() + " (" + entry.step().reply()
+                        + "): subscribe and unsubscribe replies must come in the order of the messages: "
+                        + Fuzz.clip(text, 300), "");
+                return false;
+            }
+        }
         if (outcome == null) {
             String kind = entry.step().feature() != null ? entry.step().feature() : entry.step().generator();
             violation(kind, "frame #" + entry.frame() + " (" + entry.step().generator() + ") expected "

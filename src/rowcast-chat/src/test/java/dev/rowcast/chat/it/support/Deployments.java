@@ -84,8 +84,8 @@ public final class Deployments {
     }
 
     /**
-     * The reference WAR for the fuzzer: an inbound limit its workers stay far below unless they flood on purpose,
-     * and a probe that reports the heap after a full GC.
+     * The reference WAR for the fuzzer: the default inbound limits, named so the fuzzer's oracle and the server
+     * agree, and a probe that reports the heap after a full GC.
      */
     public static WebArchive chatWarForFuzz() {
         return withContextParams(chatWar(), Map.of(
