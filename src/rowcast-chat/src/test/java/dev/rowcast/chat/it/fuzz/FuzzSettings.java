@@ -13,9 +13,11 @@ import java.util.stream.Collectors;
  * @param worker run only this worker (to replay a failure), or -1 for all
  * @param skip generators and features left out; by default the ones known to fail ({@link Fuzz#KNOWN_FAILING})
  * @param floodOneIn one episode in this many is a flood past the rate limit
+ * @param warmupFrames frames sent before the first heap measurement (at most a fifth of {@code frames})
  */
 public record FuzzSettings(long seed, long frames, int sockets, int worker, Set<String> skip, int pacePerSecond,
-        int replyTimeoutMillis, int maxViolations, int writesPerSecond, int heapBoundMb, int floodOneIn) {
+        int replyTimeoutMillis, int maxViolations, int writesPerSecond, int heapBoundMb, int floodOneIn,
+        long warmupFrames) {
 
     /**
      * The fuzz deployment's inbound limits per socket (rowcast.inbound.*, the defaults): low enough for a flood to
@@ -43,7 +45,8 @@ public record FuzzSettings(long seed, long frames, int sockets, int worker, Set<
                 Integer.getInteger("fuzz.maxViolations", 25),
                 Integer.getInteger("fuzz.writesPerSecond", 10),
                 Integer.getInteger("fuzz.heapBoundMb", 64),
-                Integer.getInteger("fuzz.floodOneIn", 300));
+                Integer.getInteger("fuzz.floodOneIn", 300),
+                Long.getLong("fuzz.warmupFrames", 3_000L));
     }
 
     /** The Maven command that replays this run, or one of its workers. */

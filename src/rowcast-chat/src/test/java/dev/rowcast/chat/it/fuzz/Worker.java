@@ -592,7 +592,7 @@ final class Worker implements Runnable {
         long lastReply = 0;
         long deadline = System.nanoTime() + timeoutNanos;
         while (true) {
-            if (writing && written < n && running()) {
+            if (writing && written < n && !stop.get()) { // a flood started is sent whole, budget or not
                 for (int i = 0; i < 64 && written < n; i++) {
                     Wire wire = Generator.floodFrame(kind, written);
                     socket.frame(wire.first(), wire.payload(), true);
@@ -610,7 +610,7 @@ final class Worker implements Runnable {
             } else if (answered >= written) {
                 break;
             }
-            boolean more = writing && written < n && running();
+            boolean more = writing && written < n && !stop.get();
             FuzzSocket.Frame frame;
             try {
                 frame = socket.read(more ? System.nanoTime() + 1_000_000 : deadline);
