@@ -14,6 +14,7 @@ import org.jboss.shrinkwrap.api.asset.StringAsset;
 import org.jboss.shrinkwrap.api.spec.JavaArchive;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 
+import dev.rowcast.chat.it.fuzz.FuzzSettings;
 import dev.rowcast.chat.it.probe.AdminNote;
 import dev.rowcast.chat.it.probe.BatchedNote;
 import dev.rowcast.chat.it.probe.BatchedNoteResource;
@@ -24,6 +25,7 @@ import dev.rowcast.chat.it.probe.FatalRowFilter;
 import dev.rowcast.chat.it.probe.FragileNote;
 import dev.rowcast.chat.it.probe.FragileNoteResource;
 import dev.rowcast.chat.it.probe.LargeNote;
+import dev.rowcast.chat.it.probe.HeapProbeResource;
 import dev.rowcast.chat.it.probe.LocalTransactionResource;
 import dev.rowcast.chat.it.probe.MessageMirror;
 import dev.rowcast.chat.it.probe.ProbeReplayStore;
@@ -113,6 +115,18 @@ public final class Deployments {
         return withContextParams(chatWar(), Map.of(
                 "rowcast.outbound.maxQueuedBytes", "16384",
                 "rowcast.heartbeat.intervalMillis", "0"));
+    }
+
+    /**
+     * The reference WAR for the fuzzer: the default inbound limits, named so the fuzzer's oracle and the server
+     * agree, and a probe that reports the heap after a full GC.
+     */
+    public static WebArchive chatWarForFuzz() {
+        return withContextParams(chatWar(), Map.of(
+                "rowcast.inbound.ratePerSecond", String.valueOf(FuzzSettings.SERVER_RATE),
+                "rowcast.inbound.burst", String.valueOf(FuzzSettings.SERVER_BURST),
+                "rowcast.inbound.rateLimitStrikes", String.valueOf(FuzzSettings.STRIKES)))
+                .addClass(HeapProbeResource.class);
     }
 
     /** The reference WAR with heartbeats every 300 ms and a 700 ms pong timeout. */

@@ -1,0 +1,59 @@
+package dev.rowcast.chat.it;
+
+import static org.junit.jupiter.api.Assertions.assertAll;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Test;
+
+import dev.rowcast.chat.it.fuzz.FuzzSettings;
+import dev.rowcast.chat.it.fuzz.Fuzzer;
+import dev.rowcast.chat.it.support.DeployedChat;
+import dev.rowcast.chat.it.support.Deployments;
+
+/**
+ * The seeded protocol fuzzer (docs/security.md, "Fuzzing"): tens of thousands of frames by default, a million with
+ * {@code -Dfuzz.frames=1000000}. Honest members keep receiving every change while it runs; the server answers every
+ * frame as docs/protocol.md says, never closes with 1011 or drops a connection the fuzzer did not drop, and its
+ * heap after a full GC stays within a bound.
+ */
+class FuzzIT extends DeployedChat {
+
+    @Deployment(testable = false)
+    static WebArchive deployment() {
+        return Deployments.chatWarForFuzz();
+    }
+
+    @Test
+    void should_answer_every_fuzzed_frame_as_specified_while_honest_clients_miss_nothing() throws Exception {
+        FuzzSettings settings = FuzzSettings.fromSystemProperties();
+        long honest = api.createConversation("fuzz-honest");
+        api.addMember(honest, "bob");
+        api.addMember(honest, "eve");
+        long shared = api.createConversation("fuzz-shared");
+        api.addMember(shared, "bob");
+        long evesOwn = api.as("eve").createConversation("fuzz-eve");
+
+        Fuzzer.Run run = Fuzzer.run(base, settings, new Fuzzer.Conversations(honest, shared, evesOwn),
+                () -> api.as("admin").call("GET", "api/it/heap", null).object().getJsonNumber("used").longValue());
+        String report = Fuzzer.report(run);
+        System.out.println(report);
+        Path file = Path.of("target", "fuzz", "fuzz-report-seed" + settings.seed() + ".txt");
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, report);
+
+        long grownMb = (run.heapAfter() - run.heapBefore()) / (1024 * 1024);
+        assertAll(
+                () -> assertEquals(0, run.stats().violationCount(), () -> "violations; seed " + settings.seed()
+                        + ", report in " + file + "\n" + report),
+                () -> assertEquals(0, run.honest().lost(), "changes lost by honest clients"),
+                () -> assertTrue(run.stats().frames() >= settings.frames() || run.stats().violationCount() > 0,
+                        "frames sent: " + run.stats().frames()),
+                () -> assertTrue(grownMb <= settings.heapBoundMb(), "heap after full GC grew by " + grownMb + " MB"));
+    }
+}
