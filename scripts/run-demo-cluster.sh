@@ -12,7 +12,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 export ROWCAST_DB=postgres
 export ROWCAST_CLUSTER_REDIS=${ROWCAST_CLUSTER_REDIS:-redis://127.0.0.1:6379}
 # cluster mode needs every channel captured from the database; the chat has one, message
-export ROWCAST_CAPTURE_DATABASE=${ROWCAST_CAPTURE_DATABASE:-message}
+export ROWCAST_CAPTURE_DATABASE=${ROWCAST_CAPTURE_DATABASE:-message,membership}
 echo "Rowcast chat cluster on Redis $ROWCAST_CLUSTER_REDIS: http://localhost:$port/ and http://localhost:$((port + 1))/"
 
 pids=()
