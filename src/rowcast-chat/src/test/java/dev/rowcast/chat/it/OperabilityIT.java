@@ -70,8 +70,13 @@ class OperabilityIT extends DeployedChat {
                 assertEquals(4499, slow.awaitClose().code());
             }
         }
-        await(() -> Metrics.scrape(base).value("rowcast_connections_open", "")
-                == before.value("rowcast_connections_open", ""), "both sockets closed");
+        // a close is counted by code on the close callback, which can run after the open gauge has dropped
+        await(() -> {
+            Metrics now = Metrics.scrape(base);
+            return now.value("rowcast_connections_open", "") == before.value("rowcast_connections_open", "")
+                    && delta(before, now, "rowcast_connections_closed_total", "code=\"1000\"") >= 1
+                    && delta(before, now, "rowcast_connections_closed_total", "code=\"4499\"") >= 1;
+        }, "both sockets closed and counted");
         Metrics after = Metrics.scrape(base);
         String all = after.rowcast();
 
