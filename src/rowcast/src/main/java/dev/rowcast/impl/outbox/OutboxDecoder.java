@@ -17,6 +17,7 @@ import java.util.logging.Logger;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
+import jakarta.json.JsonReaderFactory;
 import jakarta.json.JsonValue;
 
 import dev.rowcast.ChangeType;
@@ -31,6 +32,9 @@ import dev.rowcast.impl.model.ReactiveEntityModel;
  * their previous values from {@code OLD}. An update that changed no mapped column gives nothing, as in JPA.
  */
 public final class OutboxDecoder {
+
+    /** Made once: {@code Json.createReader} looks the JSON provider up on every call, a class-path scan per frame. */
+    private static final JsonReaderFactory READERS = Json.createReaderFactory(Map.of());
 
     private static final Logger LOG = Logger.getLogger(OutboxDecoder.class.getName());
 
@@ -143,7 +147,7 @@ public final class OutboxDecoder {
         if (json == null) {
             return JsonValue.EMPTY_JSON_OBJECT;
         }
-        try (JsonReader reader = Json.createReader(new StringReader(json))) {
+        try (JsonReader reader = READERS.createReader(new StringReader(json))) {
             return reader.readObject();
         }
     }

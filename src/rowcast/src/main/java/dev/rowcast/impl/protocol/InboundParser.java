@@ -1,6 +1,7 @@
 package dev.rowcast.impl.protocol;
 
 import java.io.StringReader;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -8,6 +9,7 @@ import jakarta.json.Json;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
+import jakarta.json.JsonReaderFactory;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import jakarta.json.JsonValue.ValueType;
@@ -25,6 +27,9 @@ import dev.rowcast.spi.StreamId;
  */
 public final class InboundParser {
 
+    /** Made once: {@code Json.createReader} looks the JSON provider up on every call, a class-path scan per frame. */
+    private static final JsonReaderFactory READERS = Json.createReaderFactory(Map.of());
+
     private final Function<String, Optional<ReactiveEntityModel>> channels;
 
     /** @param channels finds a channel's model by name */
@@ -34,7 +39,7 @@ public final class InboundParser {
 
     public Inbound parse(String text) {
         JsonValue parsed;
-        try (JsonReader reader = Json.createReader(new StringReader(text))) {
+        try (JsonReader reader = READERS.createReader(new StringReader(text))) {
             parsed = reader.readValue();
         } catch (RuntimeException | StackOverflowError e) {
             // StackOverflowError: hostile nesting on a parser without a depth limit; the frame size bounds the depth
