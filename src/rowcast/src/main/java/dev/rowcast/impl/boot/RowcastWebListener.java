@@ -3,6 +3,7 @@ package dev.rowcast.impl.boot;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
@@ -39,11 +40,14 @@ import dev.rowcast.impl.dispatch.ChangeDispatcher;
 import dev.rowcast.impl.metrics.RowcastMetrics;
 import dev.rowcast.impl.model.ReactiveEntityModel;
 import dev.rowcast.impl.outbox.DatabaseCapture;
+import dev.rowcast.impl.protocol.Frames;
 import dev.rowcast.impl.security.HandshakeIdentities;
 import dev.rowcast.impl.security.OriginFilter;
 import dev.rowcast.impl.security.SubscriptionGate;
 import dev.rowcast.impl.socket.Connections;
+import dev.rowcast.impl.socket.IdleTimerBypass;
 import dev.rowcast.impl.socket.RowcastEndpoint;
+import dev.rowcast.impl.socket.Senders;
 import dev.rowcast.spi.ReplayStore;
 
 /**
@@ -68,6 +72,8 @@ public class RowcastWebListener implements ServletContextListener {
     private RowcastMetrics metrics;
     private AdminChannel admin;
     private TalkBack talkBack;
+    private Senders senders;
+    private IdleTimerBypass idleTimer;
 
     @Override
     public void contextInitialized(ServletContextEvent event) {
@@ -143,13 +149,17 @@ public class RowcastWebListener implements ServletContextListener {
         authorizerThreads = authorizerThreads(threads);
         SubscriptionGate gate = new SubscriptionGate(beans.authorizers(), authorizerThreads,
                 Duration.ofMillis(settings.authorizerTimeoutMillis()));
+        senders = Senders.start(settings.outbound().senderThreads(), threads);
+        idleTimer = settings.outbound().idleTimerBypass()
+                ? IdleTimerBypass.create(threads, metrics::idleTimerRearmSkipped) : IdleTimerBypass.off();
         RowcastEndpoint endpoint = new RowcastEndpoint(dispatcher, gate, identities, timers, connections,
-                settings, metrics, talkBack.talk, talkBack.proposals, talkBack::group,
+                senders, idleTimer, settings, metrics, talkBack.talk, talkBack.proposals, talkBack::group,
                 cluster != null && settings.cluster().userSubscribesPerSecond() > 0 ? cluster::allowSubscribe : null);
         if (settings.admin().enabled()) {
             startAdmin(context);
         }
         ServerEndpointConfig config = ServerEndpointConfig.Builder.create(RowcastEndpoint.class, settings.endpointPath())
+                .subprotocols(List.of(Frames.SUBPROTOCOL_V2))
                 .configurator(new RowcastConfigurator(endpoint, identities))
                 .build();
         try {
@@ -224,6 +234,12 @@ public class RowcastWebListener implements ServletContextListener {
         }
         if (timers != null) {
             timers.shutdownNow();
+        }
+        if (senders != null) {
+            senders.stop(); // after closeAll: the close frames went out through them
+        }
+        if (idleTimer != null) {
+            idleTimer.stop();
         }
         if (authorizerThreads != null) {
             authorizerThreads.shutdownNow();

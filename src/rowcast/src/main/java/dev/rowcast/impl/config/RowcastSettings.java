@@ -17,7 +17,7 @@ public record RowcastSettings(String endpointPath, int maxFrameBytes, int maxSub
         int heartbeatTimeoutMillis, int inboundRatePerSecond, int inboundBurst, int rateLimitStrikes,
         int shutdownFlushMillis, int maxConnectionAgeSeconds, int authorizerTimeoutMillis, EngineLimits engine,
         Admin admin, List<String> captureDatabase, boolean captureInstallTriggers, String captureSqlFile,
-        int captureRetentionSeconds, Talk talk, Cluster cluster) {
+        int captureRetentionSeconds, Talk talk, Cluster cluster, Outbound outbound) {
 
     /**
      * Settings of clients that talk back: presence, broadcasts, proposals. One component, so the settings of the
@@ -68,6 +68,39 @@ public record RowcastSettings(String endpointPath, int maxFrameBytes, int maxSub
     public static final String CATCH_UP_EVENTS_BURST = "rowcast.catchUp.eventsBurst";
     public static final String CATCH_UP_SNAPSHOTS_PER_SECOND = "rowcast.catchUp.snapshotsPerSecond";
     public static final String CATCH_UP_SNAPSHOTS_BURST = "rowcast.catchUp.snapshotsBurst";
+
+    // --- sending (docs/configuration.md, "Sending") ---
+    public static final String OUTBOUND_SENDERS = "rowcast.outbound.senders";
+    public static final String OUTBOUND_MAX_BATCH_BYTES = "rowcast.outbound.maxBatchBytes";
+    public static final String OUTBOUND_IDLE_TIMER_BYPASS = "rowcast.outbound.idleTimerBypass";
+
+    /**
+     * How frames leave the server.
+     *
+     * @param senders threads that write to sockets; 0 means one per core
+     * @param maxBatchBytes the most characters of queued frames sent as one {@code frames} message to a client that
+     *         negotiated {@code rowcast.v2}
+     * @param idleTimerBypass whether Tyrus's per-message idle-timer re-arm is taken off the container's managed
+     *         scheduler (docs/architecture.md, "Platform notes")
+     */
+    public record Outbound(int senders, int maxBatchBytes, boolean idleTimerBypass) {
+
+        /** The number of sender threads to start. */
+        public int senderThreads() {
+            return senders > 0 ? senders : Math.max(1, Runtime.getRuntime().availableProcessors());
+        }
+
+        static Outbound read(Function<String, String> parameters, List<String> problems) {
+            String bypass = parameters.apply(OUTBOUND_IDLE_TIMER_BYPASS);
+            boolean on = bypass == null || bypass.isBlank() || bypass.strip().equalsIgnoreCase("true");
+            if (!on && !bypass.strip().equalsIgnoreCase("false")) {
+                problems.add("context-param " + OUTBOUND_IDLE_TIMER_BYPASS + " is '" + bypass
+                        + "'. Fix: use true or false (default true).");
+            }
+            return new Outbound(integer(parameters, OUTBOUND_SENDERS, 0, 0, 256, problems),
+                    integer(parameters, OUTBOUND_MAX_BATCH_BYTES, 64 * 1024, 0, 16 * 1024 * 1024, problems), on);
+        }
+    }
 
     // --- operability (docs/operations.md) ---
     public static final String ADMIN_PATH = "rowcast.admin.path";
@@ -223,6 +256,7 @@ public record RowcastSettings(String endpointPath, int maxFrameBytes, int maxSub
                 integer(parameters, PROPOSAL_THREADS, 4, 1, 256, problems),
                 integer(parameters, PROPOSAL_MAX_QUEUED, 1_000, 1, 1_000_000, problems));
         Cluster cluster = Cluster.read(parameters, problems);
+        Outbound outbound = Outbound.read(parameters, problems);
         if (!problems.isEmpty()) {
             throw new RowcastConfigurationException(problems);
         }
@@ -230,7 +264,7 @@ public record RowcastSettings(String endpointPath, int maxFrameBytes, int maxSub
                 ticketTimeout, list(parameters.apply(SECURITY_ROLES)), list(parameters.apply(ALLOWED_ORIGINS)),
                 maxQueued, heartbeat, heartbeatTimeout, rate, burst, strikes, flush, maxAge, authorizerTimeout,
                 engine, admin, list(parameters.apply(CAPTURE_DATABASE)), installTriggers,
-                sqlFile == null || sqlFile.isBlank() ? null : sqlFile.strip(), retention, talk, cluster);
+                sqlFile == null || sqlFile.isBlank() ? null : sqlFile.strip(), retention, talk, cluster, outbound);
     }
 
     private static List<String> list(String raw) {

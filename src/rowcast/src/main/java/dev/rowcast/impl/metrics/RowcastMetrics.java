@@ -43,6 +43,10 @@ public final class RowcastMetrics {
     private final Counter fellBehind;
     private final Counter dropped;
     private final ArrayDeque<Close> recentCloses = new ArrayDeque<>();
+    private final Counter coalescedMessages;
+    private final Counter coalescedFrames;
+    private final Counter idleTimerBypassed;
+    private final Counter idleTimerRearmsSkipped;
 
     public RowcastMetrics(Meters meters) {
         this.meters = meters;
@@ -68,6 +72,15 @@ public final class RowcastMetrics {
                 + "slowly", null, null);
         dropped = meters.counter("rowcast_changes_dropped", "Committed changes dropped on overload (streams reset); "
                 + "must stay 0", null, null);
+        coalescedMessages = meters.counter("rowcast_coalesced_messages", "frames messages sent to rowcast.v2 "
+                + "clients: several queued frames as one WebSocket message", null, null);
+        coalescedFrames = meters.counter("rowcast_coalesced_frames", "Frames sent inside frames messages", null,
+                null);
+        idleTimerBypassed = meters.counter("rowcast_idle_timer_bypassed", "Sockets whose idle timer was taken off "
+                + "the container's managed scheduler (rowcast.outbound.idleTimerBypass)", null, null);
+        idleTimerRearmsSkipped = meters.counter("rowcast_idle_timer_rearms_skipped", "Idle-timer re-arms that cost "
+                + "nothing because the socket has no idle timeout (about one per message sent or received)", null,
+                null);
     }
 
     /** Kept in this JVM only: for servers without MicroProfile Metrics, and for tests. */
@@ -89,6 +102,24 @@ public final class RowcastMetrics {
     }
 
     // --- connections ---
+
+    /** Several queued frames went out as one {@code frames} message. */
+    public void coalesced(int frames) {
+        coalescedMessages.inc();
+        coalescedFrames.inc(frames);
+    }
+
+    public void idleTimerBypassed() {
+        idleTimerBypassed.inc();
+    }
+
+    public long idleTimersBypassed() {
+        return idleTimerBypassed.count();
+    }
+
+    public void idleTimerRearmSkipped() {
+        idleTimerRearmsSkipped.inc();
+    }
 
     public void opened() {
         opened.inc();

@@ -14,6 +14,12 @@ import dev.rowcast.spi.StreamId;
 /** Builds every server-to-client frame. docs/protocol.md is the specification of their shapes. */
 public final class Frames {
 
+    /**
+     * The WebSocket sub-protocol a client asks for to receive several queued frames as one {@code frames} message
+     * (docs/protocol.md, "Coalesced frames"). A client that asks for none gets every frame as its own message.
+     */
+    public static final String SUBPROTOCOL_V2 = "rowcast.v2";
+
     /** The event a subscriber gets for a row it may not see: its position moves, nothing of the row is told. */
     public static final String HIDDEN_EVENT = "{\"type\":\"hidden\"}";
 

@@ -45,6 +45,11 @@ import dev.rowcast.impl.security.ConnectionIdentity;
  * such a frame would close the socket every time, and the client would reconnect into the same frame.
  * <p>
  * Catch-up has its own budget per socket ({@link #allowCatchUp}): replayed events and snapshot reads per second.
+ * <p>
+ * The pump runs on a {@link Senders} thread, not on the caller's. When a client negotiated {@code rowcast.v2} and
+ * several frames are queued when the pump takes the next one, they go out as one {@code frames} message: the
+ * container's cost per message (idle-timer re-arm, framing, one {@code write}) is then paid once per batch. A frame
+ * queued to an idle socket still goes out alone and at once (docs/protocol.md, "Coalesced frames").
  */
 final class ClientConnection implements Subscriber {
 
@@ -62,6 +67,8 @@ final class ClientConnection implements Subscriber {
     static final Duration QUIET = Duration.ofMillis(200);
     /** The longest such a close waits for quiet: a client that never stops is cut anyway. */
     static final Duration LINGER = Duration.ofSeconds(3);
+    private static final String BATCH_START = "{\"type\":\"frames\",\"frames\":[";
+    private static final int BATCH_OVERHEAD = BATCH_START.length() + 3;
 
     private final Session session;
     private final RemoteEndpoint.Async remote;
@@ -91,6 +98,10 @@ final class ClientConnection implements Subscriber {
     private volatile CloseReason closeWhenQuiet;
     private volatile long receivedNanos = System.nanoTime();
     private final RowcastMetrics metrics;
+    private final Senders senders;
+    /** The most characters sent as one {@code frames} message; 0: every frame is its own message (v1). */
+    private final int maxBatchChars;
+    private final Runnable pumpTask = this::pumpOnSender;
 
     /**
      * @param replayBudget replayed events per second, for catch-up
@@ -98,12 +109,20 @@ final class ClientConnection implements Subscriber {
      */
     ClientConnection(Session session, ConnectionIdentity identity, long maxQueuedBytes, RateLimiter inbound,
             RateLimiter replayBudget, RateLimiter snapshotBudget) {
-        this(session, identity, maxQueuedBytes, inbound, replayBudget, snapshotBudget, RowcastMetrics.local());
+        this(session, identity, maxQueuedBytes, inbound, replayBudget, snapshotBudget, RowcastMetrics.local(),
+                Senders.inline(), 0);
     }
 
+    /**
+     * @param senders where the pump runs
+     * @param maxBatchChars the most characters coalesced into one {@code frames} message; 0 for a v1 client
+     */
     ClientConnection(Session session, ConnectionIdentity identity, long maxQueuedBytes, RateLimiter inbound,
-            RateLimiter replayBudget, RateLimiter snapshotBudget, RowcastMetrics metrics) {
+            RateLimiter replayBudget, RateLimiter snapshotBudget, RowcastMetrics metrics, Senders senders,
+            int maxBatchChars) {
         this.metrics = metrics;
+        this.senders = senders;
+        this.maxBatchChars = maxBatchChars;
         this.session = session;
         this.remote = session.getAsyncRemote();
         this.identity = identity;
@@ -170,7 +189,17 @@ final class ClientConnection implements Subscriber {
         }
         outbound.add(frame);
         if (pumping.compareAndSet(false, true)) {
+            senders.execute(pumpTask);
+        }
+    }
+
+    /** A pump on a sender thread: nothing it throws may reach the pool. */
+    private void pumpOnSender() {
+        try {
             pump();
+        } catch (Throwable e) {
+            pumping.set(false);
+            sendFailed(e);
         }
     }
 
@@ -223,8 +252,13 @@ final class ClientConnection implements Subscriber {
         // Payara re-arms Tyrus's idle timer on every send and scans the context class loader for that; the
         // application's loader makes the scan cost file lookups (docs/architecture.md, "Platform notes")
         thread.setContextClassLoader(ClassLoader.getSystemClassLoader());
+        int messages = 0;
         try {
             while (true) {
+                if (messages++ == senders.fairShare()) {
+                    senders.execute(pumpTask); // still pumping: the other sockets on this thread get their turn
+                    return;
+                }
                 if (unacknowledged() >= window()) {
                     metrics.backpressurePause();
                     ping();
@@ -246,13 +280,14 @@ final class ClientConnection implements Subscriber {
                 }
                 phase.set(SENDING);
                 queuedBytes.addAndGet(-frame.length());
+                String message = frame == oversized.get() ? frame : coalesce(frame);
                 // ask for an acknowledgement well before the window is used up; the ping goes after the frame
-                long handed = handedBytes.addAndGet(frame.length());
+                long handed = handedBytes.addAndGet(message.length());
                 if (frame == oversized.get()) {
                     oversizedEnd = handed; // exempt until a pong acknowledges this far
                 }
                 boolean ask = handed - ackedBytes > window() / 2;
-                if (!startSend(frame)) {
+                if (!startSend(message)) {
                     continue;
                 }
                 if (ask) {
@@ -266,6 +301,35 @@ final class ClientConnection implements Subscriber {
         } finally {
             thread.setContextClassLoader(callerLoader);
         }
+    }
+
+    /**
+     * For a v2 client, the frame and those queued behind it (up to {@link #maxBatchChars}, never the oversized one)
+     * as one {@code frames} message, in queue order; the frame alone when nothing waits behind it. Frames are JSON
+     * objects already, so the message is built by concatenation, without parsing.
+     */
+    private String coalesce(String first) {
+        String next = outbound.peek();
+        if (maxBatchChars == 0 || next == null || next == oversized.get()
+                || first.length() + next.length() + BATCH_OVERHEAD > maxBatchChars) {
+            return first;
+        }
+        StringBuilder batch = new StringBuilder(Math.min(maxBatchChars, first.length() * 4 + BATCH_OVERHEAD))
+                .append(BATCH_START).append(first);
+        int frames = 1;
+        while (next != null && next != oversized.get()
+                && batch.length() + next.length() + 2 <= maxBatchChars) {
+            String taken = outbound.poll(); // only the pump polls, so this is next unless close() cleared the queue
+            if (taken == null) {
+                break;
+            }
+            queuedBytes.addAndGet(-taken.length());
+            batch.append(',').append(taken);
+            frames++;
+            next = outbound.peek();
+        }
+        metrics.coalesced(frames);
+        return batch.append("]}").toString();
     }
 
     private boolean startSend(String frame) {
@@ -304,7 +368,7 @@ final class ClientConnection implements Subscriber {
                 close(CloseCodes.reason(CloseCodes.SEND_FAILED, "send failed"));
             }
             if (!phase.compareAndSet(SENDING, COMPLETED_EARLY)) {
-                pump(); // sendText had returned; this thread takes over
+                senders.execute(pumpTask); // sendText had returned: the pump goes on, on a sender thread
             }
         } catch (Throwable e) {
             sendFailed(e);
@@ -357,11 +421,7 @@ final class ClientConnection implements Subscriber {
         }
         pingSentNanos.set(0);
         if (!outbound.isEmpty() && !closing.get() && pumping.compareAndSet(false, true)) {
-            try {
-                pump(); // the window moved on: resume what waited for it
-            } catch (Throwable e) {
-                sendFailed(e);
-            }
+            senders.execute(pumpTask); // the window moved on: resume what waited for it
         }
         return true;
     }

@@ -25,6 +25,7 @@ import dev.rowcast.impl.model.ReactiveEntityModel;
 import dev.rowcast.impl.proposal.Proposals;
 import dev.rowcast.impl.protocol.CloseCodes;
 import dev.rowcast.impl.protocol.ErrorCode;
+import dev.rowcast.impl.protocol.Frames;
 import dev.rowcast.impl.security.ConnectionIdentity;
 import dev.rowcast.impl.security.HandshakeIdentities;
 import dev.rowcast.impl.security.SubscriptionGate;
@@ -47,13 +48,18 @@ public final class RowcastEndpoint extends Endpoint {
     private final Connections connections;
     private final RowcastSettings settings;
     private final RowcastMetrics metrics;
+    private final Senders senders;
+    private final IdleTimerBypass idleTimer;
 
     public RowcastEndpoint(ChangeDispatcher dispatcher, SubscriptionGate gate, HandshakeIdentities identities,
-            ScheduledExecutorService expiries, Connections connections, RowcastSettings settings,
+            ScheduledExecutorService expiries, Connections connections, Senders senders, IdleTimerBypass idleTimer,
+            RowcastSettings settings,
             RowcastMetrics metrics, Talk talk, Proposals proposals,
             Function<String, Optional<ReactiveEntityModel>> groups, UserRateLimit userLimit) {
         this.dispatcher = dispatcher;
         this.metrics = metrics;
+        this.senders = senders;
+        this.idleTimer = idleTimer;
         metrics.knownErrors(java.util.Arrays.stream(ErrorCode.values()).map(ErrorCode::wireName).toList());
         this.protocol = new ProtocolHandler(dispatcher, gate, settings.maxFrameBytes(), expiries, metrics, talk,
                 proposals, groups, userLimit);
@@ -68,14 +74,20 @@ public final class RowcastEndpoint extends Endpoint {
         // Tyrus applies these to fragmented messages only; ProtocolHandler checks whole frames (1009 either way)
         session.setMaxTextMessageBufferSize(settings.maxFrameBytes());
         session.setMaxBinaryMessageBufferSize(settings.maxFrameBytes());
+        if (idleTimer.apply(session)) {
+            metrics.idleTimerBypassed();
+        }
         ConnectionIdentity identity = identities.claim(session);
+        int maxBatchChars = Frames.SUBPROTOCOL_V2.equals(session.getNegotiatedSubprotocol())
+                ? settings.outbound().maxBatchBytes() : 0;
         long now = System.nanoTime();
         RowcastSettings.EngineLimits limits = settings.engine();
         ClientConnection connection = new ClientConnection(session, identity, settings.maxQueuedBytes(),
                 new RateLimiter(settings.inboundRatePerSecond(), settings.inboundBurst(), settings.rateLimitStrikes(),
                         now),
                 new RateLimiter(limits.catchUpEventsPerSecond(), limits.catchUpEventsBurst(), 0, now),
-                new RateLimiter(limits.catchUpSnapshotsPerSecond(), limits.catchUpSnapshotsBurst(), 0, now), metrics);
+                new RateLimiter(limits.catchUpSnapshotsPerSecond(), limits.catchUpSnapshotsBurst(), 0, now), metrics,
+                senders, maxBatchChars);
         metrics.opened();
         session.getUserProperties().put(CONNECTION, connection);
         connections.add(connection);
