@@ -192,6 +192,11 @@ export interface ConnectOptions {
   WebSocket?: unknown;
   /** Default: the global setTimeout and clearTimeout. */
   timers?: Timers;
+  /**
+   * Ask for the rowcast.v2 sub-protocol, under which the server sends frames that queued up for this client as one
+   * message: cheaper for both ends under load, the same frames in the same order. Default true.
+   */
+  coalesce?: boolean;
   /** Broadcast throttle per stream and event, leading and trailing edge. Default 50. */
   broadcastThrottleMs?: number;
   /**

@@ -6,6 +6,7 @@ const DEFAULTS = {
   requestTimeoutMs: 10000,
   maxQueued: 100,
   broadcastThrottleMs: 50,
+  coalesce: true,
   reconnect: { initialDelayMs: 500, maxDelayMs: 15000, factor: 2, jitter: 0.5, stableMs: 10000 },
 };
 
@@ -121,7 +122,8 @@ export class RowcastClient {
         }
       }
       if (this.closedByUser) return;
-      socket = new this.WebSocketImpl(url);
+      // rowcast.v2: the server may send several queued frames as one 'frames' message (docs/protocol.md)
+      socket = this.options.coalesce ? new this.WebSocketImpl(url, ['rowcast.v2']) : new this.WebSocketImpl(url);
     } catch (e) {
       // a token provider that fails (the server is down) or a bad url: try again later, never give up silently
       this.emit('error', { code: 'connect_failed', message: String(e && e.message || e) });
@@ -393,6 +395,16 @@ export class RowcastClient {
   onFrame(text) {
     let frame;
     try { frame = JSON.parse(text); } catch (e) { this.emit('error', { code: 'bad_frame', message: String(e) }); return; }
+    if (frame.type === 'frames' && Array.isArray(frame.frames)) {
+      for (const inner of frame.frames) this.onParsed(inner);
+      return;
+    }
+    this.onParsed(frame);
+  }
+
+  /** One server frame, whether it came alone or inside a 'frames' message. */
+  onParsed(frame) {
+    if (!frame || typeof frame !== 'object') return;
     switch (frame.type) {
       case 'subscribed': return this.onSubscribed(frame);
       case 'snapshot': return this.onSnapshot(frame);

@@ -6,7 +6,7 @@ import { backoffDelay, seqRange, eventsOf, connect, LiveCollection } from '../ro
 /** A WebSocket stand-in that records what is sent and lets the test play the server. */
 class FakeSocket {
   static all = [];
-  constructor(url) { this.url = url; this.sent = []; FakeSocket.all.push(this); }
+  constructor(url, protocols) { this.url = url; this.protocols = protocols; this.sent = []; FakeSocket.all.push(this); }
   send(text) { this.sent.push(JSON.parse(text)); }
   close(code, reason) { this.onclose({ code, reason }); }
   open() { this.onopen(); }
@@ -105,6 +105,35 @@ test('subscribing sends the request on open and routes by the canonical scope va
     events: [insert(3, 'x', 7).event, insert(4, 'y', 8).event] });
   assert.deepEqual(snapshots, [[{ id: 1 }]]);
   assert.deepEqual(changes, ['hello', 'x', 'y']);
+});
+
+test('the client asks for rowcast.v2 unless told not to', async () => {
+  const { socket } = await openClient();
+  assert.deepEqual(socket.protocols, ['rowcast.v2']);
+  const { socket: v1 } = await openClient({ coalesce: false });
+  assert.equal(v1.protocols, undefined);
+});
+
+test('a frames message is every frame inside it, in order, as if each had come alone', async () => {
+  const { client, socket } = await openClient();
+  const changes = [];
+  const snapshots = [];
+  client.subscribe('message', scope, {
+    snapshot: (rows) => snapshots.push(rows), change: (e) => changes.push(e.row.body),
+  });
+  socket.open();
+  const request = socket.last();
+  socket.receive({ type: 'frames', frames: [
+    { type: 'subscribed', id: request.id, channel: 'message', scope, position: position(5) },
+    { type: 'snapshot', channel: 'message', scope, position: position(5), rows: [{ id: 1 }] },
+    insert(2, 'one', 6),
+    insert(3, 'two', 7),
+  ] });
+  socket.receive({ type: 'frames', frames: [insert(4, 'three', 8), null, 'junk', insert(5, 'four', 9)] });
+  assert.deepEqual(snapshots, [[{ id: 1 }]]);
+  assert.deepEqual(changes, ['one', 'two', 'three', 'four']);
+  socket.receive({ type: 'frames', frames: [insert(7, 'after a gap', 11)] });
+  assert.equal(socket.last().type, 'subscribe', 'a gap inside a frames message resyncs like any other');
 });
 
 test('a gap in sequence numbers resubscribes without a cursor to get a fresh snapshot', async () => {
