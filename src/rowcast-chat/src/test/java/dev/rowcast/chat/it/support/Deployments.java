@@ -118,6 +118,16 @@ public final class Deployments {
     }
 
     /**
+     * The reference WAR with a send window small enough that a client which stops reading makes frames queue on the
+     * server (half of 64 KiB), and the idle-timer bypass on or off.
+     */
+    public static WebArchive chatWarForSending(boolean idleTimerBypass) {
+        return withContextParams(chatWar(), Map.of(
+                "rowcast.outbound.maxQueuedBytes", "65536",
+                "rowcast.outbound.idleTimerBypass", String.valueOf(idleTimerBypass)));
+    }
+
+    /**
      * The reference WAR for the fuzzer: the default inbound limits, named so the fuzzer's oracle and the server
      * agree, and a probe that reports the heap after a full GC.
      */

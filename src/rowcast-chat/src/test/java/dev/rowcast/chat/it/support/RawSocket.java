@@ -18,6 +18,7 @@ public final class RawSocket implements AutoCloseable {
 
     private final Socket socket;
     private final DataInputStream in;
+    private String handshake = "";
 
     private RawSocket(Socket socket) throws IOException {
         this.socket = socket;
@@ -31,6 +32,12 @@ public final class RawSocket implements AutoCloseable {
 
     /** @param receiveBuffer a small receive buffer makes a client that stops reading stall the server sooner */
     public static RawSocket connect(URL base, String user, int receiveBuffer) throws IOException {
+        return connect(base, user, receiveBuffer, null);
+    }
+
+    /** @param subprotocol asked for in {@code Sec-WebSocket-Protocol}; {@code null} for none */
+    public static RawSocket connect(URL base, String user, int receiveBuffer, String subprotocol)
+            throws IOException {
         Socket socket = new Socket();
         if (receiveBuffer > 0) {
             socket.setReceiveBufferSize(receiveBuffer);
@@ -42,6 +49,7 @@ public final class RawSocket implements AutoCloseable {
                 + "Host: 127.0.0.1:" + base.getPort() + "\r\n"
                 + "Upgrade: websocket\r\nConnection: Upgrade\r\n"
                 + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+                + (subprotocol == null ? "" : "Sec-WebSocket-Protocol: " + subprotocol + "\r\n")
                 + "Authorization: " + ChatApi.basic(user, user) + "\r\n\r\n";
         out.write(request.getBytes(StandardCharsets.US_ASCII));
         out.flush();
@@ -51,7 +59,32 @@ public final class RawSocket implements AutoCloseable {
             socket.close();
             throw new IOException("upgrade refused: " + status);
         }
+        raw.handshake = status;
         return raw;
+    }
+
+    /** The server's answer to the upgrade: status line and headers. */
+    public String handshake() {
+        return handshake;
+    }
+
+    /**
+     * The next text frame's payload, answering every ping on the way with its pong, as a browser does; the server
+     * then goes on sending what it held back for want of an acknowledgement.
+     */
+    public String readTextAnsweringPings() throws IOException {
+        while (true) {
+            int first = in.readUnsignedByte();
+            byte[] payload = payload();
+            if ((first & 0x0F) == 0x9) {
+                sendPong(payload);
+            } else if ((first & 0x0F) == 0x1) {
+                return new String(payload, StandardCharsets.UTF_8);
+            } else if ((first & 0x0F) == 0x8) {
+                throw new IOException("closed by the server with " + (payload.length >= 2
+                        ? ((payload[0] & 0xFF) << 8) | (payload[1] & 0xFF) : 1005));
+            }
+        }
     }
 
     private String readHeaders() throws IOException {
