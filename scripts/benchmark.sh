@@ -13,6 +13,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 module=$root/src/rowcast-bench
 load=$module/load
 port=${BENCH_PORT:-18080}
+node_port=$((port + 10))
 out=$module/target/bench
 mkdir -p "$out"
 results=$out/results.jsonl
@@ -75,7 +76,12 @@ stop_server() {
   if [[ -n $server ]]; then kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; fi
   server=
 }
-trap stop_server EXIT
+node_server=
+stop_all() {
+  stop_server
+  if [[ -n $node_server ]]; then kill "$node_server" 2>/dev/null || true; fi
+}
+trap stop_all EXIT
 : > "$out/server.log"
 start_server
 
@@ -108,8 +114,19 @@ bench fanout --sockets 1000 --n "$fan_n" --path /ws
 bench fanout --sockets 1000 --n "$fan_n" --path /raw --tccl app
 bench fanout --sockets 1000 --n "$fan_n" --path /raw --tccl system
 
+echo "== fan-out to rowcast.v2 clients: queued frames coalesced into frames messages"
+bench fanout --sockets 1000 --n "$fan_n" --path /ws --v2
+
+echo "== fan-out on 1 core, then on every core (taskset on the server's threads; the load generator is not pinned)"
+all_cpus=0-$(($(nproc) - 1))
+taskset -a -p -c 0 "$server" > /dev/null
+bench fanout --sockets 1000 --n "$fan_n" --path /ws --v2 --cpus 1
+taskset -a -p -c "$all_cpus" "$server" > /dev/null
+bench fanout --sockets 1000 --n "$fan_n" --path /ws --v2 --cpus "$(nproc)"
+
 echo "== latency: 10 subscribers per scope"
 bench latency --sockets 100 --rate 1000 --seconds "$lat_s"
+bench latency --sockets 100 --rate 5000 --seconds "$rung_s" --v2
 for rate in 250 500 1500 2000; do
   bench latency --sockets 100 --rate "$rate" --seconds "$rung_s"
 done
@@ -131,6 +148,19 @@ bench idle --sockets "$idle_b" --procs 3
 
 server_log_tail=$(grep -cE 'SEVERE|Too many open files' "$out/server.log" || true)
 stop_server
+
+# the outside anchor: a minimal Node ws broadcaster (scope -> sockets, one serialization per event), same scenarios
+echo "== Node ws broadcaster on 127.0.0.1:$node_port, same scenarios"
+node "$load/ws-broadcaster.mjs" --port "$node_port" > "$out/node.log" 2>&1 &
+node_server=$!
+for ((i = 0; i < 50; i++)); do curl -s -o /dev/null -X POST "http://127.0.0.1:$node_port/api/bench/raw?n=0" && break; sleep 0.2; done
+node_bench() { bench "$@" --port "$node_port" --pid "$node_server" --server node; }
+node_bench fanout --sockets 1000 --n "$fan_n" --path /ws
+node_bench latency --sockets 100 --rate 1000 --seconds "$rung_s"
+node_bench latency --sockets 100 --rate 5000 --seconds "$rung_s"
+node_bench idle --sockets "$idle_a" --procs 2
+kill "$node_server" 2>/dev/null || true
+wait "$node_server" 2>/dev/null || true
 
 echo "== report"
 cat > "$out/run.json" <<EOF

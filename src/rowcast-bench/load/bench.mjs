@@ -44,8 +44,9 @@ function threads(pid) {
   return m ? Number(m[1]) : NaN;
 }
 
-/** Full GC, then the Java heap in use (KB) as G1 reports it. */
+/** Full GC, then the Java heap in use (KB) as G1 reports it; null for a server that is not a JVM (Node). */
 function heapAfterGcKb(pid, timeout = 60_000) {
+  if (!/java/.test(readFileSync(`/proc/${pid}/cmdline`, 'utf8'))) return null;
   execFileSync('jcmd', [String(pid), 'GC.run'], { timeout });
   const info = execFileSync('jcmd', [String(pid), 'GC.heap_info'], { timeout }).toString();
   const m = /used (\d+)K/.exec(info);
@@ -74,7 +75,8 @@ function histogramGrowth(before, after, per, k = 12) {
 /** GC counters from jstat -gc: pauses (young + full + concurrent-cycle pauses) and their total seconds. */
 function gcStats(pid) {
   try {
-    const [head, values] = execFileSync('jstat', ['-gc', String(pid)], { timeout: 20_000 }).toString().trim().split('\n')
+    const [head, values] = execFileSync('jstat', ['-gc', String(pid)], { timeout: 20_000, stdio: ['ignore', 'pipe', 'ignore'] })
+      .toString().trim().split('\n')
       .map((l) => l.trim().split(/\s+/));
     const g = Object.fromEntries(head.map((h, k) => [h, Number(values[k])]));
     return { pauses: g.YGC + g.FGC + (g.CGC || 0), seconds: g.GCT };
@@ -151,19 +153,41 @@ class Recorder {
   constructor(cap = 4_000_000) {
     this.lat = new Float64Array(cap);
     this.count = 0; // frames of type change
+    this.messages = 0; // WebSocket messages that carried them: fewer when the server coalesced (rowcast.v2)
     this.bytes = 0;
     this.recorded = 0;
     this.lastAt = 0;
   }
 
-  /** Change frames carry the row's sent_us (taken before persist); cheap scan instead of JSON.parse. */
+  /**
+   * Change frames carry the row's sent_us (taken before persist); cheap scan instead of JSON.parse. A rowcast.v2
+   * `frames` message counts as every change inside it.
+   */
   frame(buf) {
     const at = nowUs();
+    if (buf[9] === 0x66) return this.frames(buf, at); // {"type":"f... = frames
     if (buf[9] !== 0x63) return false; // {"type":"c...  = change; subscribed/errors are not counted
+    this.messages++;
     this.count++;
     this.bytes += buf.length;
     this.lastAt = performance.now();
-    const i = buf.indexOf('"sent_us":');
+    this.latency(buf, buf.indexOf('"sent_us":'), at);
+    return true;
+  }
+
+  frames(buf, at) {
+    let changes = 0;
+    for (let i = buf.indexOf('{"type":"change"'); i >= 0; i = buf.indexOf('{"type":"change"', i + 16)) changes++;
+    if (changes === 0) return false;
+    this.messages++;
+    this.count += changes;
+    this.bytes += buf.length;
+    this.lastAt = performance.now();
+    for (let i = buf.indexOf('"sent_us":'); i >= 0; i = buf.indexOf('"sent_us":', i + 10)) this.latency(buf, i, at);
+    return true;
+  }
+
+  latency(buf, i, at) {
     if (i >= 0 && this.recorded < this.lat.length) {
       let v = 0;
       for (let j = i + 10; j < buf.length; j++) {
@@ -173,7 +197,6 @@ class Recorder {
       }
       this.lat[this.recorded++] = at - v;
     }
-    return true;
   }
 
   percentiles() {
@@ -188,7 +211,7 @@ class Recorder {
 
 /** Opens `count` sockets, each subscribed to topic i % topics, at most `concurrency` handshakes at a time. */
 async function openSockets({ port, path, count, topics, recorder, concurrency = 100, timeoutMs = 120_000, offset = 0,
-  maxFailures = Infinity }) {
+  maxFailures = Infinity, protocols = undefined }) {
   const sockets = [];
   let failed = 0;
   let firstError = null;
@@ -198,7 +221,7 @@ async function openSockets({ port, path, count, topics, recorder, concurrency = 
     const topic = (offset + i) % topics;
     const url = path === '/raw' ? `ws://${HOST}:${port}/raw?topic=${topic}` : `ws://${HOST}:${port}${path}`;
     await new Promise((resolve) => {
-      const ws = new WebSocket(url, { perMessageDeflate: false, handshakeTimeout: 10_000 });
+      const ws = new WebSocket(url, protocols, { perMessageDeflate: false, handshakeTimeout: 10_000 });
       let done = false;
       const finish = (ok, err) => {
         if (done) return;
@@ -220,7 +243,8 @@ async function openSockets({ port, path, count, topics, recorder, concurrency = 
       });
       ws.on('message', (data) => {
         if (recorder && recorder.frame(data)) return;
-        if (!done && data[9] === 0x73) finish(true); // "subscribed"
+        // "subscribed", alone or inside a rowcast.v2 frames message
+        if (!done && (data[9] === 0x73 || (data[9] === 0x66 && data.includes('"type":"subscribed"')))) finish(true);
       });
       ws.on('error', (e) => finish(false, e));
       ws.on('close', () => finish(false, new Error('closed before subscribed')));
@@ -231,6 +255,19 @@ async function openSockets({ port, path, count, topics, recorder, concurrency = 
   }
   await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
   return { sockets, failed, firstError };
+}
+
+/**
+ * Bytes the server's live threads have allocated so far (the benchmark WAR sums ThreadMXBean's per-thread counts);
+ * null for a server that cannot tell, such as the Node broadcaster.
+ */
+async function allocated(port) {
+  try {
+    const res = await fetch(`http://${HOST}:${port}/api/bench/allocated`, { signal: AbortSignal.timeout(10_000) });
+    return res.ok ? (await res.json()).bytes : null;
+  } catch {
+    return null;
+  }
 }
 
 async function closeAll(sockets) {
@@ -274,7 +311,8 @@ async function fanout(o) {
   const sockets = Number(o.sockets ?? 1000), topics = Number(o.topics ?? 10), n = Number(o.n ?? 2000);
   const path = o.path ?? '/ws';
   const recorder = new Recorder();
-  const opened = await openSockets({ port, path, count: sockets, topics, recorder });
+  const protocols = o.v2 ? ['rowcast.v2'] : undefined;
+  const opened = await openSockets({ port, path, count: sockets, topics, recorder, protocols });
   await sleep(1000);
   const expected = opened.sockets.length === sockets ? n * sockets / topics : Infinity;
   const driverPath = path === '/raw'
@@ -284,12 +322,14 @@ async function fanout(o) {
   if (o.jfr) {
     execFileSync('jcmd', [String(pid), 'JFR.start', 'name=rowcast-bench', 'settings=profile', `filename=${o.jfr}`]);
   }
+  const allocatedBefore = await allocated(port);
   const tBefore = threadCpu(pid);
   const before = snapshot(pid);
   const load = loadAvg();
   const { driverResult, timedOut } = await awaitFrames(recorder, expected, post(port, driverPath));
   const after = snapshot(pid);
   const byThread = threadGroups(tBefore, threadCpu(pid), (after.t - before.t) / 1000);
+  const allocatedAfter = await allocated(port);
   if (o.jfr) {
     execFileSync('jcmd', [String(pid), 'JFR.stop', 'name=rowcast-bench']);
     jfr = o.jfr;
@@ -297,8 +337,11 @@ async function fanout(o) {
   const seconds = (recorder.lastAt - before.t) / 1000;
   const serverCpu = after.server - before.server;
   const result = {
-    scenario: 'fanout', path, tccl: o.tccl ?? null, sockets, connected: opened.sockets.length, failed: opened.failed,
-    topics, items: n, expectedFrames: expected, frames: recorder.count, timedOut,
+    scenario: 'fanout', server: o.server ?? 'rowcast', path, v2: Boolean(o.v2), cpus: o.cpus ?? null,
+    tccl: o.tccl ?? null, sockets, connected: opened.sockets.length, failed: opened.failed,
+    topics, items: n, expectedFrames: expected, frames: recorder.count, messages: recorder.messages, timedOut,
+    allocatedBytesPerFrame: allocatedBefore === null || allocatedAfter === null ? null
+      : (allocatedAfter - allocatedBefore) / recorder.count,
     avgFrameBytes: recorder.count ? recorder.bytes / recorder.count : 0,
     seconds, framesPerSec: recorder.count / seconds,
     serverCpuUs: serverCpu, serverCpuUsPerFrame: serverCpu / recorder.count,
@@ -323,7 +366,8 @@ async function latency(o) {
   const histBefore = o.slow ? histogram(pid) : null;
   if (o.slow) slow = await startSlow(port, topics, seconds + 20, o.slow);
   const recorder = new Recorder();
-  const opened = await openSockets({ port, path: '/ws', count: sockets, topics, recorder });
+  const protocols = o.v2 ? ['rowcast.v2'] : undefined;
+  const opened = await openSockets({ port, path: '/ws', count: sockets, topics, recorder, protocols });
   await sleep(1000);
   const expected = n * sockets / topics;
   const gcBefore = gcStats(pid);
@@ -336,7 +380,7 @@ async function latency(o) {
   const gc = gcDelta(gcBefore, gcStats(pid), (after.t - before.t) / 1000);
   const byThread = threadGroups(tBefore, threadCpu(pid), (after.t - before.t) / 1000);
   const result = {
-    scenario: 'latency', rate, sockets, connected: opened.sockets.length, failed: opened.failed, topics,
+    scenario: 'latency', server: o.server ?? 'rowcast', v2: Boolean(o.v2), rate, sockets, connected: opened.sockets.length, failed: opened.failed, topics,
     commits: driverResult.n, commitSeconds: driverResult.seconds, achievedCommitsPerSec: driverResult.perSecond,
     expectedFrames: expected, frames: recorder.count, timedOut,
     framesPerSec: recorder.count / ((recorder.lastAt - before.t) / 1000),
@@ -536,7 +580,7 @@ async function idle(o) {
     heapError = `jcmd failed (${e.code ?? e.message}); the attach socket needs a file descriptor`;
   }
   const result = {
-    scenario: 'idle', target: sockets, procs, connected, failed: reports.reduce((s, r) => s + r.failed, 0),
+    scenario: 'idle', server: o.server ?? 'rowcast', target: sockets, procs, connected, failed: reports.reduce((s, r) => s + r.failed, 0),
     firstError: reports.map((r) => r.firstError).find(Boolean) ?? null, connectSeconds,
     serverCpuUsPerConnect: connected ? connectCpuUs / connected : null,
     rssKbBefore: rssBefore, rssKbAfter: rssAfter, heapKbBefore: heapBefore, heapKbAfter: heapAfter,

@@ -24,15 +24,23 @@ const met = (ok) => (ok ? '**met**' : '**not met**');
 // a window where other processes took a real share of the 2 cores is flagged: its numbers are pessimistic
 const coresCell = (c) => (c ? `${f(c.server, 2)} / ${f(c.load, 2)} / ${f(c.other, 2)}${c.other > 0.3 ? ' ⚠' : ''}` : 'n/a');
 
+const rowcast = (r) => (r.server ?? 'rowcast') === 'rowcast';
 const fan = results.filter((r) => r.scenario === 'fanout' && !r.jfr);
-const fanWs = fan.find((r) => r.path === '/ws');
+const fanWs = fan.find((r) => r.path === '/ws' && rowcast(r) && !r.v2 && !r.cpus);
+const fanV2 = fan.find((r) => r.path === '/ws' && rowcast(r) && r.v2 && !r.cpus);
+const fanOneCore = fan.find((r) => rowcast(r) && r.v2 && Number(r.cpus) === 1);
+const fanAllCores = fan.find((r) => rowcast(r) && r.v2 && Number(r.cpus) > 1);
+const fanNode = fan.find((r) => r.server === 'node');
+const latNode = results.filter((r) => r.scenario === 'latency' && r.server === 'node');
+const latV2 = results.filter((r) => r.scenario === 'latency' && rowcast(r) && r.v2);
+const idleNode = results.find((r) => r.scenario === 'idle' && r.server === 'node');
 const fanRaw = fan.find((r) => r.path === '/raw' && r.tccl === 'app');
 const fanRawSys = fan.find((r) => r.path === '/raw' && r.tccl === 'system');
-const lat = results.filter((r) => r.scenario === 'latency' && !r.slow);
+const lat = results.filter((r) => r.scenario === 'latency' && !r.slow && rowcast(r) && !r.v2);
 const lat1k = lat.find((r) => r.rate === 1000);
 const slow = results.find((r) => r.scenario === 'latency' && r.slow);
 const write = results.find((r) => r.scenario === 'write');
-const idle = results.filter((r) => r.scenario === 'idle');
+const idle = results.filter((r) => r.scenario === 'idle' && rowcast(r));
 
 const out = [];
 const p = (...lines) => out.push(...lines);
@@ -100,6 +108,39 @@ if (fanWs && fanRaw) {
     'Rowcast\'s CPU per frame includes its commits (H2 insert, JTA, Hibernate), one per 100 frames; the write-path',
     'table gives their cost. The latency column under flat-out load is mostly queueing: commits are made faster than',
     'frames leave.', '');
+}
+
+// ---- against Node ws, coalescing, cores
+if (fanNode || fanV2 || fanOneCore) {
+  p('## Against Node `ws`, coalesced frames and more cores', '',
+    'The same fan-out against a minimal Node `ws` broadcaster (`src/rowcast-bench/load/ws-broadcaster.mjs`: scope →',
+    'sockets, one serialization per event, the same frame text) started after the Payara runs, and against Rowcast',
+    'with clients that negotiate `rowcast.v2`, where frames queued for a socket go out as one `frames` message.',
+    '"1 core" pins every server thread to one CPU with `taskset`; the load generator is not pinned. Allocation is',
+    'what the server\'s threads allocated (`ThreadMXBean.getThreadAllocatedBytes`) per delivered frame.', '',
+    '| server | frames | delivered frames/s | server CPU µs/frame | frames per message | allocated bytes/frame | cores server / load / other |',
+    '|---|---|---|---|---|---|---|');
+  for (const [label, r] of [['Rowcast v1', fanWs], ['Rowcast `rowcast.v2`', fanV2],
+    ['Rowcast `rowcast.v2`, 1 core', fanOneCore], [`Rowcast \`rowcast.v2\`, ${fanAllCores?.cpus ?? 'all'} cores`, fanAllCores],
+    ['Node `ws`', fanNode]]) {
+    if (!r) continue;
+    p(`| ${label} | ${i(r.frames)} of ${i(r.expectedFrames)}${r.timedOut ? ' (timed out)' : ''} | ${i(r.framesPerSec)} | ${f(r.serverCpuUsPerFrame)} | ${r.messages ? f(r.frames / r.messages, 2) : 'n/a'} | ${r.allocatedBytesPerFrame == null ? 'n/a' : i(r.allocatedBytesPerFrame)} | ${coresCell(r.cores)} |`);
+  }
+  if (fanOneCore && fanAllCores) {
+    p('', `Scaling with cores: **${f(fanAllCores.framesPerSec / fanOneCore.framesPerSec, 2)}×** the frames/s on`,
+      `${fanAllCores.cpus} cores as on 1 (the goal is ≥ 1.8× on 2).`);
+  }
+  if (latNode.length || latV2.length) {
+    p('', '| paced latency | commits/s | frames/s | p50 ms | p99 ms | server µs/frame | all delivered |', '|---|---|---|---|---|---|---|');
+    for (const r of [...latV2.map((x) => ['Rowcast `rowcast.v2`', x]), ...latNode.map((x) => ['Node `ws`', x])]) {
+      const [label, x] = r;
+      p(`| ${label} | ${i(x.rate)} | ${i(x.framesPerSec)} | ${ms(x.latency, 'p50Ms')} | ${ms(x.latency, 'p99Ms')} | ${f(x.serverCpuUsPerFrame)} | ${x.frames === x.expectedFrames ? 'yes' : `${i(x.frames)} of ${i(x.expectedFrames)}`} |`);
+    }
+  }
+  if (idleNode) {
+    p('', `Node \`ws\` holds ${f(idleNode.rssKbPerConnection)} KB of RSS per idle subscribed connection (${i(idleNode.connected)} connections).`);
+  }
+  p('');
 }
 
 // ---- latency
@@ -209,6 +250,13 @@ const worstIdle = idle.filter((r) => r.connected > 0).sort((a, b) => b.rssKbPerC
 if (worstIdle) rows.push(['RSS per idle subscribed connection', '≤ 10 KB', idle.map((r) => `${f(r.rssKbPerConnection)} KB RSS, ${f(r.heapKbPerConnection)} KB live heap (${i(r.connected)} conns)`).join('; '), idle.every((r) => r.rssKbPerConnection <= 10)]);
 if (lat1k) rows.push(['p99 commit→client at 10k frames/s', '≤ 5 ms', `${ms(lat1k.latency, 'p99Ms')} ms (${i(lat1k.framesPerSec)} frames/s delivered)`, lat1k.latency && lat1k.latency.p99Ms <= 5 && lat1k.frames === lat1k.expectedFrames]);
 if (write) rows.push(['write-path cost of @Reactive', '≤ 3 %', `${pct(1 - write.reactivePerSec / write.plainPerSec)} fewer commits/s; committing thread CPU +${pct(write.reactiveThreadCpuUs / write.plainThreadCpuUs - 1)}, plus ${f(write.threadsReactive?.find((g) => g.name.startsWith('rowcast-dispatc'))?.usPerCommit)} µs of dispatch thread per commit`, 1 - write.reactivePerSec / write.plainPerSec <= 0.03 && write.reactiveThreadCpuUs / write.plainThreadCpuUs - 1 <= 0.03]);
+const leading = fanV2 ?? fanWs;
+if (leading && fanNode) rows.push(['server CPU per frame, against Node `ws` in the same run', '≤ 1.0×', `${f(leading.serverCpuUsPerFrame / fanNode.serverCpuUsPerFrame, 2)}× (${f(leading.serverCpuUsPerFrame)} µs against ${f(fanNode.serverCpuUsPerFrame)} µs)`, leading.serverCpuUsPerFrame <= fanNode.serverCpuUsPerFrame]);
+const idleRowcast = idle.find((r) => r.connected > 0);
+if (idleRowcast && idleNode) rows.push(['RSS per idle connection, against Node `ws`', '≤ 1.5×', `${f(idleRowcast.rssKbPerConnection / idleNode.rssKbPerConnection, 2)}×`, idleRowcast.rssKbPerConnection <= 1.5 * idleNode.rssKbPerConnection]);
+const lat50k = latV2.find((r) => r.rate === 5000);
+if (lat50k) rows.push(['p99 commit→client at 50k frames/s', '≤ 5 ms', `${ms(lat50k.latency, 'p99Ms')} ms (${i(lat50k.framesPerSec)} frames/s delivered)`, lat50k.latency && lat50k.latency.p99Ms <= 5 && lat50k.frames === lat50k.expectedFrames]);
+if (fanOneCore && fanAllCores) rows.push(['fan-out frames/s, 2 cores against 1', '≥ 1.8×', `${f(fanAllCores.framesPerSec / fanOneCore.framesPerSec, 2)}×`, fanAllCores.framesPerSec / fanOneCore.framesPerSec >= 1.8]);
 p('## Against the targets', '', '| target | goal | measured | |', '|---|---|---|---|',
   ...rows.map(([t, g, m, ok]) => `| ${t} | ${g} | ${m} | ${met(ok)} |`), '',
   'The causes are under [Findings](#findings).', '');

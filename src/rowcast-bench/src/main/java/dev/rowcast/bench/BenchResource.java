@@ -11,6 +11,7 @@ import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.websocket.Session;
 import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -91,6 +92,23 @@ public class BenchResource {
         } finally {
             thread.setContextClassLoader(appLoader);
         }
+    }
+
+    /**
+     * What every live thread of this server has allocated so far, in bytes: before and after a scenario, divided by
+     * the frames delivered, it is the garbage per frame. Threads that ended meanwhile are not counted, so it is a
+     * floor; the sending threads live as long as the server.
+     */
+    @GET
+    @Path("allocated")
+    public JsonObject allocated() {
+        long bytes = 0;
+        if (THREADS instanceof com.sun.management.ThreadMXBean counting) {
+            for (long allocated : counting.getThreadAllocatedBytes(THREADS.getAllThreadIds())) {
+                bytes += Math.max(0, allocated); // -1: the thread ended between the two calls
+            }
+        }
+        return Json.createObjectBuilder().add("bytes", bytes).build();
     }
 
     static String frame(long id, long topic, long sentUs) {
