@@ -131,6 +131,7 @@ stopHearing();
 console.log(subscription.presence().members.length, members.length);
 void messages.optimistic({ body: 'sending' }, created);
 connect({ url: 'ws://x', broadcastThrottleMs: 100, window: null });
+connect({ url: 'ws://x', coalesce: false });
 
 client.close();
 other.close();

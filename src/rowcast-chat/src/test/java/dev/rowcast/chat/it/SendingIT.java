@@ -124,6 +124,19 @@ class SendingIT extends DeployedChat {
     }
 
     @Test
+    void should_still_cut_a_v2_client_that_stops_reading_with_4499() throws Exception {
+        long conversation = api.createConversation("sending stalled v2");
+        try (RawSocket stalled = RawSocket.connect(base, "alice", 4096, "rowcast.v2")) {
+            stalled.sendText(WsClient.subscribeConversationFrame(conversation, null));
+            // never reads, never acknowledges: about 1 KB per change, twice the 64 KiB bound is offered
+            for (int i = 0; i < 131; i++) {
+                api.postMessage(conversation, i + " " + BODY);
+            }
+            assertEquals(4499, stalled.awaitCloseCode(), "the bound holds whether frames are coalesced or not");
+        }
+    }
+
+    @Test
     void should_take_the_idle_timer_of_each_socket_off_the_managed_scheduler() throws Exception {
         Metrics before = Metrics.scrape(base);
         long conversation = api.createConversation("idle timer");
