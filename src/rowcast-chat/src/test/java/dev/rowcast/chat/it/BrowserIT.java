@@ -50,6 +50,8 @@ class BrowserIT extends DeployedChat {
 
             String conversation = alice.find(By.cssSelector("#conversations li.active")).getAttribute("data-id");
             bob.signIn("bob");
+            assertEquals("rowcast.v2", bob.script("return window.rowcastDemo.client.socket.protocol"),
+                    "Chromium negotiated coalesced frames; the rest of this test runs on them");
             bob.find(By.cssSelector("#conversations li[data-id='" + conversation + "']")).click();
             bob.await(d -> d.findElement(By.id("conversation-title")).getText().equals("Browser chat"),
                     "bob's page opens the conversation he was added to");
