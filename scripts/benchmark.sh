@@ -6,7 +6,8 @@
 #   SKIP_BUILD=1 scripts/benchmark.sh
 #
 # Env: BENCH_PORT (18080), BENCH_QUICK=1 (smaller counts, for trying the script), BENCH_LOAD_WAIT (seconds to wait
-# for the machine to be idle, under 0.3 busy cores, before measuring; 180).
+# for the machine to be idle, under 0.3 busy cores, before measuring; 180), BENCH_HTTP_THREADS (Payara Micro's
+# --maxHttpThreads, 32).
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -60,7 +61,9 @@ start_server() { # a fresh Payara Micro with the WAR; embedded H2 starts empty
   if curl -s -o /dev/null "http://127.0.0.1:$port/"; then
     echo "port $port is already taken by another process; set BENCH_PORT"; exit 1
   fi
+  # handshakes need HTTP worker threads, idle sockets none: a ramp of 10k connections must not leave hundreds behind
   java "${java_opts[@]}" -jar "$module/target/payara-micro.jar" --nocluster --port "$port" --contextroot / \
+    --maxHttpThreads "${BENCH_HTTP_THREADS:-32}" \
     --deploy "$module/target/rowcast-bench.war" >> "$out/server.log" 2>&1 &
   server=$!
   local i started=$SECONDS
