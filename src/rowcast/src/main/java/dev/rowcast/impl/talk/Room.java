@@ -26,8 +26,20 @@ final class Room {
         }
     }
 
+    /** How the other instances name this stream ({@link Talk#name}). */
+    final String name;
     final Set<Subscriber> subscribers = new LinkedHashSet<>();
+    /** Users present through this instance. */
     final Map<String, Member> present = new LinkedHashMap<>();
+    /**
+     * Every member, user to entry, as this instance's present sockets were told; with peers, those of every instance.
+     * Empty while nobody is present here: nobody here would hear of a change.
+     */
+    final Map<String, String> shown = new LinkedHashMap<>();
+
+    Room(String name) {
+        this.name = name;
+    }
 
     Member memberOf(Subscriber socket) {
         for (Member member : present.values()) {
@@ -45,8 +57,11 @@ final class Room {
         return sockets;
     }
 
-    List<String> entries() {
-        return present.values().stream().map(member -> member.entry).toList();
+    /** This instance's present users, user to entry: what it keeps alive with its peers. */
+    Map<String, String> here() {
+        Map<String, String> here = new LinkedHashMap<>();
+        present.values().forEach(member -> here.put(member.user, member.entry));
+        return here;
     }
 
     boolean isEmpty() {

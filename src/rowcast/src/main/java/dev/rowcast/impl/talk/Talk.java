@@ -11,12 +11,14 @@ import java.util.Set;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.ToIntFunction;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 import jakarta.json.JsonValue;
 
+import dev.rowcast.BroadcastEvent;
 import dev.rowcast.impl.config.RowcastSettings;
 import dev.rowcast.impl.dispatch.StreamMembers;
 import dev.rowcast.impl.dispatch.Subscriber;
@@ -34,8 +36,12 @@ import dev.rowcast.spi.StreamId;
  * <p>
  * Which sockets follow a stream comes from the dispatcher ({@link StreamMembers}): the socket's {@code subscribed}
  * reply is queued after the news reaches this thread's queue, so a client that waits for it is known here.
+ * <p>
+ * With {@link Peers} (cluster mode) presence and broadcasts span instances: who is present is decided by the peers'
+ * shared store, and what the other instances did arrives as {@link Peers.Listener} calls, queued to this thread.
+ * When the peers cannot be reached, this instance goes on with what it knows, and its refresh puts its members back.
  */
-public final class Talk implements StreamMembers {
+public final class Talk implements StreamMembers, Peers.Listener {
 
     private static final Logger LOG = Logger.getLogger(Talk.class.getName());
 
@@ -46,7 +52,10 @@ public final class Talk implements StreamMembers {
     private final ToIntFunction<String> maxMembers;
     private final Set<String> disabled;
     private final long throttleNanos;
+    private final Peers peers;
+    private final Consumer<BroadcastEvent> observers;
     private final Map<StreamId, Room> rooms = new HashMap<>();
+    private final Map<String, Room> named = new HashMap<>();
     private final Map<Subscriber, Set<StreamId>> streamsOf = new HashMap<>();
     private final Map<ThrottleKey, Throttle> throttles = new HashMap<>();
 
@@ -64,10 +73,15 @@ public final class Talk implements StreamMembers {
     /**
      * @param thread one thread, made with the application's context (policies and profiles may use CDI)
      * @param maxMembers the presence limit of a channel: a group's own, else the setting
+     * @param peers the other instances, or {@code null} when this one is alone
+     * @param observers fires {@link BroadcastEvent} to the application's CDI observers
      */
     public Talk(ScheduledExecutorService thread, RowcastSettings.Talk settings, List<PresenceProfile> profiles,
-            List<BroadcastPolicy> policies, ToIntFunction<String> maxMembers) {
+            List<BroadcastPolicy> policies, ToIntFunction<String> maxMembers, Peers peers,
+            Consumer<BroadcastEvent> observers) {
         this.thread = thread;
+        this.peers = peers;
+        this.observers = observers;
         this.settings = settings;
         this.profiles = List.copyOf(profiles);
         this.policies = List.copyOf(policies);
@@ -76,10 +90,23 @@ public final class Talk implements StreamMembers {
         this.throttleNanos = TimeUnit.MILLISECONDS.toNanos(settings.broadcastThrottleMillis());
     }
 
-    /** Starts the sweep that drops the entries of sockets that closed without a word. */
+    /**
+     * Starts the sweep that drops the entries of sockets that closed without a word, and with peers, the refresh
+     * that keeps this instance's entries alive and hears of the others' expired ones.
+     */
     public void start() {
         thread.scheduleWithFixedDelay(this::sweep, settings.presenceSweepMillis(), settings.presenceSweepMillis(),
                 TimeUnit.MILLISECONDS);
+        if (peers != null) {
+            peers.listen(this);
+            thread.scheduleWithFixedDelay(this::refresh, peers.refreshMillis(), peers.refreshMillis(),
+                    TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** How instances name a stream to each other: its value's text, as every instance has the same types. */
+    static String name(StreamId stream) {
+        return stream.channel() + '\n' + stream.column() + '\n' + stream.value();
     }
 
     // --- from the dispatch thread ---
@@ -87,7 +114,7 @@ public final class Talk implements StreamMembers {
     @Override
     public void joined(Subscriber subscriber, StreamId stream) {
         run(() -> {
-            rooms.computeIfAbsent(stream, s -> new Room()).subscribers.add(subscriber);
+            room(stream).subscribers.add(subscriber);
             streamsOf.computeIfAbsent(subscriber, s -> new HashSet<>()).add(stream);
         });
     }
@@ -118,7 +145,65 @@ public final class Talk implements StreamMembers {
         run(() -> onBroadcast(socket, stream, event, data, id));
     }
 
+    // --- from the peers' thread ---
+
+    @Override
+    public void joined(String stream, String user, String entry) {
+        run(() -> {
+            Room room = named.get(stream);
+            if (room != null && !room.present.isEmpty() && !room.shown.containsKey(user)) {
+                room.shown.put(user, entry);
+                tell(room, Frames.joined(streamOf(room), entry));
+            }
+        });
+    }
+
+    @Override
+    public void left(String stream, String user) {
+        run(() -> {
+            Room room = named.get(stream);
+            // present here is present: this instance's refresh puts the entry back should it have expired
+            if (room != null && !room.present.containsKey(user) && room.shown.remove(user) != null) {
+                tell(room, Frames.left(null, streamOf(room), user));
+            }
+        });
+    }
+
+    @Override
+    public void broadcast(String stream, String frame) {
+        run(() -> {
+            Room room = named.get(stream);
+            if (room != null) {
+                room.subscribers.forEach(socket -> socket.send(frame));
+            }
+        });
+    }
+
     // --- on the talk thread ---
+
+    private Room room(StreamId stream) {
+        return rooms.computeIfAbsent(stream, s -> {
+            Room room = new Room(name(s));
+            named.put(room.name, room);
+            return room;
+        });
+    }
+
+    private void drop(StreamId stream) {
+        Room room = rooms.remove(stream);
+        if (room != null) {
+            named.remove(room.name);
+        }
+    }
+
+    private StreamId streamOf(Room room) {
+        for (Map.Entry<StreamId, Room> entry : rooms.entrySet()) {
+            if (entry.getValue() == room) {
+                return entry.getKey();
+            }
+        }
+        throw new IllegalStateException("a room without its stream");
+    }
 
     private void run(Runnable task) {
         try {
@@ -147,19 +232,91 @@ public final class Talk implements StreamMembers {
         }
         String user = principal.getName();
         Room.Member member = room.present.get(user);
+        String entry = member != null ? member.entry : Frames.member(user, profile(socket, stream));
+        int limit = maxMembers.applyAsInt(stream.channel());
+        Map<String, String> everyone = admit(room, user, entry, limit);
+        if (everyone == null) {
+            socket.send(Frames.error(ErrorCode.FULL, "At most " + limit + " may be present here.", id));
+            return;
+        }
         if (member == null) {
-            int limit = maxMembers.applyAsInt(stream.channel());
-            if (room.present.size() >= limit) {
-                socket.send(Frames.error(ErrorCode.FULL, "At most " + limit + " may be present here.", id));
-                return;
-            }
-            member = new Room.Member(user, Frames.member(user, profile(socket, stream)));
-            String joined = Frames.joined(stream, member.entry);
-            room.presentSockets().forEach(other -> other.send(joined));
+            member = new Room.Member(user, entry);
             room.present.put(user, member);
         }
+        show(room, stream, everyone); // before the socket hears joins: its own list comes next
         member.sockets.add(socket);
-        socket.send(Frames.presence(id, stream, room.entries()));
+        socket.send(Frames.presence(id, stream, room.shown.values()));
+    }
+
+    /** The members once {@code user} is present, or {@code null} when that would be more than {@code limit}. */
+    private Map<String, String> admit(Room room, String user, String entry, int limit) {
+        if (peers != null) {
+            try {
+                return peers.join(room.name, user, entry, limit);
+            } catch (RuntimeException e) {
+                LOG.log(Level.FINE, "Rowcast: presence without the peers", e); // the peers log the outage
+            }
+        }
+        if (!room.shown.containsKey(user) && room.shown.size() >= limit) {
+            return null;
+        }
+        Map<String, String> after = new java.util.LinkedHashMap<>(room.shown);
+        after.put(user, entry);
+        return after;
+    }
+
+    /** The members once {@code user} has no socket here. */
+    private Map<String, String> release(Room room, String user) {
+        if (peers != null) {
+            try {
+                return peers.leave(room.name, user);
+            } catch (RuntimeException e) {
+                LOG.log(Level.FINE, "Rowcast: presence without the peers", e);
+            }
+        }
+        Map<String, String> after = new java.util.LinkedHashMap<>(room.shown);
+        after.remove(user);
+        return after;
+    }
+
+    /** Tells the present sockets how the members changed: {@code left} for who went, {@code joined} for who came. */
+    private void show(Room room, StreamId stream, Map<String, String> everyone) {
+        for (Iterator<Map.Entry<String, String>> it = room.shown.entrySet().iterator(); it.hasNext();) {
+            String user = it.next().getKey();
+            if (!everyone.containsKey(user) && !room.present.containsKey(user)) {
+                it.remove();
+                tell(room, Frames.left(null, stream, user));
+            }
+        }
+        everyone.forEach((user, entry) -> {
+            if (!room.shown.containsKey(user)) {
+                room.shown.put(user, entry);
+                tell(room, Frames.joined(stream, entry));
+            }
+        });
+        if (room.present.isEmpty()) {
+            room.shown.clear(); // nobody here to tell; the next join brings the list anew
+        }
+    }
+
+    private static void tell(Room room, String frame) {
+        room.presentSockets().forEach(socket -> socket.send(frame));
+    }
+
+    /** With peers: keeps this instance's entries alive, and learns who expired elsewhere. */
+    private void refresh() {
+        for (Map.Entry<StreamId, Room> entry : List.copyOf(rooms.entrySet())) {
+            Room room = entry.getValue();
+            if (room.present.isEmpty()) {
+                continue;
+            }
+            try {
+                show(room, entry.getKey(), peers.refresh(room.name, room.here()));
+            } catch (RuntimeException e) {
+                LOG.log(Level.FINE, "Rowcast: presence refresh without the peers", e);
+                return; // the peers log the outage; the next refresh tries again
+            }
+        }
     }
 
     private void onLeave(Subscriber socket, StreamId stream, JsonValue id) {
@@ -184,7 +341,7 @@ public final class Talk implements StreamMembers {
         room.subscribers.remove(socket);
         absent(room, stream, socket);
         if (room.isEmpty()) {
-            rooms.remove(stream);
+            drop(stream);
         }
     }
 
@@ -197,8 +354,7 @@ public final class Talk implements StreamMembers {
         member.sockets.remove(socket);
         if (member.sockets.isEmpty()) {
             room.present.remove(member.user);
-            String left = Frames.left(null, stream, member.user);
-            room.presentSockets().forEach(other -> other.send(left));
+            show(room, stream, release(room, member.user));
         }
     }
 
@@ -222,6 +378,7 @@ public final class Talk implements StreamMembers {
                 }
                 if (room.isEmpty()) {
                     it.remove();
+                    named.remove(room.name);
                 }
             }
         } catch (RuntimeException e) {
@@ -287,6 +444,9 @@ public final class Talk implements StreamMembers {
                     + "; the broadcast is dropped", e);
             shaped = null;
         }
+        if (shaped != null) {
+            shaped = observe(new BroadcastEvent(socket.viewer(), stream, event, shaped));
+        }
         if (shaped == null) {
             if (id != null) {
                 socket.send(Frames.error(ErrorCode.FORBIDDEN, "The application dropped this broadcast.", id));
@@ -297,6 +457,18 @@ public final class Talk implements StreamMembers {
         // anonymous callers are throttled per socket: they share no name
         String sender = from != null ? "u:" + from : "s:" + System.identityHashCode(socket);
         throttle(new ThrottleKey(stream, sender, event), socket, frame);
+    }
+
+    /** The application's CDI observers' verdict: the data to send, or {@code null}. One that throws drops it. */
+    private JsonValue observe(BroadcastEvent broadcast) {
+        try {
+            observers.accept(broadcast);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "ROWCAST-086: an observer of BroadcastEvent failed for " + broadcast.sender()
+                    + " on " + broadcast.stream() + "; the broadcast is dropped", e);
+            return null;
+        }
+        return broadcast.vetoed() ? null : broadcast.data();
     }
 
     /**
@@ -355,6 +527,9 @@ public final class Talk implements StreamMembers {
 
     private void send(StreamId stream, Subscriber sender, String frame) {
         Room room = rooms.get(stream);
+        if (peers != null) {
+            peers.broadcast(name(stream), frame);
+        }
         if (room == null) {
             return;
         }
