@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Set;
 
 import dev.rowcast.impl.dispatch.Subscriber;
+import dev.rowcast.spi.StreamId;
 
 /**
  * One stream as presence and broadcasts see it: the sockets that follow it, and who is present. Talk thread only.
@@ -26,6 +27,7 @@ final class Room {
         }
     }
 
+    final StreamId stream;
     /** How the other instances name this stream ({@link Talk#name}). */
     final String name;
     final Set<Subscriber> subscribers = new LinkedHashSet<>();
@@ -37,7 +39,8 @@ final class Room {
      */
     final Map<String, String> shown = new LinkedHashMap<>();
 
-    Room(String name) {
+    Room(StreamId stream, String name) {
+        this.stream = stream;
         this.name = name;
     }
 

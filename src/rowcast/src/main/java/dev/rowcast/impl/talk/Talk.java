@@ -153,7 +153,7 @@ public final class Talk implements StreamMembers, Peers.Listener {
             Room room = named.get(stream);
             if (room != null && !room.present.isEmpty() && !room.shown.containsKey(user)) {
                 room.shown.put(user, entry);
-                tell(room, Frames.joined(streamOf(room), entry));
+                tell(room, Frames.joined(room.stream, entry));
             }
         });
     }
@@ -164,7 +164,7 @@ public final class Talk implements StreamMembers, Peers.Listener {
             Room room = named.get(stream);
             // present here is present: this instance's refresh puts the entry back should it have expired
             if (room != null && !room.present.containsKey(user) && room.shown.remove(user) != null) {
-                tell(room, Frames.left(null, streamOf(room), user));
+                tell(room, Frames.left(null, room.stream, user));
             }
         });
     }
@@ -183,7 +183,7 @@ public final class Talk implements StreamMembers, Peers.Listener {
 
     private Room room(StreamId stream) {
         return rooms.computeIfAbsent(stream, s -> {
-            Room room = new Room(name(s));
+            Room room = new Room(s, name(s));
             named.put(room.name, room);
             return room;
         });
@@ -194,15 +194,6 @@ public final class Talk implements StreamMembers, Peers.Listener {
         if (room != null) {
             named.remove(room.name);
         }
-    }
-
-    private StreamId streamOf(Room room) {
-        for (Map.Entry<StreamId, Room> entry : rooms.entrySet()) {
-            if (entry.getValue() == room) {
-                return entry.getKey();
-            }
-        }
-        throw new IllegalStateException("a room without its stream");
     }
 
     private void run(Runnable task) {
