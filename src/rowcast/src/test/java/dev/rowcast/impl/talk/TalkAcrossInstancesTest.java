@@ -3,30 +3,26 @@ package dev.rowcast.impl.talk;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 import jakarta.json.Json;
 
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.rowcast.impl.config.RowcastSettings;
 import dev.rowcast.impl.talk.TalkTest.Socket;
 import dev.rowcast.impl.talk.redis.RedisPeers;
+import dev.rowcast.impl.talk.redis.TestRedis;
 import dev.rowcast.spi.StreamId;
 
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.api.StatefulRedisConnection;
 
 /**
  * Two {@link Talk}s, as on two instances, joined by {@link RedisPeers} on a real Redis (ROWCAST_TEST_REDIS, default
@@ -34,7 +30,7 @@ import io.lettuce.core.api.StatefulRedisConnection;
  */
 class TalkAcrossInstancesTest {
 
-    private static final String URI = System.getenv().getOrDefault("ROWCAST_TEST_REDIS", "redis://127.0.0.1:6379");
+    private static final String URI = TestRedis.URI;
     private static final StreamId STREAM = new StreamId("message", "conversation_id", 3L);
 
     private final String prefix = "rowcast-talk-test-" + System.nanoTime();
@@ -43,29 +39,14 @@ class TalkAcrossInstancesTest {
 
     @BeforeEach
     void redisAnswers() {
-        RedisClient client = RedisClient.create(URI);
-        try (StatefulRedisConnection<String, String> connection = client.connect()) {
-            connection.sync().ping();
-        } catch (RuntimeException e) {
-            Assumptions.abort("no Redis at " + URI + ": " + e);
-        } finally {
-            client.shutdown();
-        }
+        TestRedis.assumeAnswering();
     }
 
     @AfterEach
     void stop() {
         threads.forEach(ScheduledExecutorService::shutdownNow);
         peers.forEach(Peers::close);
-        RedisClient client = RedisClient.create(URI);
-        try (StatefulRedisConnection<String, String> connection = client.connect()) {
-            List<String> keys = connection.sync().keys(prefix + ":*");
-            if (!keys.isEmpty()) {
-                connection.sync().del(keys.toArray(String[]::new));
-            }
-        } finally {
-            client.shutdown();
-        }
+        TestRedis.removeKeys(prefix);
     }
 
     private Talk instance(int ttlMillis, int maxMembers) {

@@ -11,16 +11,10 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.rowcast.impl.talk.Peers;
-
-import io.lettuce.core.KeyScanCursor;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.ScanArgs;
-import io.lettuce.core.api.StatefulRedisConnection;
 
 /**
  * Presence and broadcasts of two instances on a real Redis (ROWCAST_TEST_REDIS, default redis://127.0.0.1:6379;
@@ -28,7 +22,7 @@ import io.lettuce.core.api.StatefulRedisConnection;
  */
 class RedisPeersTest {
 
-    private static final String URI = System.getenv().getOrDefault("ROWCAST_TEST_REDIS", "redis://127.0.0.1:6379");
+    private static final String URI = TestRedis.URI;
     private static final String STREAM = "message\nconversation_id\n7";
 
     private final String prefix = "rowcast-peers-test-" + System.nanoTime();
@@ -68,34 +62,13 @@ class RedisPeersTest {
 
     @BeforeEach
     void redisAnswers() {
-        RedisClient client = RedisClient.create(URI);
-        try (StatefulRedisConnection<String, String> connection = client.connect()) {
-            connection.sync().ping();
-        } catch (RuntimeException e) {
-            Assumptions.abort("no Redis at " + URI + ": " + e);
-        } finally {
-            client.shutdown();
-        }
+        TestRedis.assumeAnswering();
     }
 
     @AfterEach
     void removeKeys() {
         opened.forEach(Peers::close);
-        RedisClient client = RedisClient.create(URI);
-        try (StatefulRedisConnection<String, String> connection = client.connect()) {
-            KeyScanCursor<String> cursor = connection.sync().scan(ScanArgs.Builder.matches(prefix + ":*").limit(1000));
-            while (true) {
-                if (!cursor.getKeys().isEmpty()) {
-                    connection.sync().del(cursor.getKeys().toArray(String[]::new));
-                }
-                if (cursor.isFinished()) {
-                    break;
-                }
-                cursor = connection.sync().scan(cursor, ScanArgs.Builder.matches(prefix + ":*").limit(1000));
-            }
-        } finally {
-            client.shutdown();
-        }
+        TestRedis.removeKeys(prefix);
     }
 
     private Peers peers(long ttlMillis, Heard heard) {
