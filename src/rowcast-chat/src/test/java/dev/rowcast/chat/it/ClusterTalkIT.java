@@ -54,6 +54,8 @@ class ClusterTalkIT {
                 "rowcast.cluster.keyPrefix", "rowcast-talk-it-" + System.nanoTime(),
                 "rowcast.cluster.leaseMillis", "2000",
                 "rowcast.presence.ttlMillis", String.valueOf(TTL_MILLIS),
+                // a cold instance on a busy machine took more than the default 5 s for its first authorization
+                "rowcast.security.authorizerTimeoutMillis", "60000",
                 "rowcast.capture.database", "message, membership",
                 "rowcast.capture.installTriggers", "true");
         a = ClusterNode.start("talk-a", settings, war.toString());
@@ -131,7 +133,7 @@ class ClusterTalkIT {
 
     @Test
     @Order(2)
-    void should_send_a_broadcast_from_a_to_b_stamped_throttled_and_shaped_where_it_was_sent() {
+    void should_send_a_broadcast_from_a_to_b_stamped_throttled_and_shaped_where_it_was_sent() throws Exception {
         long conversation = sharedConversation("cluster broadcast");
         try (WsClient alice = WsClient.connect(a.base(), "alice"); WsClient bob = WsClient.connect(b.base(), "bob")) {
             alice.subscribeConversation(conversation);
@@ -161,7 +163,7 @@ class ClusterTalkIT {
 
     @Test
     @Order(3)
-    void should_hold_a_groups_member_limit_across_instances_and_broadcast_to_all_its_subscribers() {
+    void should_hold_a_groups_member_limit_across_instances_and_broadcast_to_all_its_subscribers() throws Exception {
         // a hostile group name: a lone surrogate, a bar and a backslash reach the other instance unchanged
         String table = "\"channel\":\"table\",\"scope\":{\"col\":\"name\",\"value\":\"t|\\ud800\\\\" + System.nanoTime()
                 + "\"}";
