@@ -8,8 +8,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import jakarta.json.JsonObject;
 
@@ -30,8 +32,8 @@ import dev.rowcast.chat.it.support.WsClient;
 /**
  * Presence, broadcasts and groups across two instances (-Ppostgres only): two Payara Micro processes of the reference
  * WAR with the talk probes ({@code TalkProbes}: a two-seat group channel {@code table}, a profile, a policy and a CDI
- * observer), on PostgreSQL and a Redis of the test's own. The scenarios share the instances; the last kills A with
- * SIGKILL, so its members must expire.
+ * observer), on PostgreSQL and a Redis of the test's own. The scenarios share the instances; the fourth kills Redis
+ * and starts it again empty, the last kills A with SIGKILL, so its members must expire.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterTalkIT {
@@ -195,6 +197,58 @@ class ClusterTalkIT {
 
     @Test
     @Order(4)
+    void should_go_on_per_instance_while_redis_is_away_and_agree_again_when_it_is_back() throws Exception {
+        long conversation = sharedConversation("cluster without redis");
+        api.addMember(conversation, "eve");
+        try (WsClient alice = WsClient.connect(a.base(), "alice"); WsClient bob = WsClient.connect(b.base(), "bob");
+                WsClient eve = WsClient.connect(a.base(), "eve")) {
+            for (WsClient client : List.of(alice, bob, eve)) {
+                client.subscribeConversation(conversation);
+            }
+            join(alice, stream(conversation));
+            assertEquals(List.of("alice", "bob"), users(join(bob, stream(conversation))));
+            assertEquals("bob", alice.next("joined").getJsonObject("member").getString("user"));
+
+            redis.kill();
+            JsonObject alone = join(eve, stream(conversation));
+            assertEquals(List.of("alice", "bob", "eve"), users(alone), "A goes on with what it knew");
+            assertEquals("eve", alice.next("joined").getJsonObject("member").getString("user"), "told on A");
+
+            redis.revive(); // empty: every instance puts its own members back at its next renewal
+            Set<String> bobSees = new HashSet<>(List.of("alice", "bob"));
+            awaitPresence(bob, bobSees, Set.of("alice", "bob", "eve"), Duration.ofSeconds(90));
+            Set<String> aliceSees = new HashSet<>(List.of("alice", "bob", "eve"));
+            awaitPresence(alice, aliceSees, Set.of("alice", "bob", "eve"), Duration.ofSeconds(5));
+        }
+    }
+
+    /**
+     * Applies {@code joined} and {@code left} to {@code seen} until it is {@code expected} and stays so for a
+     * moment; other frames (a resync after Redis came back empty) are passed over.
+     */
+    private static void awaitPresence(WsClient client, Set<String> seen, Set<String> expected, Duration within) {
+        Instant deadline = Instant.now().plus(within);
+        Instant stable = null;
+        while (Instant.now().isBefore(deadline)) {
+            JsonObject frame = client.nextOrNull(Duration.ofMillis(200));
+            if (frame != null && "joined".equals(frame.getString("type", ""))) {
+                seen.add(frame.getJsonObject("member").getString("user"));
+            } else if (frame != null && "left".equals(frame.getString("type", ""))) {
+                seen.remove(frame.getString("user"));
+            }
+            if (!seen.equals(expected)) {
+                stable = null;
+            } else if (stable == null) {
+                stable = Instant.now();
+            } else if (Duration.between(stable, Instant.now()).toMillis() >= TTL_MILLIS / 3 * 2) {
+                return; // two renewals went by without a change
+            }
+        }
+        throw new AssertionError("presence seen " + seen + ", expected " + expected + " within " + within);
+    }
+
+    @Test
+    @Order(5)
     void should_expire_the_members_of_an_instance_killed_without_a_word() throws Exception {
         long conversation = sharedConversation("cluster expiry");
         try (WsClient alice = WsClient.connect(a.base(), "alice"); WsClient bob = WsClient.connect(b.base(), "bob")) {

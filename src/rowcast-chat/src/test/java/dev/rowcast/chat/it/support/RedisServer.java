@@ -13,12 +13,13 @@ import java.util.concurrent.TimeUnit;
  */
 public final class RedisServer implements AutoCloseable {
 
-    private final Process process;
     private final int port;
+    private final Path dir;
+    private Process process;
 
-    private RedisServer(Process process, int port) {
-        this.process = process;
+    private RedisServer(int port, Path dir) {
         this.port = port;
+        this.dir = dir;
     }
 
     public static RedisServer start() throws IOException, InterruptedException {
@@ -26,15 +27,31 @@ public final class RedisServer implements AutoCloseable {
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
         }
-        Path dir = Files.createTempDirectory("rowcast-it-redis-");
+        RedisServer server = new RedisServer(port, Files.createTempDirectory("rowcast-it-redis-"));
+        server.run();
+        return server;
+    }
+
+    /** kill -9: Redis is gone until {@link #revive()}. */
+    public void kill() throws InterruptedException {
+        close();
+    }
+
+    /** Starts it again on the same port after {@link #kill()}, empty: a cache restarted without persistence. */
+    public void revive() throws IOException, InterruptedException {
+        run();
+    }
+
+    private void run() throws IOException, InterruptedException {
         Path log = dir.resolve("redis.log");
-        Process process = new ProcessBuilder("redis-server", "--port", String.valueOf(port), "--bind", "127.0.0.1",
+        Files.deleteIfExists(log);
+        process = new ProcessBuilder("redis-server", "--port", String.valueOf(port), "--bind", "127.0.0.1",
                 "--save", "", "--appendonly", "no", "--dir", dir.toString())
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         Instant deadline = Instant.now().plusSeconds(10);
         while (Instant.now().isBefore(deadline)) {
-            if (Files.readString(log).contains("Ready to accept connections")) {
-                return new RedisServer(process, port);
+            if (Files.exists(log) && Files.readString(log).contains("Ready to accept connections")) {
+                return;
             }
             Thread.sleep(50);
         }
@@ -48,6 +65,8 @@ public final class RedisServer implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
-        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        if (process != null) {
+            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
     }
 }
