@@ -51,24 +51,13 @@ public final class Talk implements StreamMembers, Peers.Listener {
     private final List<BroadcastPolicy> policies;
     private final ToIntFunction<String> maxMembers;
     private final Set<String> disabled;
-    private final long throttleNanos;
+    private final BroadcastThrottle throttle;
     private final Peers peers;
+    private final Members members;
     private final Consumer<BroadcastEvent> observers;
     private final Map<StreamId, Room> rooms = new HashMap<>();
     private final Map<String, Room> named = new HashMap<>();
     private final Map<Subscriber, Set<StreamId>> streamsOf = new HashMap<>();
-    private final Map<ThrottleKey, Throttle> throttles = new HashMap<>();
-
-    private record ThrottleKey(StreamId stream, String sender, String event) {
-    }
-
-    /** A sender's window on one stream and event: what arrived during it waits, and only the last value is kept. */
-    private static final class Throttle {
-        long windowEnds;
-        String waiting;
-        Subscriber from;
-        boolean scheduled;
-    }
 
     /**
      * @param thread one thread, made with the application's context (policies and profiles may use CDI)
@@ -81,13 +70,14 @@ public final class Talk implements StreamMembers, Peers.Listener {
             Consumer<BroadcastEvent> observers) {
         this.thread = thread;
         this.peers = peers;
+        this.members = new Members(peers);
         this.observers = observers;
         this.settings = settings;
         this.profiles = List.copyOf(profiles);
         this.policies = List.copyOf(policies);
         this.maxMembers = maxMembers;
         this.disabled = Set.copyOf(settings.broadcastDisabledChannels());
-        this.throttleNanos = TimeUnit.MILLISECONDS.toNanos(settings.broadcastThrottleMillis());
+        this.throttle = new BroadcastThrottle(thread, settings.broadcastThrottleMillis(), this::send);
     }
 
     /**
@@ -99,8 +89,18 @@ public final class Talk implements StreamMembers, Peers.Listener {
                 TimeUnit.MILLISECONDS);
         if (peers != null) {
             peers.listen(this);
-            thread.scheduleWithFixedDelay(this::refresh, peers.refreshMillis(), peers.refreshMillis(),
+            thread.scheduleWithFixedDelay(this::renew, peers.refreshMillis(), peers.refreshMillis(),
                     TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** A renewal that throws would stop the schedule: it is logged, and the next one runs. */
+    private void renew() {
+        try {
+            members.renew(List.copyOf(rooms.values()));
+        } catch (RuntimeException e) {
+            LOG.log(Level.SEVERE, "ROWCAST-089: presence renewal failed; it runs again in "
+                    + peers.refreshMillis() + " ms", e);
         }
     }
 
@@ -151,9 +151,8 @@ public final class Talk implements StreamMembers, Peers.Listener {
     public void joined(String stream, String user, String entry) {
         run(() -> {
             Room room = named.get(stream);
-            if (room != null && !room.present.isEmpty() && !room.shown.containsKey(user)) {
-                room.shown.put(user, entry);
-                tell(room, Frames.joined(room.stream, entry));
+            if (room != null) {
+                members.heardJoined(room, user, entry);
             }
         });
     }
@@ -162,9 +161,8 @@ public final class Talk implements StreamMembers, Peers.Listener {
     public void left(String stream, String user) {
         run(() -> {
             Room room = named.get(stream);
-            // present here is present: this instance's refresh puts the entry back should it have expired
-            if (room != null && !room.present.containsKey(user) && room.shown.remove(user) != null) {
-                tell(room, Frames.left(null, room.stream, user));
+            if (room != null) {
+                members.heardLeft(room, user);
             }
         });
     }
@@ -225,7 +223,7 @@ public final class Talk implements StreamMembers, Peers.Listener {
         Room.Member member = room.present.get(user);
         String entry = member != null ? member.entry : Frames.member(user, profile(socket, stream));
         int limit = maxMembers.applyAsInt(stream.channel());
-        Map<String, String> everyone = admit(room, user, entry, limit);
+        Map<String, String> everyone = members.admit(room, user, entry, limit);
         if (everyone == null) {
             socket.send(Frames.error(ErrorCode.FULL, "At most " + limit + " may be present here.", id));
             return;
@@ -234,80 +232,9 @@ public final class Talk implements StreamMembers, Peers.Listener {
             member = new Room.Member(user, entry);
             room.present.put(user, member);
         }
-        show(room, stream, everyone); // before the socket hears joins: its own list comes next
+        members.show(room, everyone); // before the socket hears joins: its own list comes next
         member.sockets.add(socket);
         socket.send(Frames.presence(id, stream, room.shown.values()));
-    }
-
-    /** The members once {@code user} is present, or {@code null} when that would be more than {@code limit}. */
-    private Map<String, String> admit(Room room, String user, String entry, int limit) {
-        if (peers != null) {
-            try {
-                return peers.join(room.name, user, entry, limit);
-            } catch (RuntimeException e) {
-                LOG.log(Level.FINE, "Rowcast: presence without the peers", e); // the peers log the outage
-            }
-        }
-        if (!room.shown.containsKey(user) && room.shown.size() >= limit) {
-            return null;
-        }
-        Map<String, String> after = new java.util.LinkedHashMap<>(room.shown);
-        after.put(user, entry);
-        return after;
-    }
-
-    /** The members once {@code user} has no socket here. */
-    private Map<String, String> release(Room room, String user) {
-        if (peers != null) {
-            try {
-                return peers.leave(room.name, user);
-            } catch (RuntimeException e) {
-                LOG.log(Level.FINE, "Rowcast: presence without the peers", e);
-            }
-        }
-        Map<String, String> after = new java.util.LinkedHashMap<>(room.shown);
-        after.remove(user);
-        return after;
-    }
-
-    /** Tells the present sockets how the members changed: {@code left} for who went, {@code joined} for who came. */
-    private void show(Room room, StreamId stream, Map<String, String> everyone) {
-        for (Iterator<Map.Entry<String, String>> it = room.shown.entrySet().iterator(); it.hasNext();) {
-            String user = it.next().getKey();
-            if (!everyone.containsKey(user) && !room.present.containsKey(user)) {
-                it.remove();
-                tell(room, Frames.left(null, stream, user));
-            }
-        }
-        everyone.forEach((user, entry) -> {
-            if (!room.shown.containsKey(user)) {
-                room.shown.put(user, entry);
-                tell(room, Frames.joined(stream, entry));
-            }
-        });
-        if (room.present.isEmpty()) {
-            room.shown.clear(); // nobody here to tell; the next join brings the list anew
-        }
-    }
-
-    private static void tell(Room room, String frame) {
-        room.presentSockets().forEach(socket -> socket.send(frame));
-    }
-
-    /** With peers: keeps this instance's entries alive, and learns who expired elsewhere. */
-    private void refresh() {
-        for (Map.Entry<StreamId, Room> entry : List.copyOf(rooms.entrySet())) {
-            Room room = entry.getValue();
-            if (room.present.isEmpty()) {
-                continue;
-            }
-            try {
-                show(room, entry.getKey(), peers.refresh(room.name, room.here()));
-            } catch (RuntimeException e) {
-                LOG.log(Level.FINE, "Rowcast: presence refresh without the peers", e);
-                return; // the peers log the outage; the next refresh tries again
-            }
-        }
     }
 
     private void onLeave(Subscriber socket, StreamId stream, JsonValue id) {
@@ -345,7 +272,7 @@ public final class Talk implements StreamMembers, Peers.Listener {
         member.sockets.remove(socket);
         if (member.sockets.isEmpty()) {
             room.present.remove(member.user);
-            show(room, stream, release(room, member.user));
+            members.show(room, members.release(room, member.user));
         }
     }
 
@@ -447,7 +374,7 @@ public final class Talk implements StreamMembers, Peers.Listener {
         String frame = Frames.broadcast(stream, event, shaped, from);
         // anonymous callers are throttled per socket: they share no name
         String sender = from != null ? "u:" + from : "s:" + System.identityHashCode(socket);
-        throttle(new ThrottleKey(stream, sender, event), socket, frame);
+        throttle.offer(stream, sender, event, socket, frame);
     }
 
     /** The application's CDI observers' verdict: the data to send, or {@code null}. One that throws drops it. */
@@ -460,60 +387,6 @@ public final class Talk implements StreamMembers, Peers.Listener {
             return null;
         }
         return broadcast.vetoed() ? null : broadcast.data();
-    }
-
-    /**
-     * Leading and trailing edge: the first broadcast of a window goes at once, later ones wait and replace each
-     * other, and the last one goes when the window ends. So a burst costs two frames, and the last value arrives.
-     */
-    private void throttle(ThrottleKey key, Subscriber socket, String frame) {
-        long now = System.nanoTime();
-        Throttle gate = throttles.get(key);
-        if (gate == null || now - gate.windowEnds >= 0 && gate.waiting == null) {
-            if (gate == null) {
-                gate = new Throttle();
-                throttles.put(key, gate);
-            }
-            gate.windowEnds = now + throttleNanos;
-            send(key.stream(), socket, frame);
-            schedule(key, gate);
-            return;
-        }
-        gate.waiting = frame;
-        gate.from = socket;
-        schedule(key, gate);
-    }
-
-    private void schedule(ThrottleKey key, Throttle gate) {
-        if (gate.scheduled) {
-            return;
-        }
-        gate.scheduled = true;
-        long delay = Math.max(0, gate.windowEnds - System.nanoTime());
-        try {
-            thread.schedule(() -> windowEnded(key, gate), delay, TimeUnit.NANOSECONDS);
-        } catch (RejectedExecutionException e) {
-            throttles.remove(key); // stopping
-        }
-    }
-
-    private void windowEnded(ThrottleKey key, Throttle gate) {
-        gate.scheduled = false;
-        if (System.nanoTime() - gate.windowEnds < 0) {
-            schedule(key, gate); // a leading send moved the window on since this was scheduled
-            return;
-        }
-        if (gate.waiting == null) {
-            throttles.remove(key, gate); // quiet for a whole window: forget it, memory stays bounded
-            return;
-        }
-        String frame = gate.waiting;
-        Subscriber from = gate.from;
-        gate.waiting = null;
-        gate.from = null;
-        gate.windowEnds = System.nanoTime() + throttleNanos;
-        send(key.stream(), from, frame);
-        schedule(key, gate);
     }
 
     private void send(StreamId stream, Subscriber sender, String frame) {
@@ -538,7 +411,7 @@ public final class Talk implements StreamMembers, Peers.Listener {
 
     /** For tests: how many throttle windows are open. */
     int openThrottles() {
-        return throttles.size();
+        return throttle.open();
     }
 
     /** Present users of a stream, for tests. */
