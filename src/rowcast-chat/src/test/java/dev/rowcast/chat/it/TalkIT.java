@@ -149,6 +149,34 @@ class TalkIT extends DeployedChat {
     }
 
     @Test
+    void should_let_a_cdi_observer_veto_or_replace_a_broadcast_and_survive_an_observer_that_throws() {
+        long conversation = sharedConversation("observed");
+        try (WsClient alice = WsClient.connect(base, "alice"); WsClient bob = WsClient.connect(base, "bob")) {
+            alice.subscribeConversation(conversation);
+            bob.subscribeConversation(conversation);
+            alice.send("{\"type\":\"broadcast\"," + stream(conversation) + ",\"event\":\"stamp\",\"data\":[1,2]}");
+            JsonObject stamped = bob.next("broadcast");
+            assertEquals("[1,2]", stamped.getJsonObject("data").get("was").toString(), stamped.toString());
+            assertEquals("a", stamped.getJsonObject("data").getString("by"), "the observer's replacement arrives");
+            assertEquals("alice", stamped.getJsonObject("from").getString("user"));
+
+            JsonObject muted = alice.request("{\"type\":\"broadcast\",\"id\":\"m\"," + stream(conversation)
+                    + ",\"event\":\"mute\",\"data\":true}");
+            assertEquals("forbidden", muted.getString("code"), "vetoed by the observer");
+            assertEquals("m", muted.getString("id"));
+            JsonObject boom = alice.request("{\"type\":\"broadcast\",\"id\":\"x\"," + stream(conversation)
+                    + ",\"event\":\"boom\",\"data\":true}");
+            assertEquals("forbidden", boom.getString("code"), "an observer that throws drops the broadcast");
+            bob.expectSilence(QUIET);
+
+            alice.send("{\"type\":\"broadcast\"," + stream(conversation) + ",\"event\":\"typing\",\"data\":true}");
+            JsonObject after = bob.next("broadcast");
+            assertEquals("typing", after.getString("event"), "later broadcasts still flow");
+            assertTrue(after.getBoolean("data"));
+        }
+    }
+
+    @Test
     void should_commit_a_proposal_and_send_its_result_after_the_change_it_caused() {
         long conversation = sharedConversation("proposal");
         try (WsClient alice = WsClient.connect(base, "alice"); WsClient bob = WsClient.connect(base, "bob")) {

@@ -25,6 +25,7 @@ import jakarta.enterprise.inject.spi.BeanManager;
 import jakarta.json.bind.Jsonb;
 import jakarta.json.bind.JsonbBuilder;
 
+import dev.rowcast.BroadcastEvent;
 import dev.rowcast.Group;
 import dev.rowcast.RowcastConfigurationException;
 import dev.rowcast.impl.bridge.ReactiveChannels;
@@ -34,7 +35,9 @@ import dev.rowcast.impl.model.ReactiveEntityModel;
 import dev.rowcast.impl.model.ScopeModel;
 import dev.rowcast.impl.proposal.ProposalHandler;
 import dev.rowcast.impl.proposal.Proposals;
+import dev.rowcast.impl.talk.Peers;
 import dev.rowcast.impl.talk.Talk;
+import dev.rowcast.impl.talk.redis.RedisPeers;
 
 /**
  * Wires what lets clients talk back: presence and broadcasts ({@link Talk}), proposals ({@link Proposals}) and the
@@ -50,17 +53,24 @@ final class TalkBack {
     final Proposals proposals;
     private final Map<String, ReactiveEntityModel> groupChannels;
     private final ScheduledExecutorService talkThread;
+    private final Peers peers;
     private final ExecutorService proposalThreads;
     private final Jsonb jsonb;
 
-    /** Builds it and tells the dispatcher; call before the dispatcher starts. */
+    /**
+     * Builds it and tells the dispatcher; call before the dispatcher starts, and after cluster mode connected (it
+     * checked that Redis and its client are there).
+     */
     TalkBack(RowcastSettings settings, RowcastBeans beans, ManagedThreadFactory threads, ChangeDispatcher dispatcher) {
         Map<String, Integer> limits = new HashMap<>();
         groupChannels = groups(beans.groups(), limits);
         talkThread = Executors.newSingleThreadScheduledExecutor(runnable -> named(threads, runnable, "rowcast-talk"));
         int defaultLimit = settings.talk().presenceMaxMembers();
+        peers = settings.cluster().enabled() ? connectPeers(settings) : null;
+        BeanManager manager = beans.beanManager();
         talk = new Talk(talkThread, settings.talk(), beans.presenceProfiles(), beans.broadcastPolicies(),
-                channel -> limits.getOrDefault(channel, defaultLimit));
+                channel -> limits.getOrDefault(channel, defaultLimit), peers,
+                event -> manager.getEvent().select(BroadcastEvent.class).fire(event));
         dispatcher.streamMembers(talk);
         talk.start();
         ThreadPoolExecutor pool = new ThreadPoolExecutor(settings.talk().proposalThreads(),
@@ -72,6 +82,17 @@ final class TalkBack {
         jsonb = JsonbBuilder.create();
         proposals = new Proposals(handlers(beans), beans.proposalAuthorizers(), proposalThreads, beans.transaction(),
                 beans.validator(), jsonb, dispatcher::afterCommitted);
+    }
+
+    private static Peers connectPeers(RowcastSettings settings) {
+        try {
+            return RedisPeers.connect(settings.cluster().redis(), settings.cluster().keyPrefix(),
+                    settings.talk().presenceTtlMillis());
+        } catch (RuntimeException e) {
+            throw new RowcastConfigurationException(RowcastSettings.CLUSTER_REDIS + " is set, and presence cannot use "
+                    + "Redis at " + settings.cluster().redis() + ": " + e + ". Fix: start Redis, or correct the "
+                    + "setting.");
+        }
     }
 
     private static Thread named(ManagedThreadFactory threads, Runnable runnable, String name) {
@@ -94,6 +115,9 @@ final class TalkBack {
 
     void stop() {
         talkThread.shutdownNow();
+        if (peers != null) {
+            peers.close();
+        }
         proposalThreads.shutdownNow();
         try {
             jsonb.close();

@@ -24,7 +24,8 @@ public record RowcastSettings(String endpointPath, int maxFrameBytes, int maxSub
      * engine and these grow apart.
      */
     public record Talk(int broadcastMaxBytes, int broadcastThrottleMillis, List<String> broadcastDisabledChannels,
-            int presenceMaxMembers, int presenceSweepMillis, int proposalThreads, int proposalMaxQueued) {
+            int presenceMaxMembers, int presenceSweepMillis, int proposalThreads, int proposalMaxQueued,
+            int presenceTtlMillis) {
 
         public Talk {
             broadcastDisabledChannels = List.copyOf(broadcastDisabledChannels);
@@ -54,6 +55,7 @@ public record RowcastSettings(String endpointPath, int maxFrameBytes, int maxSub
     public static final String BROADCAST_DISABLED = "rowcast.broadcast.disabledChannels";
     public static final String PRESENCE_MAX_MEMBERS = "rowcast.presence.maxMembers";
     public static final String PRESENCE_SWEEP = "rowcast.presence.sweepMillis";
+    public static final String PRESENCE_TTL = "rowcast.presence.ttlMillis";
     public static final String PROPOSAL_THREADS = "rowcast.proposal.threads";
     public static final String PROPOSAL_MAX_QUEUED = "rowcast.proposal.maxQueued";
 
@@ -254,7 +256,8 @@ public record RowcastSettings(String endpointPath, int maxFrameBytes, int maxSub
                 integer(parameters, PRESENCE_MAX_MEMBERS, 1_000, 1, 1_000_000, problems),
                 integer(parameters, PRESENCE_SWEEP, 5_000, 50, 3_600_000, problems),
                 integer(parameters, PROPOSAL_THREADS, 4, 1, 256, problems),
-                integer(parameters, PROPOSAL_MAX_QUEUED, 1_000, 1, 1_000_000, problems));
+                integer(parameters, PROPOSAL_MAX_QUEUED, 1_000, 1, 1_000_000, problems),
+                integer(parameters, PRESENCE_TTL, 15_000, 300, 3_600_000, problems));
         Cluster cluster = Cluster.read(parameters, problems);
         Outbound outbound = Outbound.read(parameters, problems);
         if (!problems.isEmpty()) {

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Set;
 
 import dev.rowcast.impl.dispatch.Subscriber;
+import dev.rowcast.spi.StreamId;
 
 /**
  * One stream as presence and broadcasts see it: the sockets that follow it, and who is present. Talk thread only.
@@ -26,8 +27,22 @@ final class Room {
         }
     }
 
+    final StreamId stream;
+    /** How the other instances name this stream ({@link Talk#name}). */
+    final String name;
     final Set<Subscriber> subscribers = new LinkedHashSet<>();
+    /** Users present through this instance. */
     final Map<String, Member> present = new LinkedHashMap<>();
+    /**
+     * Every member, user to entry, as this instance's present sockets were told; with peers, those of every instance.
+     * Empty while nobody is present here: nobody here would hear of a change.
+     */
+    final Map<String, String> shown = new LinkedHashMap<>();
+
+    Room(StreamId stream, String name) {
+        this.stream = stream;
+        this.name = name;
+    }
 
     Member memberOf(Subscriber socket) {
         for (Member member : present.values()) {
@@ -45,8 +60,11 @@ final class Room {
         return sockets;
     }
 
-    List<String> entries() {
-        return present.values().stream().map(member -> member.entry).toList();
+    /** This instance's present users, user to entry: what it keeps alive with its peers. */
+    Map<String, String> here() {
+        Map<String, String> here = new LinkedHashMap<>();
+        present.values().forEach(member -> here.put(member.user, member.entry));
+        return here;
     }
 
     boolean isEmpty() {

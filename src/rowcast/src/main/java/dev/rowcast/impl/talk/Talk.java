@@ -11,12 +11,14 @@ import java.util.Set;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.ToIntFunction;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 import jakarta.json.JsonValue;
 
+import dev.rowcast.BroadcastEvent;
 import dev.rowcast.impl.config.RowcastSettings;
 import dev.rowcast.impl.dispatch.StreamMembers;
 import dev.rowcast.impl.dispatch.Subscriber;
@@ -34,8 +36,12 @@ import dev.rowcast.spi.StreamId;
  * <p>
  * Which sockets follow a stream comes from the dispatcher ({@link StreamMembers}): the socket's {@code subscribed}
  * reply is queued after the news reaches this thread's queue, so a client that waits for it is known here.
+ * <p>
+ * With {@link Peers} (cluster mode) presence and broadcasts span instances: who is present is decided by the peers'
+ * shared store, and what the other instances did arrives as {@link Peers.Listener} calls, queued to this thread.
+ * When the peers cannot be reached, this instance goes on with what it knows, and its refresh puts its members back.
  */
-public final class Talk implements StreamMembers {
+public final class Talk implements StreamMembers, Peers.Listener {
 
     private static final Logger LOG = Logger.getLogger(Talk.class.getName());
 
@@ -45,41 +51,62 @@ public final class Talk implements StreamMembers {
     private final List<BroadcastPolicy> policies;
     private final ToIntFunction<String> maxMembers;
     private final Set<String> disabled;
-    private final long throttleNanos;
+    private final BroadcastThrottle throttle;
+    private final Peers peers;
+    private final Members members;
+    private final Consumer<BroadcastEvent> observers;
     private final Map<StreamId, Room> rooms = new HashMap<>();
+    private final Map<String, Room> named = new HashMap<>();
     private final Map<Subscriber, Set<StreamId>> streamsOf = new HashMap<>();
-    private final Map<ThrottleKey, Throttle> throttles = new HashMap<>();
-
-    private record ThrottleKey(StreamId stream, String sender, String event) {
-    }
-
-    /** A sender's window on one stream and event: what arrived during it waits, and only the last value is kept. */
-    private static final class Throttle {
-        long windowEnds;
-        String waiting;
-        Subscriber from;
-        boolean scheduled;
-    }
 
     /**
      * @param thread one thread, made with the application's context (policies and profiles may use CDI)
      * @param maxMembers the presence limit of a channel: a group's own, else the setting
+     * @param peers the other instances, or {@code null} when this one is alone
+     * @param observers fires {@link BroadcastEvent} to the application's CDI observers
      */
     public Talk(ScheduledExecutorService thread, RowcastSettings.Talk settings, List<PresenceProfile> profiles,
-            List<BroadcastPolicy> policies, ToIntFunction<String> maxMembers) {
+            List<BroadcastPolicy> policies, ToIntFunction<String> maxMembers, Peers peers,
+            Consumer<BroadcastEvent> observers) {
         this.thread = thread;
+        this.peers = peers;
+        this.members = new Members(peers);
+        this.observers = observers;
         this.settings = settings;
         this.profiles = List.copyOf(profiles);
         this.policies = List.copyOf(policies);
         this.maxMembers = maxMembers;
         this.disabled = Set.copyOf(settings.broadcastDisabledChannels());
-        this.throttleNanos = TimeUnit.MILLISECONDS.toNanos(settings.broadcastThrottleMillis());
+        this.throttle = new BroadcastThrottle(thread, settings.broadcastThrottleMillis(), this::send);
     }
 
-    /** Starts the sweep that drops the entries of sockets that closed without a word. */
+    /**
+     * Starts the sweep that drops the entries of sockets that closed without a word, and with peers, the refresh
+     * that keeps this instance's entries alive and hears of the others' expired ones.
+     */
     public void start() {
         thread.scheduleWithFixedDelay(this::sweep, settings.presenceSweepMillis(), settings.presenceSweepMillis(),
                 TimeUnit.MILLISECONDS);
+        if (peers != null) {
+            peers.listen(this);
+            thread.scheduleWithFixedDelay(this::renew, peers.refreshMillis(), peers.refreshMillis(),
+                    TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** A renewal that throws would stop the schedule: it is logged, and the next one runs. */
+    private void renew() {
+        try {
+            members.renew(List.copyOf(rooms.values()));
+        } catch (RuntimeException e) {
+            LOG.log(Level.SEVERE, "ROWCAST-089: presence renewal failed; it runs again in "
+                    + peers.refreshMillis() + " ms", e);
+        }
+    }
+
+    /** How instances name a stream to each other: its value's text, as every instance has the same types. */
+    static String name(StreamId stream) {
+        return stream.channel() + '\n' + stream.column() + '\n' + stream.value();
     }
 
     // --- from the dispatch thread ---
@@ -87,7 +114,7 @@ public final class Talk implements StreamMembers {
     @Override
     public void joined(Subscriber subscriber, StreamId stream) {
         run(() -> {
-            rooms.computeIfAbsent(stream, s -> new Room()).subscribers.add(subscriber);
+            room(stream).subscribers.add(subscriber);
             streamsOf.computeIfAbsent(subscriber, s -> new HashSet<>()).add(stream);
         });
     }
@@ -118,7 +145,54 @@ public final class Talk implements StreamMembers {
         run(() -> onBroadcast(socket, stream, event, data, id));
     }
 
+    // --- from the peers' thread ---
+
+    @Override
+    public void joined(String stream, String user, String entry) {
+        run(() -> {
+            Room room = named.get(stream);
+            if (room != null) {
+                members.heardJoined(room, user, entry);
+            }
+        });
+    }
+
+    @Override
+    public void left(String stream, String user) {
+        run(() -> {
+            Room room = named.get(stream);
+            if (room != null) {
+                members.heardLeft(room, user);
+            }
+        });
+    }
+
+    @Override
+    public void broadcast(String stream, String frame) {
+        run(() -> {
+            Room room = named.get(stream);
+            if (room != null) {
+                room.subscribers.forEach(socket -> socket.send(frame));
+            }
+        });
+    }
+
     // --- on the talk thread ---
+
+    private Room room(StreamId stream) {
+        return rooms.computeIfAbsent(stream, s -> {
+            Room room = new Room(s, name(s));
+            named.put(room.name, room);
+            return room;
+        });
+    }
+
+    private void drop(StreamId stream) {
+        Room room = rooms.remove(stream);
+        if (room != null) {
+            named.remove(room.name);
+        }
+    }
 
     private void run(Runnable task) {
         try {
@@ -147,19 +221,20 @@ public final class Talk implements StreamMembers {
         }
         String user = principal.getName();
         Room.Member member = room.present.get(user);
+        String entry = member != null ? member.entry : Frames.member(user, profile(socket, stream));
+        int limit = maxMembers.applyAsInt(stream.channel());
+        Map<String, String> everyone = members.admit(room, user, entry, limit);
+        if (everyone == null) {
+            socket.send(Frames.error(ErrorCode.FULL, "At most " + limit + " may be present here.", id));
+            return;
+        }
         if (member == null) {
-            int limit = maxMembers.applyAsInt(stream.channel());
-            if (room.present.size() >= limit) {
-                socket.send(Frames.error(ErrorCode.FULL, "At most " + limit + " may be present here.", id));
-                return;
-            }
-            member = new Room.Member(user, Frames.member(user, profile(socket, stream)));
-            String joined = Frames.joined(stream, member.entry);
-            room.presentSockets().forEach(other -> other.send(joined));
+            member = new Room.Member(user, entry);
             room.present.put(user, member);
         }
+        members.show(room, everyone); // before the socket hears joins: its own list comes next
         member.sockets.add(socket);
-        socket.send(Frames.presence(id, stream, room.entries()));
+        socket.send(Frames.presence(id, stream, room.shown.values()));
     }
 
     private void onLeave(Subscriber socket, StreamId stream, JsonValue id) {
@@ -184,7 +259,7 @@ public final class Talk implements StreamMembers {
         room.subscribers.remove(socket);
         absent(room, stream, socket);
         if (room.isEmpty()) {
-            rooms.remove(stream);
+            drop(stream);
         }
     }
 
@@ -197,8 +272,7 @@ public final class Talk implements StreamMembers {
         member.sockets.remove(socket);
         if (member.sockets.isEmpty()) {
             room.present.remove(member.user);
-            String left = Frames.left(null, stream, member.user);
-            room.presentSockets().forEach(other -> other.send(left));
+            members.show(room, members.release(room, member.user));
         }
     }
 
@@ -222,6 +296,7 @@ public final class Talk implements StreamMembers {
                 }
                 if (room.isEmpty()) {
                     it.remove();
+                    named.remove(room.name);
                 }
             }
         } catch (RuntimeException e) {
@@ -287,6 +362,9 @@ public final class Talk implements StreamMembers {
                     + "; the broadcast is dropped", e);
             shaped = null;
         }
+        if (shaped != null) {
+            shaped = observe(new BroadcastEvent(socket.viewer(), stream, event, shaped));
+        }
         if (shaped == null) {
             if (id != null) {
                 socket.send(Frames.error(ErrorCode.FORBIDDEN, "The application dropped this broadcast.", id));
@@ -296,65 +374,26 @@ public final class Talk implements StreamMembers {
         String frame = Frames.broadcast(stream, event, shaped, from);
         // anonymous callers are throttled per socket: they share no name
         String sender = from != null ? "u:" + from : "s:" + System.identityHashCode(socket);
-        throttle(new ThrottleKey(stream, sender, event), socket, frame);
+        throttle.offer(stream, sender, event, socket, frame);
     }
 
-    /**
-     * Leading and trailing edge: the first broadcast of a window goes at once, later ones wait and replace each
-     * other, and the last one goes when the window ends. So a burst costs two frames, and the last value arrives.
-     */
-    private void throttle(ThrottleKey key, Subscriber socket, String frame) {
-        long now = System.nanoTime();
-        Throttle gate = throttles.get(key);
-        if (gate == null || now - gate.windowEnds >= 0 && gate.waiting == null) {
-            if (gate == null) {
-                gate = new Throttle();
-                throttles.put(key, gate);
-            }
-            gate.windowEnds = now + throttleNanos;
-            send(key.stream(), socket, frame);
-            schedule(key, gate);
-            return;
-        }
-        gate.waiting = frame;
-        gate.from = socket;
-        schedule(key, gate);
-    }
-
-    private void schedule(ThrottleKey key, Throttle gate) {
-        if (gate.scheduled) {
-            return;
-        }
-        gate.scheduled = true;
-        long delay = Math.max(0, gate.windowEnds - System.nanoTime());
+    /** The application's CDI observers' verdict: the data to send, or {@code null}. One that throws drops it. */
+    private JsonValue observe(BroadcastEvent broadcast) {
         try {
-            thread.schedule(() -> windowEnded(key, gate), delay, TimeUnit.NANOSECONDS);
-        } catch (RejectedExecutionException e) {
-            throttles.remove(key); // stopping
+            observers.accept(broadcast);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "ROWCAST-086: an observer of BroadcastEvent failed for " + broadcast.sender()
+                    + " on " + broadcast.stream() + "; the broadcast is dropped", e);
+            return null;
         }
-    }
-
-    private void windowEnded(ThrottleKey key, Throttle gate) {
-        gate.scheduled = false;
-        if (System.nanoTime() - gate.windowEnds < 0) {
-            schedule(key, gate); // a leading send moved the window on since this was scheduled
-            return;
-        }
-        if (gate.waiting == null) {
-            throttles.remove(key, gate); // quiet for a whole window: forget it, memory stays bounded
-            return;
-        }
-        String frame = gate.waiting;
-        Subscriber from = gate.from;
-        gate.waiting = null;
-        gate.from = null;
-        gate.windowEnds = System.nanoTime() + throttleNanos;
-        send(key.stream(), from, frame);
-        schedule(key, gate);
+        return broadcast.vetoed() ? null : broadcast.data();
     }
 
     private void send(StreamId stream, Subscriber sender, String frame) {
         Room room = rooms.get(stream);
+        if (peers != null) {
+            peers.broadcast(name(stream), frame);
+        }
         if (room == null) {
             return;
         }
@@ -372,7 +411,7 @@ public final class Talk implements StreamMembers {
 
     /** For tests: how many throttle windows are open. */
     int openThrottles() {
-        return throttles.size();
+        return throttle.open();
     }
 
     /** Present users of a stream, for tests. */

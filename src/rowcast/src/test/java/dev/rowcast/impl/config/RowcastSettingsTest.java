@@ -40,7 +40,7 @@ class RowcastSettingsTest {
         assertEquals(false, settings.captureInstallTriggers());
         assertEquals(null, settings.captureSqlFile());
         assertEquals(300, settings.captureRetentionSeconds());
-        assertEquals(new RowcastSettings.Talk(2_048, 50, List.of(), 1_000, 5_000, 4, 1_000), settings.talk());
+        assertEquals(new RowcastSettings.Talk(2_048, 50, List.of(), 1_000, 5_000, 4, 1_000, 15_000), settings.talk());
     }
 
     @Test

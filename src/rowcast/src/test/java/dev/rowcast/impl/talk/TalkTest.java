@@ -66,8 +66,9 @@ class TalkTest {
     }
 
     private Talk talk(int throttleMillis, int maxMembers) {
-        return new Talk(thread, new RowcastSettings.Talk(256, throttleMillis, List.of("quiet"), maxMembers, 50, 1, 10),
-                List.of((viewer, stream) -> Map.of("colour", "blue")), List.of(), channel -> maxMembers);
+        return new Talk(thread, new RowcastSettings.Talk(256, throttleMillis, List.of("quiet"), maxMembers, 50, 1, 10,
+                15_000), List.of((viewer, stream) -> Map.of("colour", "blue")), List.of(), channel -> maxMembers, null,
+                event -> { });
     }
 
     private void settle() throws Exception {

@@ -3,11 +3,13 @@ package dev.rowcast.chat.it.probe;
 import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.json.JsonValue;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 
+import dev.rowcast.BroadcastEvent;
 import dev.rowcast.Group;
 import dev.rowcast.Proposal;
 import dev.rowcast.chat.domain.Conversation;
@@ -22,7 +24,8 @@ import dev.rowcast.spi.Viewer;
 /**
  * Probes for {@code TalkIT}: a group channel of two seats, a handler that writes and then throws, an admin-only
  * proposal, an authorizer that refuses eve every proposal, a presence profile, and a policy that drops
- * {@code shout} broadcasts and cuts {@code note}s to 5 characters.
+ * {@code shout} broadcasts and cuts {@code note}s to 5 characters, and a CDI observer of broadcasts that vetoes
+ * {@code mute}, wraps {@code stamp}'s data with the sender's initial, and throws on {@code boom}.
  */
 @ApplicationScoped
 public class TalkProbes implements ProposalAuthorizer, PresenceProfile, BroadcastPolicy {
@@ -55,6 +58,17 @@ public class TalkProbes implements ProposalAuthorizer, PresenceProfile, Broadcas
     @Override
     public Map<String, Object> fields(Viewer viewer, StreamId stream) {
         return Map.of("initial", viewer.principal().getName().substring(0, 1).toUpperCase());
+    }
+
+    void observe(@Observes BroadcastEvent broadcast) {
+        switch (broadcast.event()) {
+            case "mute" -> broadcast.veto();
+            case "stamp" -> broadcast.data(jakarta.json.Json.createObjectBuilder().add("was", broadcast.data())
+                    .add("by", broadcast.sender().principal().getName().substring(0, 1)).build());
+            case "boom" -> throw new IllegalStateException("an observer's bug");
+            default -> {
+            }
+        }
     }
 
     @Override

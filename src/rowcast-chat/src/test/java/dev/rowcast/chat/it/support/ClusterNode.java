@@ -36,6 +36,11 @@ public final class ClusterNode implements AutoCloseable {
 
     /** Starts the instance; {@link #awaitReady()} waits for it, so several can boot at once. */
     public static ClusterNode start(String name, Map<String, String> settings) throws IOException {
+        return start(name, settings, System.getProperty("rowcast.it.war", "target/rowcast-chat.war"));
+    }
+
+    /** Starts the instance with another WAR, such as the reference WAR with probes. */
+    public static ClusterNode start(String name, Map<String, String> settings, String war) throws IOException {
         Path dir = Files.createTempDirectory("rowcast-cluster-" + name + "-");
         Path log = dir.resolve("payara.log");
         int port;
@@ -44,7 +49,6 @@ public final class ClusterNode implements AutoCloseable {
         }
         String microJar = System.getProperty("rowcast.it.microJar", "target/payara-micro.jar");
         Path target = Path.of(microJar).toAbsolutePath().getParent();
-        String war = System.getProperty("rowcast.it.war", "target/rowcast-chat.war");
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
                 .toString(), "-Xmx384m", "-jar", microJar, "--deploy", war, "--contextroot", "/", "--port",
                 String.valueOf(port), "--nocluster", "--addlibs", target.resolve("postgresql.jar").toString(),
