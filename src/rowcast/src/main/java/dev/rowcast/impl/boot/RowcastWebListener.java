@@ -108,7 +108,7 @@ public class RowcastWebListener implements ServletContextListener {
                 cluster.start(threads, dispatcher::resyncFollowed);
             }
             capture = DatabaseCapture.start(settings, ReactiveChannels.all(), threads,
-                    cluster == null ? null : cluster.relay());
+                    cluster == null ? null : cluster.relay(), metrics.meters());
         } catch (RuntimeException e) {
             if (cluster != null) {
                 cluster.stop();

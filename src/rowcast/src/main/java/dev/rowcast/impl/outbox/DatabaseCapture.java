@@ -23,6 +23,7 @@ import dev.rowcast.impl.bridge.ConnectionSource;
 import dev.rowcast.impl.bridge.ReactiveChannels;
 import dev.rowcast.impl.bridge.ReadinessContributors;
 import dev.rowcast.impl.config.RowcastSettings;
+import dev.rowcast.impl.metrics.Meters;
 import dev.rowcast.impl.model.ReactiveEntityModel;
 
 /**
@@ -37,6 +38,7 @@ public final class DatabaseCapture {
     private final List<Thread> threads = new ArrayList<>();
     private final List<String> channels = new ArrayList<>();
     private OutboxRelay relay;
+    private CaptureMeters meters;
 
     private DatabaseCapture() {
     }
@@ -47,20 +49,29 @@ public final class DatabaseCapture {
                 || model.capture() == Capture.DEFAULT && settings.capturesFromDatabase(model.channel())).toList();
     }
 
+    /** Whether any channel is captured from the database: only then are the capture's meters registered. */
+    private static boolean byDatabaseCaptured(RowcastSettings settings, Collection<ReactiveEntityModel> models) {
+        return !captured(settings, models).isEmpty();
+    }
+
     /**
      * @throws RowcastConfigurationException listing every problem: a channel on another database than PostgreSQL, a
      *         setting naming no channel, a missing trigger when Rowcast may not install it
      */
     public static DatabaseCapture start(RowcastSettings settings, Collection<ReactiveEntityModel> models,
             ThreadFactory threadFactory) {
-        return start(settings, models, threadFactory, null);
+        return start(settings, models, threadFactory, null, Meters.local());
     }
 
-    /** @param relay cluster mode: the reader feeds the relay instead of the local engine; {@code null} otherwise */
+    /**
+     * @param relay cluster mode: the reader feeds the relay instead of the local engine; {@code null} otherwise
+     * @param meters where the listener's reconnects, catch-up rows and lag are counted
+     */
     public static DatabaseCapture start(RowcastSettings settings, Collection<ReactiveEntityModel> models,
-            ThreadFactory threadFactory, OutboxRelay relay) {
+            ThreadFactory threadFactory, OutboxRelay relay, Meters meters) {
         DatabaseCapture capture = new DatabaseCapture();
         capture.relay = relay;
+        capture.meters = byDatabaseCaptured(settings, models) ? new CaptureMeters(meters) : null;
         List<String> problems = new ArrayList<>();
         for (String named : settings.captureDatabase()) {
             if (!named.equals("*") && models.stream().noneMatch(model -> model.channel().equals(named))) {
@@ -188,7 +199,7 @@ public final class DatabaseCapture {
         ReactiveChannels.captureFromDatabase(names);
         channels.addAll(names);
         OutboxReader reader = new OutboxReader(database, new OutboxDecoder(captured),
-                settings.captureRetentionSeconds(), head(database), relay);
+                settings.captureRetentionSeconds(), head(database), relay, meters);
         OutboxSnapshotSource.Watermark watermark = relay == null ? reader : new OutboxSnapshotSource.Watermark() {
             @Override
             public boolean awaitHandedOver(long id, long timeoutMillis) throws InterruptedException {

@@ -33,6 +33,9 @@ final class OutboxReader implements Runnable, ReadinessContributor, OutboxSnapsh
 
     private final ConnectionSource database;
     private final OutboxDecoder decoder;
+    private final CaptureMeters meters;
+    /** Set by a reconnect: the next read is the catch-up, counted as such. */
+    private boolean catchingUp;
     /** Cluster mode: rows go to the relay, and only while this instance holds its lease. */
     private final OutboxRelay relay;
     private long storedRelayCursor = -1;
@@ -49,8 +52,9 @@ final class OutboxReader implements Runnable, ReadinessContributor, OutboxSnapsh
     private long lastPrune;
 
     OutboxReader(ConnectionSource database, OutboxDecoder decoder, int retentionSeconds, long startCursor,
-            OutboxRelay relay) {
+            OutboxRelay relay, CaptureMeters meters) {
         this.database = database;
+        this.meters = meters;
         this.relay = relay;
         this.decoder = decoder;
         this.retentionSeconds = retentionSeconds;
@@ -78,6 +82,8 @@ final class OutboxReader implements Runnable, ReadinessContributor, OutboxSnapsh
                 if (failed) {
                     LOG.info(() -> "Rowcast: outbox reader reconnected; reading on after id " + cursorNow());
                     failed = false;
+                    meters.reconnects.inc();
+                    catchingUp = true;
                 }
                 backoff = 100;
                 PgNotifications notifications = PgNotifications.of(connection);
@@ -192,11 +198,17 @@ final class OutboxReader implements Runnable, ReadinessContributor, OutboxSnapsh
     private void readAll(Connection connection) throws SQLException {
         List<OutboxRow> pending = new ArrayList<>();
         long readThrough = cursorNow();
+        long read = 0;
         while (true) {
             List<OutboxRow> page = read(connection, readThrough);
             pending.addAll(page);
+            read += page.size();
             if (page.size() < PAGE) {
                 handOver(pending, pending.size());
+                if (catchingUp) {
+                    meters.catchUpRows.inc(read);
+                    catchingUp = false;
+                }
                 if (relay != null) {
                     storeRelayCursor(connection);
                 }
@@ -220,9 +232,15 @@ final class OutboxReader implements Runnable, ReadinessContributor, OutboxSnapsh
             statement.setLong(1, after);
             statement.setInt(2, PAGE);
             try (ResultSet result = statement.executeQuery()) {
+                String lastTx = null;
                 while (result.next()) {
-                    rows.add(new OutboxRow(result.getLong(1), result.getString(2), result.getString(3),
-                            result.getString(4), result.getString(5), result.getString(6)));
+                    OutboxRow row = new OutboxRow(result.getLong(1), result.getString(2), result.getString(3),
+                            result.getString(4), result.getString(5), result.getString(6));
+                    if (!row.txid().equals(lastTx)) {
+                        meters.lag.record(Math.max(0, result.getLong(7)));
+                        lastTx = row.txid();
+                    }
+                    rows.add(row);
                 }
             }
         }

@@ -41,10 +41,10 @@ public final class OutboxSql {
                     -- runs at commit (deferred); one committer at a time numbers its rows, so ids become visible
                     -- in commit order
                     PERFORM pg_advisory_xact_lock(%d);
-                    INSERT INTO rowcast_outbox (id, txid, table_name, op, old_row, new_row)
+                    INSERT INTO rowcast_outbox (id, txid, table_name, op, old_row, new_row, created_at)
                     VALUES (nextval('rowcast_outbox_id_seq'), pg_current_xact_id(), TG_TABLE_NAME, left(TG_OP, 1),
                             CASE WHEN TG_OP <> 'INSERT' THEN to_jsonb(OLD) END,
-                            CASE WHEN TG_OP <> 'DELETE' THEN to_jsonb(NEW) END);
+                            CASE WHEN TG_OP <> 'DELETE' THEN to_jsonb(NEW) END, clock_timestamp());
                     PERFORM pg_notify('rowcast_outbox', '');
                     RETURN NULL;
                 END
@@ -108,7 +108,9 @@ public final class OutboxSql {
         return "'" + text.replace("'", "''") + "'";
     }
 
-    static final String READ = "SELECT id, txid::text, table_name, op, old_row::text, new_row::text "
+    /** The last column is the row's age in milliseconds on the database's clock: created at commit, so the lag. */
+    static final String READ = "SELECT id, txid::text, table_name, op, old_row::text, new_row::text, "
+            + "(extract(epoch FROM clock_timestamp() - created_at) * 1000)::bigint "
             + "FROM rowcast_outbox WHERE id > ? ORDER BY id LIMIT ?";
     /** Cluster mode: the relay's cursor, kept in the database too, so a Redis that lost it resumes from here. */
     static final String RELAY_TABLE = "CREATE TABLE IF NOT EXISTS rowcast_relay (name text PRIMARY KEY, "
