@@ -108,7 +108,7 @@ public class RowcastWebListener implements ServletContextListener {
                 cluster.start(threads, dispatcher::resyncFollowed);
             }
             capture = DatabaseCapture.start(settings, ReactiveChannels.all(), threads,
-                    cluster == null ? null : cluster.relay(), metrics.meters());
+                    cluster == null ? null : cluster.relay(), metrics.meters(), beans.notificationDecoders());
         } catch (RuntimeException e) {
             if (cluster != null) {
                 cluster.stop();

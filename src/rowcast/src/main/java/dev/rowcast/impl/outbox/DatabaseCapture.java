@@ -14,6 +14,7 @@ import java.util.Collection;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ThreadFactory;
 import java.util.logging.Logger;
 
@@ -25,6 +26,7 @@ import dev.rowcast.impl.bridge.ReadinessContributors;
 import dev.rowcast.impl.config.RowcastSettings;
 import dev.rowcast.impl.metrics.Meters;
 import dev.rowcast.impl.model.ReactiveEntityModel;
+import dev.rowcast.spi.NotificationDecoder;
 
 /**
  * Database capture for the channels that ask for it: checks them, installs or prints the SQL, and starts one outbox
@@ -37,6 +39,8 @@ public final class DatabaseCapture {
     private final List<OutboxReader> readers = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
     private final List<String> channels = new ArrayList<>();
+    private final List<NotificationListener> listeners = new ArrayList<>();
+    private Set<String> decodedTables = Set.of();
     private OutboxRelay relay;
     private CaptureMeters meters;
 
@@ -60,15 +64,16 @@ public final class DatabaseCapture {
      */
     public static DatabaseCapture start(RowcastSettings settings, Collection<ReactiveEntityModel> models,
             ThreadFactory threadFactory) {
-        return start(settings, models, threadFactory, null, Meters.local());
+        return start(settings, models, threadFactory, null, Meters.local(), List.of());
     }
 
     /**
      * @param relay cluster mode: the reader feeds the relay instead of the local engine; {@code null} otherwise
      * @param meters where the listener's reconnects, catch-up rows and lag are counted
+     * @param decoders the application's decoders of its own NOTIFY payloads
      */
     public static DatabaseCapture start(RowcastSettings settings, Collection<ReactiveEntityModel> models,
-            ThreadFactory threadFactory, OutboxRelay relay, Meters meters) {
+            ThreadFactory threadFactory, OutboxRelay relay, Meters meters, List<NotificationDecoder> decoders) {
         DatabaseCapture capture = new DatabaseCapture();
         capture.relay = relay;
         capture.meters = byDatabaseCaptured(settings, models) ? new CaptureMeters(meters) : null;
@@ -92,6 +97,9 @@ public final class DatabaseCapture {
             }
             byDatabase.computeIfAbsent(database, d -> new ArrayList<>()).add(model);
         }
+        byDatabase.values().forEach(captured -> sameNameInTwoSchemas(captured, problems));
+        List<DecoderPlan> plans = DecoderPlan.plan(decoders, byDatabase, problems);
+        capture.decodedTables = DecoderPlan.decodedSqlTables(plans);
         if (!problems.isEmpty()) {
             throw new RowcastConfigurationException(problems);
         }
@@ -102,6 +110,7 @@ public final class DatabaseCapture {
             }
             byDatabase.forEach((database, captured) -> capture.startReader(settings, database, captured,
                     threadFactory));
+            plans.forEach(plan -> capture.startListener(plan, threadFactory));
         } catch (RuntimeException e) {
             capture.stop();
             throw e;
@@ -112,7 +121,9 @@ public final class DatabaseCapture {
     /** Installs, writes or checks the SQL. */
     private void prepare(RowcastSettings settings, ConnectionSource database, List<ReactiveEntityModel> captured,
             List<String> problems) {
-        List<String> tables = captured.stream().map(ReactiveEntityModel::sqlTable).distinct().toList();
+        // a table a decoder reports has the application's trigger, not Rowcast's: one would send each change twice
+        List<String> tables = captured.stream().map(ReactiveEntityModel::sqlTable).distinct()
+                .filter(table -> !decodedTables.contains(table)).toList();
         String sql = OutboxSql.install(tables);
         if (settings.captureSqlFile() != null) {
             try {
@@ -127,6 +138,10 @@ public final class DatabaseCapture {
         boolean broken = false;
         try {
             connection = database.open();
+            keyed(connection, captured, problems);
+            if (!problems.isEmpty()) {
+                return; // a trigger on such a table would only deliver rows no client could tell apart
+            }
             if (settings.captureInstallTriggers()) {
                 install(connection, sql);
                 LOG.info(() -> "Rowcast: database capture installed on " + tables + " (" + database.unit() + ")");
@@ -148,6 +163,51 @@ public final class DatabaseCapture {
         } finally {
             if (connection != null) {
                 database.release(connection, broken);
+            }
+        }
+    }
+
+    /**
+     * The trigger names a row by its table's name only, so two captured tables of one name in different schemas
+     * would be mistaken for each other.
+     */
+    private static void sameNameInTwoSchemas(List<ReactiveEntityModel> captured, List<String> problems) {
+        Map<String, List<String>> byName = new java.util.TreeMap<>();
+        captured.stream().map(ReactiveEntityModel::sqlTable).distinct().forEach(table -> byName
+                .computeIfAbsent(OutboxSql.unquoted(table).toLowerCase(java.util.Locale.ROOT),
+                        name -> new ArrayList<>()).add(table));
+        byName.forEach((name, tables) -> {
+            if (tables.size() > 1) {
+                problems.add("Tables " + tables + " are captured from the database and share the name '" + name
+                        + "'; the outbox names a row's table without its schema, so their rows would be mistaken "
+                        + "for each other. Fix: capture only one of them from the database, or rename one.");
+            }
+        });
+    }
+
+    /**
+     * Each captured table exists and has a primary key: clients, replay and snapshots tell rows apart by the
+     * entity's id, which only a key makes unique in the database.
+     */
+    private static void keyed(Connection connection, List<ReactiveEntityModel> captured, List<String> problems)
+            throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(OutboxSql.HAS_PRIMARY_KEY)) {
+            for (ReactiveEntityModel model : captured) {
+                statement.setString(1, model.sqlTable());
+                statement.setString(2, model.sqlTable());
+                try (ResultSet result = statement.executeQuery()) {
+                    result.next();
+                    if (!result.getBoolean(1)) {
+                        problems.add("Channel '" + model.channel() + "' is captured from the database, but its table "
+                                + model.sqlTable() + " does not exist there. Fix: create it (with your migrations, or "
+                                + "hibernate.hbm2ddl.auto) before the application starts.");
+                    } else if (!result.getBoolean(2)) {
+                        problems.add("Channel '" + model.channel() + "' is captured from the database, but its table "
+                                + model.sqlTable() + " has no primary key, so nothing keeps two rows from sharing an "
+                                + "id. Fix: ALTER TABLE " + model.sqlTable() + " ADD PRIMARY KEY (" + model.idColumn()
+                                + "); or capture the channel through JPA.");
+                    }
+                }
             }
         }
     }
@@ -226,6 +286,16 @@ public final class DatabaseCapture {
                 + "), reading the outbox after id " + reader.cursorNow());
     }
 
+    private void startListener(DecoderPlan plan, ThreadFactory threadFactory) {
+        NotificationListener listener = new NotificationListener(plan.database(), plan.decoder(), plan.tables());
+        Thread thread = threadFactory.newThread(listener);
+        thread.setName("rowcast-decoder");
+        thread.setDaemon(true);
+        listeners.add(listener);
+        threads.add(thread);
+        thread.start();
+    }
+
     /** Starts after what is already there: changes committed before the application started are not delivered. */
     private static long head(ConnectionSource database) {
         Connection connection = null;
@@ -250,6 +320,8 @@ public final class DatabaseCapture {
 
     /** Stops the readers; what they had not read stays in the outbox. */
     public void stop() {
+        listeners.forEach(NotificationListener::stop);
+        listeners.clear();
         readers.forEach(OutboxReader::stop);
         readers.forEach(ReadinessContributors::unregister);
         readers.clear();

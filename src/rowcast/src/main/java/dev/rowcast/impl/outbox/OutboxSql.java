@@ -122,5 +122,8 @@ public final class OutboxSql {
     static final String PRUNE = "DELETE FROM rowcast_outbox WHERE id <= ? AND created_at < now() - make_interval(secs => ?)";
     static final String HAS_OUTBOX = "SELECT to_regclass('rowcast_outbox') IS NOT NULL "
             + "AND to_regprocedure('rowcast_capture()') IS NOT NULL";
+    /** Whether the table exists, and whether it has a primary key. */
+    static final String HAS_PRIMARY_KEY = "SELECT to_regclass(?) IS NOT NULL, EXISTS (SELECT 1 FROM pg_index "
+            + "WHERE indrelid = to_regclass(?) AND indisprimary)";
     static final String HAS_TRIGGER = "SELECT count(*) FROM pg_trigger WHERE tgrelid = to_regclass(?) AND tgname = ?";
 }

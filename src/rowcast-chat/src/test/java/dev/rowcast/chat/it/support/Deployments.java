@@ -165,6 +165,39 @@ public final class Deployments {
                 .addClasses(TalkProbes.class);
     }
 
+    /**
+     * The reference WAR with these settings and its unit extended by these entities (hibernate.hbm2ddl.auto=update,
+     * as the chat's own unit).
+     */
+    public static WebArchive chatWarWithEntities(Map<String, String> params, Class<?>... entities) {
+        StringBuilder classes = new StringBuilder();
+        for (Class<?> entity : entities) {
+            classes.append("        <class>").append(entity.getName()).append("</class>\n");
+        }
+        String unit = """
+                <?xml version="1.0" encoding="UTF-8"?>
+                <persistence xmlns="https://jakarta.ee/xml/ns/persistence" version="3.0">
+                    <persistence-unit name="chat" transaction-type="JTA">
+                        <provider>org.hibernate.jpa.HibernatePersistenceProvider</provider>
+                        <jta-data-source>java:comp/DefaultDataSource</jta-data-source>
+                        <class>dev.rowcast.chat.domain.Conversation</class>
+                        <class>dev.rowcast.chat.domain.ConversationMember</class>
+                        <class>dev.rowcast.chat.domain.Message</class>
+                %s        <exclude-unlisted-classes>true</exclude-unlisted-classes>
+                        <properties>
+                            <property name="hibernate.transaction.jta.platform" value="SunOne"/>
+                            <property name="hibernate.enhancer.enableDirtyTracking" value="false"/>
+                            <property name="hibernate.enhancer.enableLazyInitialization" value="false"/>
+                            <property name="hibernate.hbm2ddl.auto" value="update"/>
+                        </properties>
+                    </persistence-unit>
+                </persistence>
+                """.formatted(classes);
+        WebArchive war = withContextParams(chatWar(), params);
+        war.delete("WEB-INF/classes/META-INF/persistence.xml");
+        return war.addClasses(entities).addAsResource(new StringAsset(unit), "META-INF/persistence.xml");
+    }
+
     /** The WAR's own web.xml with context-params added, security constraints and all. */
     static WebArchive withContextParams(WebArchive war, Map<String, String> params) {
         String webXml;
