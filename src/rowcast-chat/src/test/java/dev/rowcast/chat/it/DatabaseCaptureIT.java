@@ -276,6 +276,121 @@ class DatabaseCaptureIT extends DeployedChat {
         return 0;
     }
 
+    /** The application's own trigger, as an application with its own NOTIFY payloads has it; idempotent. */
+    private static void installApplicationTrigger(Connection sql) throws SQLException {
+        try (Statement statement = sql.createStatement()) {
+            statement.execute("""
+                    CREATE OR REPLACE FUNCTION it_decoded_note_notify() RETURNS trigger LANGUAGE plpgsql AS $$
+                    BEGIN
+                        PERFORM pg_notify('it_app_events', json_build_object('op', TG_OP,
+                            'id', CASE WHEN TG_OP = 'DELETE' THEN OLD.id ELSE NEW.id END,
+                            'before', CASE WHEN TG_OP = 'INSERT' THEN NULL
+                                ELSE json_build_object('topic', OLD.topic, 'body', OLD.body) END)::text);
+                        RETURN NULL;
+                    END $$""");
+            statement.execute("DROP TRIGGER IF EXISTS it_decoded_note_notify ON decoded_note");
+            statement.execute("CREATE TRIGGER it_decoded_note_notify AFTER INSERT OR UPDATE OR DELETE ON decoded_note "
+                    + "FOR EACH ROW EXECUTE FUNCTION it_decoded_note_notify()");
+        }
+    }
+
+    /**
+     * A decoder of the application's own payloads: insert, update (with previous), a scope move (leave and enter)
+     * and delete arrive at contiguous positions, after payloads the decoder throws on, returns null or garbage for,
+     * or skips; those are logged, and delivery goes on. Rowcast put no trigger of its own on the table.
+     */
+    @Test
+    void should_deliver_what_a_notification_decoder_reads_and_survive_a_decoder_that_fails() throws Exception {
+        long topic = System.nanoTime() % 1_000_000_000L;
+        long moved = topic + 1;
+        try (WsClient client = WsClient.connect(base); WsClient other = WsClient.connect(base);
+                Connection sql = outside()) {
+            installApplicationTrigger(sql);
+            try (Statement statement = sql.createStatement(); ResultSet result = statement.executeQuery(
+                    "SELECT count(*) FROM pg_trigger WHERE tgname = 'rowcast_capture_decoded_note'")) {
+                result.next();
+                assertEquals(0, result.getInt(1), "Rowcast installs no trigger of its own on a decoded table");
+            }
+            client.subscribe("decoded_note", "topic", topic);
+            other.subscribe("decoded_note", "topic", moved);
+            long id;
+            try (Statement statement = sql.createStatement()) {
+                for (String payload : List.of("throw", "null", "garbage", "skip", "{\"op\":\"INSERT\"}")) {
+                    statement.execute("SELECT pg_notify('it_app_events', '" + payload.replace("'", "''") + "')");
+                }
+                try (ResultSet result = statement.executeQuery("INSERT INTO decoded_note (id, topic, body) VALUES "
+                        + "((SELECT coalesce(max(id), 0) + 1 FROM decoded_note), " + topic + ", 'one') RETURNING id")) {
+                    result.next();
+                    id = result.getLong(1);
+                }
+            }
+            JsonObject inserted = client.next("change");
+            assertEquals("afterInsert", inserted.getJsonObject("event").getString("type"));
+            assertEquals("one", inserted.getJsonObject("event").getJsonObject("row").getString("body"));
+            assertEquals(id, inserted.getJsonObject("event").getJsonObject("primaryKey").getJsonNumber("id")
+                    .longValue());
+            long seq = inserted.getJsonObject("position").getJsonNumber("seq").longValue();
+
+            try (Statement statement = sql.createStatement()) {
+                statement.executeUpdate("UPDATE decoded_note SET body = 'two' WHERE id = " + id);
+            }
+            JsonObject updated = client.next("change");
+            assertEquals(seq + 1, updated.getJsonObject("position").getJsonNumber("seq").longValue());
+            assertEquals("afterUpdate", updated.getJsonObject("event").getString("type"));
+            assertEquals("two", updated.getJsonObject("event").getJsonObject("row").getString("body"));
+            assertEquals("one", updated.getJsonObject("event").getJsonObject("previous").getString("body"));
+
+            try (Statement statement = sql.createStatement()) {
+                statement.executeUpdate("UPDATE decoded_note SET topic = " + moved + " WHERE id = " + id);
+            }
+            JsonObject left = client.next("change");
+            assertEquals(seq + 2, left.getJsonObject("position").getJsonNumber("seq").longValue());
+            assertEquals("leave", left.getJsonObject("event").getString("type"));
+            assertEquals("enter", other.next("change").getJsonObject("event").getString("type"));
+
+            try (Statement statement = sql.createStatement()) {
+                statement.executeUpdate("DELETE FROM decoded_note WHERE id = " + id);
+            }
+            JsonObject deleted = other.next("change").getJsonObject("event");
+            assertEquals("afterDelete", deleted.getString("type"));
+            assertEquals(moved, deleted.getJsonObject("row").getJsonNumber("topic").longValue());
+            client.expectSilence(QUIET);
+            other.expectSilence(QUIET);
+        }
+        String warnings = api.call("GET", "api/it/capture/decoder-warnings", null).body();
+        assertTrue(warnings.contains("ROWCAST-070: notification decoder " + "dev.rowcast.chat.it.probe.ProbeDecoder threw"),
+                warnings);
+        assertTrue(warnings.contains("ROWCAST-071: notification decoder dev.rowcast.chat.it.probe.ProbeDecoder "
+                + "returned null"), warnings);
+    }
+
+    /** A table in a schema of its own: its trigger lands on that table, and its writes arrive. */
+    @Test
+    void should_capture_a_schema_qualified_table() throws Exception {
+        long topic = System.nanoTime() % 1_000_000_000L;
+        try (WsClient client = WsClient.connect(base); Connection sql = outside()) {
+            try (Statement statement = sql.createStatement(); ResultSet result = statement.executeQuery(
+                    "SELECT count(*) FROM pg_trigger WHERE tgname = 'rowcast_capture_schema_note' "
+                            + "AND tgrelid = 'rowcast_it.schema_note'::regclass")) {
+                result.next();
+                assertEquals(1, result.getInt(1), "the trigger is on rowcast_it.schema_note");
+            }
+            client.subscribe("schema_note", "topic", topic);
+            try (Statement statement = sql.createStatement()) {
+                statement.executeUpdate("INSERT INTO rowcast_it.schema_note (id, topic, body) VALUES ((SELECT "
+                        + "coalesce(max(id), 0) + 1 FROM rowcast_it.schema_note), " + topic + ", 'in a schema')");
+                statement.executeUpdate("UPDATE rowcast_it.schema_note SET body = 'moved on' WHERE topic = " + topic);
+            }
+            JsonObject inserted = client.next("change").getJsonObject("event");
+            assertEquals("afterInsert", inserted.getString("type"));
+            assertEquals("schema_note", inserted.getString("table"));
+            assertEquals("in a schema", inserted.getJsonObject("row").getString("body"));
+            JsonObject updated = client.next("change").getJsonObject("event");
+            assertEquals("in a schema", updated.getJsonObject("previous").getString("body"));
+            client.expectSilence(QUIET);
+        }
+    }
+
     @Test
     void should_join_snapshot_and_live_exactly_once_while_sql_inserts_race_the_subscription() throws Exception {
         long conversation = api.createConversation("sql race");

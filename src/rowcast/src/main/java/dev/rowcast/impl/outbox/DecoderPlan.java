@@ -23,7 +23,7 @@ record DecoderPlan(NotificationDecoder decoder, ConnectionSource database, Map<S
         List<DecoderPlan> plans = new ArrayList<>();
         Set<String> claimed = new HashSet<>();
         for (NotificationDecoder decoder : decoders) {
-            String name = decoder.getClass().getName();
+            String name = name(decoder);
             String channel;
             Set<String> names;
             try {
@@ -79,6 +79,15 @@ record DecoderPlan(NotificationDecoder decoder, ConnectionSource database, Map<S
             }
         }
         return plans;
+    }
+
+    /** The decoder's own class, not its CDI proxy's. */
+    static String name(NotificationDecoder decoder) {
+        Class<?> type = decoder.getClass();
+        while (type.getSuperclass() != null && type.getName().contains("$Proxy")) {
+            type = type.getSuperclass();
+        }
+        return type.getName();
     }
 
     /** The tables decoders report: Rowcast puts no trigger of its own on them. */

@@ -111,7 +111,7 @@ final class NotificationListener implements Runnable {
             statement.execute("LISTEN " + quoted(decoder.channel()));
         }
         LOG.info(() -> "Rowcast: decoding notifications of channel '" + decoder.channel() + "' with "
-                + decoder.getClass().getName());
+                + DecoderPlan.name(decoder));
         return true;
     }
 
@@ -121,14 +121,14 @@ final class NotificationListener implements Runnable {
         try {
             change = decoder.decode(payload);
         } catch (RuntimeException | LinkageError e) {
-            log.warning("ROWCAST-070", () -> "ROWCAST-070: notification decoder " + decoder.getClass().getName()
+            log.warning("ROWCAST-070", () -> "ROWCAST-070: notification decoder " + DecoderPlan.name(decoder)
                     + " threw on a payload of " + (payload == null ? 0 : payload.length()) + " characters; it is "
                     + "skipped: " + e);
             return;
         }
         String problem = problem(change);
         if (problem != null) {
-            log.warning("ROWCAST-071", () -> "ROWCAST-071: notification decoder " + decoder.getClass().getName()
+            log.warning("ROWCAST-071", () -> "ROWCAST-071: notification decoder " + DecoderPlan.name(decoder)
                     + " returned " + change + ", which Rowcast cannot send: " + problem + "; it is skipped.");
             return;
         }
@@ -143,7 +143,7 @@ final class NotificationListener implements Runnable {
             before = change.type() == ChangeType.INSERT || change.before().isEmpty() && change.type() != ChangeType.DELETE
                     ? null : json(withId(change, table));
         } catch (IllegalArgumentException e) {
-            log.warning("ROWCAST-071", () -> "ROWCAST-071: notification decoder " + decoder.getClass().getName()
+            log.warning("ROWCAST-071", () -> "ROWCAST-071: notification decoder " + DecoderPlan.name(decoder)
                     + " returned " + change + ", which Rowcast cannot send: a value is not a JSON value (" + e
                     + "); it is skipped.");
             return;

@@ -53,6 +53,14 @@ public class CaptureProbeResource {
         em.remove(em.find(MessageMirror.class, id));
     }
 
+    /** What Rowcast logged about the probe's notification decoder. */
+    @jakarta.ws.rs.GET
+    @Path("decoder-warnings")
+    @jakarta.ws.rs.Produces("text/plain")
+    public String decoderWarnings() {
+        return String.join("\n", ProbeDecoder.warnings());
+    }
+
     /** Bulk JPQL: Hibernate's listener never sees these rows. */
     @POST
     @Path("bulk/{conversation}")

@@ -20,6 +20,7 @@ import dev.rowcast.chat.it.probe.BatchedNote;
 import dev.rowcast.chat.it.probe.BatchedNoteResource;
 import dev.rowcast.chat.it.probe.CaptureProbeResource;
 import dev.rowcast.chat.it.probe.ChangeRecorder;
+import dev.rowcast.chat.it.probe.DecodedNote;
 import dev.rowcast.chat.it.probe.DelayedCompletionResource;
 import dev.rowcast.chat.it.probe.FatalRowFilter;
 import dev.rowcast.chat.it.probe.FragileNote;
@@ -28,8 +29,10 @@ import dev.rowcast.chat.it.probe.LargeNote;
 import dev.rowcast.chat.it.probe.HeapProbeResource;
 import dev.rowcast.chat.it.probe.LocalTransactionResource;
 import dev.rowcast.chat.it.probe.MessageMirror;
+import dev.rowcast.chat.it.probe.ProbeDecoder;
 import dev.rowcast.chat.it.probe.ProbeReplayStore;
 import dev.rowcast.chat.it.probe.ProbeResource;
+import dev.rowcast.chat.it.probe.SchemaNote;
 import dev.rowcast.chat.it.probe.SecretNote;
 import dev.rowcast.chat.it.probe.SecretNoteResource;
 import dev.rowcast.chat.it.probe.SlowAuthorizer;
@@ -139,8 +142,9 @@ public final class Deployments {
 
     /**
      * The reference WAR capturing its message table from the database (triggers installed at deployment), plus a
-     * JPA-captured mirror of that table, a large-row table captured by annotation, and a probe resource. Sockets may
-     * hold 4 MiB, for the 1 MB row.
+     * JPA-captured mirror of that table, a large-row table captured by annotation, a table in a schema of its own, a
+     * table with the application's own NOTIFY trigger and its decoder, and a probe resource. Sockets may hold 4 MiB,
+     * for the 1 MB row.
      */
     public static WebArchive chatWarForDatabaseCapture() {
         WebArchive war = withContextParams(chatWar(), Map.of(
@@ -148,7 +152,8 @@ public final class Deployments {
                 "rowcast.capture.installTriggers", "true",
                 "rowcast.outbound.maxQueuedBytes", String.valueOf(4 * 1024 * 1024)));
         war.delete("WEB-INF/classes/META-INF/persistence.xml");
-        return war.addClasses(MessageMirror.class, LargeNote.class, CaptureProbeResource.class)
+        return war.addClasses(MessageMirror.class, LargeNote.class, CaptureProbeResource.class, DecodedNote.class,
+                ProbeDecoder.class, SchemaNote.class)
                 .addAsResource("it/capture-persistence.xml", "META-INF/persistence.xml");
     }
 
