@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -17,6 +16,7 @@ import dev.rowcast.chat.it.misconfigured.KeylessNote;
 import dev.rowcast.chat.it.misconfigured.UntriggeredNote;
 import dev.rowcast.chat.it.support.Deployments;
 import dev.rowcast.chat.it.support.PayaraProcess;
+import dev.rowcast.chat.it.support.Postgres;
 
 /**
  * Database capture misconfigured, as an operator deploys it (-Ppostgres only; each test boots its own Payara Micro):
@@ -25,14 +25,7 @@ import dev.rowcast.chat.it.support.PayaraProcess;
 class CaptureDeploymentIT {
 
     private static Connection database() throws SQLException {
-        return DriverManager.getConnection("jdbc:postgresql://" + env("ROWCAST_DB_HOST", "127.0.0.1") + ":"
-                + env("ROWCAST_DB_PORT", "5432") + "/" + env("ROWCAST_DB_NAME", "test"),
-                env("ROWCAST_DB_USER", "postgres"), env("ROWCAST_DB_PASSWORD", "postgres"));
-    }
-
-    private static String env(String name, String fallback) {
-        String value = System.getenv(name);
-        return value == null || value.isBlank() ? fallback : value;
+        return Postgres.outside();
     }
 
     @Test

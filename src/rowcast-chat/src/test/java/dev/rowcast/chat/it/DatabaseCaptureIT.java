@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -32,6 +31,7 @@ import dev.rowcast.chat.it.support.ChatApi.Reply;
 import dev.rowcast.chat.it.support.ClientView;
 import dev.rowcast.chat.it.support.DeployedChat;
 import dev.rowcast.chat.it.support.Metrics;
+import dev.rowcast.chat.it.support.Postgres;
 import dev.rowcast.chat.it.support.Deployments;
 import dev.rowcast.chat.it.support.WsClient;
 
@@ -49,18 +49,8 @@ class DatabaseCaptureIT extends DeployedChat {
         return Deployments.chatWarForDatabaseCapture();
     }
 
-    /** A connection from outside the application, as psql or another process would write. */
     private static Connection outside() throws SQLException {
-        String host = env("ROWCAST_DB_HOST", "127.0.0.1");
-        String url = "jdbc:postgresql://" + host + ":" + env("ROWCAST_DB_PORT", "5432") + "/" + env("ROWCAST_DB_NAME",
-                "test");
-        return DriverManager.getConnection(url, env("ROWCAST_DB_USER", "postgres"),
-                env("ROWCAST_DB_PASSWORD", "postgres"));
-    }
-
-    private static String env(String name, String fallback) {
-        String value = System.getenv(name);
-        return value == null || value.isBlank() ? fallback : value;
+        return Postgres.outside();
     }
 
     @Test

@@ -232,6 +232,17 @@ public final class Deployments {
     }
 
     /**
+     * The security suite's WAR with the message and secret_note tables captured from the database (triggers installed
+     * at deployment), so the same oracle judges writes made by plain JDBC.
+     */
+    public static WebArchive chatWarForCaptureSecurity() {
+        WebArchive war = chatWarForSecurity();
+        return withContextParams(war, Map.of(
+                "rowcast.capture.database", "message, secret_note",
+                "rowcast.capture.installTriggers", "true"));
+    }
+
+    /**
      * The reference WAR plus probes: an application observer of {@code @Reactive EntityChange}, a second,
      * RESOURCE_LOCAL persistence unit over the same tables with a resource that writes through it, and the
      * application's own replay store.
