@@ -45,7 +45,7 @@ class CaptureDeploymentIT {
             assertContains(log, "CREATE CONSTRAINT TRIGGER rowcast_capture_untriggered_note AFTER INSERT OR UPDATE "
                     + "OR DELETE ON untriggered_note");
             assertFirstSevere(log, "Rowcast cannot start, so this application is not deployed");
-            assertEquals(404, payara.get("/"), "the application must not be deployed");
+            assertTrue(payara.get("/") >= 400, "the application must not be served");
         }
         assertEquals(0, triggers("rowcast_capture_untriggered_note"), "installation is off: nothing was installed");
     }
@@ -65,7 +65,7 @@ class CaptureDeploymentIT {
                     + "has no primary key, so nothing keeps two rows from sharing an id. Fix: ALTER TABLE "
                     + "keyless_note ADD PRIMARY KEY (id); or capture the channel through JPA.");
             assertFirstSevere(log, "Rowcast cannot start, so this application is not deployed");
-            assertEquals(404, payara.get("/"), "the application must not be deployed");
+            assertTrue(payara.get("/") >= 400, "the application must not be served");
         }
         assertEquals(0, triggers("rowcast_capture_keyless_note"), "no trigger on a table Rowcast refused");
         try (Connection sql = database(); Statement statement = sql.createStatement()) {
@@ -83,7 +83,7 @@ class CaptureDeploymentIT {
                     + "persistence unit chat is not on PostgreSQL. Fix: remove it from rowcast.capture.database or "
                     + "@Reactive(capture = DATABASE), or point the unit at PostgreSQL.");
             assertFirstSevere(log, "Rowcast cannot start, so this application is not deployed");
-            assertEquals(404, payara.get("/"), "the application must not be deployed");
+            assertTrue(payara.get("/") >= 400, "the application must not be served");
         }
     }
 
