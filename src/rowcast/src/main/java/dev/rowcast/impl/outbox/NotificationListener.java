@@ -79,7 +79,7 @@ final class NotificationListener implements Runnable {
                     LOG.log(Level.WARNING, "ROWCAST-072: the notification listener of channel '" + decoder.channel()
                             + "' lost its connection; reconnecting. Notifications sent meanwhile are lost (NOTIFY is "
                             + "not stored)", e);
-                    sleep(backoff);
+                    CaptureThreads.sleep(backoff);
                     backoff = Math.min(backoff * 2, MAX_BACKOFF_MILLIS);
                 }
             } catch (InterruptedException e) {
@@ -251,22 +251,6 @@ final class NotificationListener implements Runnable {
 
     void stop() {
         running = false;
-        Thread listener = thread;
-        if (listener != null) {
-            listener.interrupt();
-            try {
-                listener.join(2_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        CaptureThreads.stop(thread);
     }
 }

@@ -110,7 +110,7 @@ final class OutboxReader implements Runnable, ReadinessContributor, OutboxSnapsh
                                 + "in the outbox meanwhile", e.getCause());
                     }
                     relayDown = true;
-                    sleep(backoff);
+                    CaptureThreads.sleep(backoff);
                     backoff = Math.min(backoff * 2, MAX_BACKOFF_MILLIS);
                 }
             } catch (SQLException | RuntimeException e) {
@@ -122,7 +122,7 @@ final class OutboxReader implements Runnable, ReadinessContributor, OutboxSnapsh
                                 + "after id " + cursorNow(), e);
                     }
                     failed = true;
-                    sleep(backoff);
+                    CaptureThreads.sleep(backoff);
                     backoff = Math.min(backoff * 2, MAX_BACKOFF_MILLIS);
                 }
             } catch (InterruptedException e) {
@@ -156,15 +156,7 @@ final class OutboxReader implements Runnable, ReadinessContributor, OutboxSnapsh
 
     void stop() {
         running = false;
-        Thread reader = thread;
-        if (reader != null) {
-            reader.interrupt();
-            try {
-                reader.join(2_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        CaptureThreads.stop(thread);
     }
 
     /**
@@ -384,14 +376,6 @@ final class OutboxReader implements Runnable, ReadinessContributor, OutboxSnapsh
             statement.execute("RESET application_name");
         } catch (SQLException e) {
             LOG.log(Level.FINE, "Rowcast: UNLISTEN failed", e);
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 }
