@@ -348,7 +348,7 @@ class DatabaseCaptureIT extends DeployedChat {
             other.expectSilence(QUIET);
         }
         String warnings = api.call("GET", "api/it/capture/decoder-warnings", null).body();
-        assertTrue(warnings.contains("ROWCAST-070: notification decoder " + "dev.rowcast.chat.it.probe.ProbeDecoder threw"),
+        assertTrue(warnings.contains("ROWCAST-070: notification decoder dev.rowcast.chat.it.probe.ProbeDecoder threw"),
                 warnings);
         assertTrue(warnings.contains("ROWCAST-071: notification decoder dev.rowcast.chat.it.probe.ProbeDecoder "
                 + "returned null"), warnings);

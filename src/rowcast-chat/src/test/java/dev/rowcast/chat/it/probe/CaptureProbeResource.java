@@ -56,9 +56,11 @@ public class CaptureProbeResource {
     /** What Rowcast logged about the probe's notification decoder. */
     @jakarta.ws.rs.GET
     @Path("decoder-warnings")
-    @jakarta.ws.rs.Produces("text/plain")
+    @jakarta.ws.rs.Produces("application/json")
     public String decoderWarnings() {
-        return String.join("\n", ProbeDecoder.warnings());
+        jakarta.json.JsonArrayBuilder warnings = jakarta.json.Json.createArrayBuilder();
+        ProbeDecoder.warnings().forEach(warnings::add);
+        return warnings.build().toString();
     }
 
     /** Bulk JPQL: Hibernate's listener never sees these rows. */
