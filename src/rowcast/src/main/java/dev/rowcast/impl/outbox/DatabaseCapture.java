@@ -124,7 +124,7 @@ public final class DatabaseCapture {
         // a table a decoder reports has the application's trigger, not Rowcast's: one would send each change twice
         List<String> tables = captured.stream().map(ReactiveEntityModel::sqlTable).distinct()
                 .filter(table -> !decodedTables.contains(table)).toList();
-        String sql = OutboxSql.install(tables);
+        String sql = OutboxSql.install(tables, settings.capturePollMillis() == 0);
         if (settings.captureSqlFile() != null) {
             try {
                 Files.writeString(Path.of(settings.captureSqlFile()), sql, StandardCharsets.UTF_8);
@@ -259,7 +259,7 @@ public final class DatabaseCapture {
         ReactiveChannels.captureFromDatabase(names);
         channels.addAll(names);
         OutboxReader reader = new OutboxReader(database, new OutboxDecoder(captured),
-                settings.captureRetentionSeconds(), head(database), relay, meters);
+                settings.captureRetentionSeconds(), settings.capturePollMillis(), head(database), relay, meters);
         OutboxSnapshotSource.Watermark watermark = relay == null ? reader : new OutboxSnapshotSource.Watermark() {
             @Override
             public boolean awaitHandedOver(long id, long timeoutMillis) throws InterruptedException {

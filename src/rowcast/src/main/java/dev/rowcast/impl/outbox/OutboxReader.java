@@ -42,6 +42,8 @@ final class OutboxReader implements Runnable, ReadinessContributor, OutboxSnapsh
     /** Logged once per Redis outage, not once per retry. */
     private boolean relayDown;
     private final int retentionSeconds;
+    /** 0: woken by NOTIFY; more: polling mode, the trigger sends no NOTIFY and the outbox is read this often. */
+    private final int pollMillis;
     private final Object progress = new Object();
     private volatile boolean running = true;
     private volatile Thread thread;
@@ -51,8 +53,9 @@ final class OutboxReader implements Runnable, ReadinessContributor, OutboxSnapsh
     private long cursor;
     private long lastPrune;
 
-    OutboxReader(ConnectionSource database, OutboxDecoder decoder, int retentionSeconds, long startCursor,
-            OutboxRelay relay, CaptureMeters meters) {
+    OutboxReader(ConnectionSource database, OutboxDecoder decoder, int retentionSeconds, int pollMillis,
+            long startCursor, OutboxRelay relay, CaptureMeters meters) {
+        this.pollMillis = pollMillis;
         this.database = database;
         this.meters = meters;
         this.relay = relay;
@@ -76,7 +79,9 @@ final class OutboxReader implements Runnable, ReadinessContributor, OutboxSnapsh
                 try (Statement statement = connection.createStatement()) {
                     // names the session, so operators (and tests) can find it in pg_stat_activity
                     statement.execute("SET application_name = '" + APPLICATION_NAME + "'");
-                    statement.execute("LISTEN " + OutboxSql.CHANNEL);
+                    if (pollMillis == 0) {
+                        statement.execute("LISTEN " + OutboxSql.CHANNEL);
+                    }
                 }
                 connected = true;
                 if (failed) {
@@ -86,8 +91,8 @@ final class OutboxReader implements Runnable, ReadinessContributor, OutboxSnapsh
                     catchingUp = true;
                 }
                 backoff = 100;
-                PgNotifications notifications = PgNotifications.of(connection);
-                if (notifications == null) {
+                PgNotifications notifications = pollMillis == 0 ? PgNotifications.of(connection) : null;
+                if (notifications == null && pollMillis == 0) {
                     LOG.warning("ROWCAST-033: the connection does not unwrap to the PostgreSQL driver's; the outbox is "
                             + "polled every 250 ms instead of woken by NOTIFY.");
                 }
@@ -99,7 +104,7 @@ final class OutboxReader implements Runnable, ReadinessContributor, OutboxSnapsh
                     if (notifications != null) {
                         notifications.await(IDLE_WAIT_MILLIS);
                     } else {
-                        Thread.sleep(250);
+                        Thread.sleep(pollMillis > 0 ? pollMillis : 250);
                     }
                 }
             } catch (RelayFailure e) {

@@ -13,6 +13,8 @@ public final class OutboxSql {
     static final String CHANNEL = "rowcast_outbox";
     /** Held by each committing transaction while it numbers its rows: ids become visible in commit order. */
     static final long COMMIT_LOCK = 7_304_512_733_190_416L;
+    /** The function's NOTIFY, left out in polling mode. */
+    static final String NOTIFY_LINE = "    PERFORM pg_notify('rowcast_outbox', '');\n";
     /** Held while installing, so two instances deploying at once do not both create a trigger. */
     static final long INSTALL_LOCK = COMMIT_LOCK + 1;
 
@@ -21,6 +23,14 @@ public final class OutboxSql {
 
     /** The whole script for these tables (as SQL names them, quoted and qualified where needed). */
     public static String install(Collection<String> sqlTables) {
+        return install(sqlTables, true);
+    }
+
+    /**
+     * @param notify whether committing transactions wake the reader with NOTIFY; without, the reader polls
+     *        ({@code rowcast.capture.pollMillis}) and commits skip NOTIFY's cluster-wide lock
+     */
+    public static String install(Collection<String> sqlTables, boolean notify) {
         StringBuilder sql = new StringBuilder();
         sql.append("""
                 -- Rowcast database capture (docs/configuration.md, "Database capture"). Idempotent: safe to run again.
@@ -49,7 +59,7 @@ public final class OutboxSql {
                     RETURN NULL;
                 END
                 $rowcast$;
-                """.formatted(COMMIT_LOCK));
+                """.formatted(COMMIT_LOCK).replace(NOTIFY_LINE, notify ? NOTIFY_LINE : ""));
         for (String table : sqlTables) {
             sql.append('\n').append(trigger(table));
         }
