@@ -5,14 +5,15 @@ import java.util.Set;
 /**
  * For applications whose own triggers already send PostgreSQL NOTIFY payloads: every CDI bean of this type turns
  * the payloads of its channel into the changes they name. Rowcast reads each named row back and records it in its
- * outbox, so decoded changes get the positions, commit order, authorization, redaction, snapshot join and replay of
- * every other database-captured change. Rowcast installs and requires no trigger of its own on the decoder's
- * tables.
+ * outbox, so decoded changes get the positions, commit order, authorization, redaction and replay of every other
+ * database-captured change; a change not yet decoded when a snapshot is read arrives in it and live as well. Rowcast
+ * installs and requires no trigger of its own on the decoder's tables.
  * <p>
  * One instance decodes at a time (a PostgreSQL advisory lock), so several instances record each change once.
  * NOTIFY is not durable: payloads sent while no instance listens are lost; Rowcast's own trigger is the way to
  * catch up after a dropped connection. Called on the decoder's own thread; a decoder that throws or returns
- * garbage is logged (ROWCAST-070, ROWCAST-071) and the next payload is decoded as usual.
+ * garbage, or a change the database refuses, is logged (ROWCAST-070, 071, 073) and the next payload is decoded as
+ * usual.
  */
 public interface NotificationDecoder {
 

@@ -287,7 +287,8 @@ class DatabaseCaptureIT extends DeployedChat {
     /**
      * A decoder of the application's own payloads: insert, update (with previous), a scope move (leave and enter)
      * and delete arrive at contiguous positions, after payloads the decoder throws on, returns null or garbage for,
-     * or skips; those are logged, and delivery goes on. Rowcast put no trigger of its own on the table.
+     * or skips, or whose id (2^63) the database refuses; those are logged, and delivery goes on on the same
+     * connection. Rowcast put no trigger of its own on the table.
      */
     @Test
     void should_deliver_what_a_notification_decoder_reads_and_survive_a_decoder_that_fails() throws Exception {
@@ -305,7 +306,7 @@ class DatabaseCaptureIT extends DeployedChat {
             other.subscribe("decoded_note", "topic", moved);
             long id;
             try (Statement statement = sql.createStatement()) {
-                for (String payload : List.of("throw", "null", "garbage", "skip", "{\"op\":\"INSERT\"}")) {
+                for (String payload : List.of("throw", "null", "garbage", "huge", "skip", "{\"op\":\"INSERT\"}")) {
                     statement.execute("SELECT pg_notify('it_app_events', '" + payload.replace("'", "''") + "')");
                 }
                 try (ResultSet result = statement.executeQuery("INSERT INTO decoded_note (id, topic, body) VALUES "
@@ -352,6 +353,11 @@ class DatabaseCaptureIT extends DeployedChat {
                 warnings);
         assertTrue(warnings.contains("ROWCAST-071: notification decoder dev.rowcast.chat.it.probe.ProbeDecoder "
                 + "returned null"), warnings);
+        assertTrue(warnings.contains("ROWCAST-073: the database refused the change notification decoder "
+                + "dev.rowcast.chat.it.probe.ProbeDecoder returned (INSERT decoded_note id 9223372036854775808)"),
+                warnings);
+        assertFalse(warnings.contains("ROWCAST-072"), "a refused change costs its payload, not the connection: "
+                + warnings);
     }
 
     /** A table in a schema of its own: its trigger lands on that table, and its writes arrive. */

@@ -174,10 +174,21 @@ final class NotificationListener implements Runnable {
             connection.commit();
         } catch (SQLException e) {
             connection.rollback();
-            throw e;
+            if (lostConnection(e)) {
+                throw e;
+            }
+            // the change, not the connection: an id out of the column's range, say. That payload only.
+            log.warning("ROWCAST-073", () -> "ROWCAST-073: the database refused the change notification decoder "
+                    + DecoderPlan.name(decoder) + " returned (" + change + "): " + e.getMessage() + "; it is skipped.");
         } finally {
             connection.setAutoCommit(true);
         }
+    }
+
+    /** SQLSTATE class 08 (connection exception) or 57P (operator intervention: terminated, shut down). */
+    private static boolean lostConnection(SQLException e) {
+        String state = e.getSQLState();
+        return state == null || state.startsWith("08") || state.startsWith("57P");
     }
 
     /** Why the decoded change cannot be sent, or null. */

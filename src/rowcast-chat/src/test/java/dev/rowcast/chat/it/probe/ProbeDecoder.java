@@ -20,7 +20,7 @@ import dev.rowcast.spi.NotificationDecoder;
 /**
  * Test probe: decodes the JSON its table's trigger sends on {@code it_app_events}, as an application with its own
  * NOTIFY payloads would, and misbehaves on cue: {@code throw}, {@code null}, {@code garbage} (a table it does not
- * report), {@code skip}. Keeps the warnings Rowcast logs about it, for the test to read.
+ * report), {@code huge} (an id of 2^63, past the column's range), {@code skip}. Keeps the warnings Rowcast logs about it, for the test to read.
  */
 @ApplicationScoped
 public class ProbeDecoder implements NotificationDecoder {
@@ -73,6 +73,8 @@ public class ProbeDecoder implements NotificationDecoder {
                 return DecodedChange.inserted("no_such_table", 1L);
             case "skip":
                 return DecodedChange.skip();
+            case "huge":
+                return DecodedChange.inserted("decoded_note", java.math.BigInteger.ONE.shiftLeft(63)); // 2^63
             default:
                 break;
         }
