@@ -286,7 +286,8 @@ class DatabaseCaptureIT extends DeployedChat {
 
     /**
      * A decoder of the application's own payloads: insert, update (with previous), a scope move (leave and enter)
-     * and delete arrive at contiguous positions, after payloads the decoder throws on, returns null or garbage for,
+     * and delete arrive at contiguous positions, after payloads the decoder throws on (an exception, an Error),
+     * returns null or garbage for,
      * or skips, or whose id (2^63) the database refuses; those are logged, and delivery goes on on the same
      * connection. Rowcast put no trigger of its own on the table.
      */
@@ -306,7 +307,7 @@ class DatabaseCaptureIT extends DeployedChat {
             other.subscribe("decoded_note", "topic", moved);
             long id;
             try (Statement statement = sql.createStatement()) {
-                for (String payload : List.of("throw", "null", "garbage", "huge", "skip", "{\"op\":\"INSERT\"}")) {
+                for (String payload : List.of("throw", "error", "null", "garbage", "huge", "skip", "{\"op\":\"INSERT\"}")) {
                     statement.execute("SELECT pg_notify('it_app_events', '" + payload.replace("'", "''") + "')");
                 }
                 try (ResultSet result = statement.executeQuery("INSERT INTO decoded_note (id, topic, body) VALUES "

@@ -53,7 +53,6 @@ final class NotificationListener implements Runnable {
         long backoff = 100;
         while (running) {
             Connection connection = null;
-            boolean broken = false;
             try {
                 connection = database.open();
                 connection.setAutoCommit(true);
@@ -74,7 +73,6 @@ final class NotificationListener implements Runnable {
                     }
                 }
             } catch (SQLException | RuntimeException e) {
-                broken = true;
                 if (running) {
                     LOG.log(Level.WARNING, "ROWCAST-072: the notification listener of channel '" + decoder.channel()
                             + "' lost its connection; reconnecting. Notifications sent meanwhile are lost (NOTIFY is "
@@ -120,7 +118,10 @@ final class NotificationListener implements Runnable {
         DecodedChange change;
         try {
             change = decoder.decode(payload);
-        } catch (RuntimeException | LinkageError e) {
+        } catch (Exception | Error e) { // a plug-in's failure, whatever its kind, costs its payload only
+            if (e instanceof OutOfMemoryError memory) {
+                throw memory;
+            }
             log.warning("ROWCAST-070", () -> "ROWCAST-070: notification decoder " + DecoderPlan.name(decoder)
                     + " threw on a payload of " + (payload == null ? 0 : payload.length()) + " characters; it is "
                     + "skipped: " + e);
