@@ -19,8 +19,9 @@ import dev.rowcast.spi.NotificationDecoder;
 
 /**
  * Test probe: decodes the JSON its table's trigger sends on {@code it_app_events}, as an application with its own
- * NOTIFY payloads would, and misbehaves on cue: {@code throw}, {@code error}, {@code null}, {@code garbage} (a table it does not
- * report), {@code huge} (an id of 2^63, past the column's range), {@code skip}. Keeps the warnings Rowcast logs about it, for the test to read.
+ * NOTIFY payloads would, and misbehaves on cue: {@code throw}, {@code error}, {@code null}, {@code garbage} (a table
+ * it does not report), {@code huge} (an id of 2^63, past the column's range), {@code skip}. Keeps the warnings
+ * Rowcast logs about it, for the test to read.
  */
 @ApplicationScoped
 public class ProbeDecoder implements NotificationDecoder {
