@@ -303,7 +303,7 @@ public final class DatabaseCapture {
         try {
             connection = database.open();
             try (Statement statement = connection.createStatement();
-                    ResultSet result = statement.executeQuery(OutboxSql.HEAD)) {
+                    ResultSet result = statement.executeQuery(OutboxSql.START)) {
                 result.next();
                 return result.getLong(1);
             }

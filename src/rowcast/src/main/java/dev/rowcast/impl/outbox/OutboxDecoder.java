@@ -47,6 +47,12 @@ public final class OutboxDecoder {
                 table -> new ArrayList<>()).add(model));
     }
 
+    /** The channels whose rows this decodes. */
+    public List<String> channels() {
+        return byTable.values().stream().flatMap(List::stream).map(ReactiveEntityModel::channel).distinct().sorted()
+                .toList();
+    }
+
     public List<CapturedChange> decode(String table, String op, String oldJson, String newJson) {
         List<ReactiveEntityModel> models = byTable.get(table.toLowerCase(Locale.ROOT));
         if (models == null) {

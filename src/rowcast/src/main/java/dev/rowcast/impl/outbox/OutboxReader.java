@@ -14,6 +14,7 @@ import java.util.logging.Logger;
 import dev.rowcast.impl.bridge.CaptureBridge;
 import dev.rowcast.impl.bridge.CapturedChange;
 import dev.rowcast.impl.bridge.ConnectionSource;
+import dev.rowcast.impl.bridge.LostChanges;
 import dev.rowcast.impl.bridge.ReadinessContributor;
 
 /**
@@ -196,8 +197,13 @@ final class OutboxReader implements Runnable, ReadinessContributor, OutboxSnapsh
         List<OutboxRow> pending = new ArrayList<>();
         long readThrough = cursorNow();
         long read = 0;
+        boolean first = true;
         while (true) {
             List<OutboxRow> page = read(connection, readThrough);
+            if (first && relay == null) {
+                lostToPruning(connection, readThrough);
+                first = false;
+            }
             pending.addAll(page);
             read += page.size();
             if (page.size() < PAGE) {
@@ -338,6 +344,28 @@ final class OutboxReader implements Runnable, ReadinessContributor, OutboxSnapsh
         storedRelayCursor = now;
     }
 
+    /**
+     * Read after the rows: a mark above where the read began means rows after it may have been pruned before it (by
+     * another application sharing the outbox with a shorter retention). Their changes cannot be caught up, so every
+     * captured channel's streams are reset: clients get replay_unavailable and a snapshot, never a silent gap.
+     */
+    private void lostToPruning(Connection connection, long from) throws SQLException {
+        long pruned;
+        try (Statement statement = connection.createStatement();
+                ResultSet result = statement.executeQuery(OutboxSql.PRUNED)) {
+            pruned = result.next() ? result.getLong(1) : 0;
+        }
+        if (pruned <= from) {
+            return;
+        }
+        LostChanges lost = new LostChanges(CaptureBridge.maxLostStreams()).because("outbox rows after id " + from
+                + " up to id " + pruned + " were pruned before this reader read them (an application sharing the "
+                + "outbox has a shorter " + dev.rowcast.impl.config.RowcastSettings.CAPTURE_RETENTION + ")");
+        decoder.channels().forEach(lost::addChannel);
+        lost.count(pruned - from); // at most this many: ids have gaps
+        CaptureBridge.complete(CaptureBridge.takeTicket(), List.of(), lost);
+    }
+
     /** Deletes rows handed over and older than the retention. */
     private void prune(Connection connection) throws SQLException {
         long now = System.nanoTime();
@@ -348,10 +376,7 @@ final class OutboxReader implements Runnable, ReadinessContributor, OutboxSnapsh
         try (PreparedStatement statement = connection.prepareStatement(OutboxSql.PRUNE)) {
             statement.setLong(1, cursorNow());
             statement.setInt(2, retentionSeconds);
-            int deleted = statement.executeUpdate();
-            if (deleted > 0) {
-                LOG.fine(() -> "Rowcast: pruned " + deleted + " outbox row(s)");
-            }
+            statement.executeUpdate();
         }
     }
 

@@ -44,6 +44,12 @@ public final class OutboxSql {
                     created_at timestamptz NOT NULL DEFAULT now()
                 );
                 CREATE SEQUENCE IF NOT EXISTS rowcast_outbox_id_seq;
+                -- the highest id pruned: a reader whose position is below it has lost rows, and resets their streams
+                CREATE TABLE IF NOT EXISTS rowcast_outbox_pruned (
+                    only_row boolean PRIMARY KEY DEFAULT true CHECK (only_row),
+                    through bigint NOT NULL
+                );
+                INSERT INTO rowcast_outbox_pruned (only_row, through) VALUES (true, 0) ON CONFLICT DO NOTHING;
 
                 CREATE OR REPLACE FUNCTION rowcast_capture() RETURNS trigger
                 LANGUAGE plpgsql SECURITY DEFINER SET search_path FROM CURRENT AS $rowcast$
@@ -129,9 +135,16 @@ public final class OutboxSql {
     static final String RELAY_WRITE = "INSERT INTO rowcast_relay (name, relayed) VALUES (?, ?) "
             + "ON CONFLICT (name) DO UPDATE SET relayed = greatest(rowcast_relay.relayed, excluded.relayed)";
     static final String HEAD = "SELECT coalesce(max(id), 0) FROM rowcast_outbox";
-    static final String PRUNE = "DELETE FROM rowcast_outbox WHERE id <= ? AND created_at < now() - make_interval(secs => ?)";
+    /** Where a reader starts: after what is there, and after what was pruned (an emptied outbox has no max). */
+    static final String START = "SELECT greatest(coalesce(max(id), 0), (SELECT coalesce(max(through), 0) FROM "
+            + "rowcast_outbox_pruned)) FROM rowcast_outbox";
+    /** Deletes, and raises the pruned mark to the highest id deleted, in one statement. */
+    static final String PRUNE = "WITH gone AS (DELETE FROM rowcast_outbox WHERE id <= ? AND created_at < now() - "
+            + "make_interval(secs => ?) RETURNING id) UPDATE rowcast_outbox_pruned SET through = greatest(through, "
+            + "(SELECT max(id) FROM gone)) WHERE EXISTS (SELECT 1 FROM gone)";
+    static final String PRUNED = "SELECT through FROM rowcast_outbox_pruned";
     static final String HAS_OUTBOX = "SELECT to_regclass('rowcast_outbox') IS NOT NULL "
-            + "AND to_regprocedure('rowcast_capture()') IS NOT NULL";
+            + "AND to_regclass('rowcast_outbox_pruned') IS NOT NULL AND to_regprocedure('rowcast_capture()') IS NOT NULL";
     /** Whether the table exists, and whether it has a primary key. */
     static final String HAS_PRIMARY_KEY = "SELECT to_regclass(?) IS NOT NULL, EXISTS (SELECT 1 FROM pg_index "
             + "WHERE indrelid = to_regclass(?) AND indisprimary)";
