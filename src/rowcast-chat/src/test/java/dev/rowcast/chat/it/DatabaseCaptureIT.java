@@ -361,6 +361,49 @@ class DatabaseCaptureIT extends DeployedChat {
                 + warnings);
     }
 
+    /**
+     * Rows pruned before this reader read them (as an application sharing the outbox with a shorter retention would
+     * prune them): the reader cannot catch up, so the stream moves to a new epoch, its follower gets
+     * replay_unavailable and a snapshot, and changes after the gap arrive. Nothing is silently missing.
+     */
+    @Test
+    void should_reset_the_streams_when_rows_were_pruned_before_the_reader_read_them() throws Exception {
+        long conversation = api.createConversation("pruned");
+        try (WsClient client = WsClient.connect(base); Connection sql = outside()) {
+            JsonObject snapshot = client.subscribeConversation(conversation);
+            String epoch = snapshot.getJsonObject("position").getString("epoch");
+            sql.setAutoCommit(false);
+            try (Statement statement = sql.createStatement()) {
+                // a row this reader never sees: written and pruned in one transaction, the mark raised past it
+                statement.execute("INSERT INTO rowcast_outbox (id, txid, table_name, op, new_row) VALUES "
+                        + "(nextval('rowcast_outbox_id_seq'), pg_current_xact_id(), 'message', 'I', "
+                        + "jsonb_build_object('id', -1, 'conversation_id', " + conversation + "))");
+                statement.execute("WITH gone AS (DELETE FROM rowcast_outbox WHERE id = currval('rowcast_outbox_id_seq') "
+                        + "RETURNING id) UPDATE rowcast_outbox_pruned SET through = greatest(through, "
+                        + "(SELECT max(id) FROM gone))");
+            }
+            sql.commit();
+            sql.setAutoCommit(true);
+            try (Statement statement = sql.createStatement()) {
+                statement.executeUpdate("INSERT INTO message (conversation_id, author, body, private, created_at, "
+                        + "version) VALUES (" + conversation + ", 'sql', 'after the gap', false, clock_timestamp(), 0)");
+            }
+            JsonObject reset = client.next("error");
+            assertEquals("replay_unavailable", reset.getString("code"), reset.toString());
+            assertEquals("message", reset.getString("channel"));
+            assertFalse(reset.containsKey("id"), "unsolicited: " + reset);
+            assertTrue(!epoch.equals(reset.getJsonObject("position").getString("epoch")), "a new epoch: " + reset);
+            // then a snapshot of the new epoch, and the change after the gap in it or live after it
+            List<String> frames = new ArrayList<>();
+            while (frames.stream().noneMatch(frame -> frame.contains("after the gap"))) {
+                JsonObject frame = client.nextOrNull(Duration.ofSeconds(10));
+                assertTrue(frame != null, "the change after the gap arrives; frames since the reset: " + frames);
+                frames.add(frame.toString());
+            }
+            assertTrue(frames.get(0).contains("\"type\":\"snapshot\""), "a snapshot first: " + frames);
+        }
+    }
+
     /** A table in a schema of its own: its trigger lands on that table, and its writes arrive. */
     @Test
     void should_capture_a_schema_qualified_table() throws Exception {
