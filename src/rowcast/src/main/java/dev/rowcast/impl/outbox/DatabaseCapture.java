@@ -171,7 +171,7 @@ public final class DatabaseCapture {
      * The trigger names a row by its table's name only, so two captured tables of one name in different schemas
      * would be mistaken for each other.
      */
-    private static void sameNameInTwoSchemas(List<ReactiveEntityModel> captured, List<String> problems) {
+    static void sameNameInTwoSchemas(List<ReactiveEntityModel> captured, List<String> problems) {
         Map<String, List<String>> byName = new java.util.TreeMap<>();
         captured.stream().map(ReactiveEntityModel::sqlTable).distinct().forEach(table -> byName
                 .computeIfAbsent(OutboxSql.unquoted(table).toLowerCase(java.util.Locale.ROOT),
