@@ -8,9 +8,26 @@
 # Env: BENCH_PORT (18080), BENCH_QUICK=1 (smaller counts, for trying the script), BENCH_LOAD_WAIT (seconds to wait
 # for the machine to be idle, under 0.3 busy cores, before measuring; 180), BENCH_HTTP_THREADS (Payara Micro's
 # --maxHttpThreads, 32).
+#
+#   scripts/benchmark.sh write-path # commits/s of 16 JDBC writers with and without database capture, on PostgreSQL
+#
+# Env of write-path: ROWCAST_DB_HOST/PORT/NAME/USER/PASSWORD (127.0.0.1, 5432, test, postgres, postgres),
+# WRITE_PATH_THREADS (16), WRITE_PATH_SECONDS (10 per mode), WRITE_PATH_ROUNDS (3). It prints a table; it does not
+# write docs/benchmarks.md. MVN_ARGS=-o builds offline.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
+
+if [[ "${1:-}" == write-path ]]; then
+  (cd "$root" && mvn -B -q ${MVN_ARGS:-} compile -pl src/rowcast)
+  driver=$root/src/rowcast/target/postgresql.jar
+  [[ -f $driver ]] || (cd "$root" && mvn -B -q ${MVN_ARGS:-} dependency:copy -Dartifact=org.postgresql:postgresql:42.7.8 \
+    -DoutputDirectory=src/rowcast/target -Dmdep.stripVersion=true)
+  url="jdbc:postgresql://${ROWCAST_DB_HOST:-127.0.0.1}:${ROWCAST_DB_PORT:-5432}/${ROWCAST_DB_NAME:-test}"
+  echo "== write path on $url; machine load: $(cut -d' ' -f1-3 /proc/loadavg)"
+  exec java -cp "$root/src/rowcast/target/classes:$driver" "$root/src/rowcast-bench/write-path/WritePath.java" \
+    "$url" "${WRITE_PATH_THREADS:-16}" "${WRITE_PATH_SECONDS:-10}" "${WRITE_PATH_ROUNDS:-3}"
+fi
 module=$root/src/rowcast-bench
 load=$module/load
 port=${BENCH_PORT:-18080}

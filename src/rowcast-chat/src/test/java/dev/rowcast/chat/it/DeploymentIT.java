@@ -1,7 +1,8 @@
 package dev.rowcast.chat.it;
 
+import static dev.rowcast.chat.it.support.DeploymentLog.assertContains;
+import static dev.rowcast.chat.it.support.DeploymentLog.assertFirstSevere;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
@@ -71,19 +72,5 @@ class DeploymentIT {
         }
         assertEquals(1001, client.closeCode(), "going away");
         assertEquals("server shutting down", client.closeReason(), "closed by Rowcast, not by the container");
-    }
-
-    /** A user scanning the log for the first SEVERE record must find Rowcast's fix there, not a stack trace. */
-    private static void assertFirstSevere(String log, String expected) {
-        int first = log.indexOf("SEVERE"); // "[SEVERE]" or "SEVERE:", whichever format the console uses
-        int summary = log.indexOf(expected);
-        assertTrue(first >= 0 && summary > first && !log.substring(first + 6, summary).contains("SEVERE"),
-                "the first SEVERE record should say:\n" + expected + "\nbut the log from it reads:\n"
-                        + log.substring(Math.max(0, first), Math.min(log.length(), Math.max(0, first) + 3000)));
-    }
-
-    private static void assertContains(String log, String expected) {
-        assertTrue(log.contains(expected), "the log should contain:\n" + expected + "\n--- log tail ---\n"
-                + log.substring(Math.max(0, log.length() - 6000)));
     }
 }

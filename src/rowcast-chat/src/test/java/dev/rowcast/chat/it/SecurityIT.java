@@ -35,19 +35,20 @@ import dev.rowcast.chat.it.probe.SlowAuthorizer;
 import dev.rowcast.chat.it.support.ChatApi;
 import dev.rowcast.chat.it.support.DeployedChat;
 import dev.rowcast.chat.it.support.Deployments;
+import dev.rowcast.chat.it.support.LeakAudit;
+import dev.rowcast.chat.it.support.LeakAudit.Audited;
 import dev.rowcast.chat.it.support.WsClient;
 
 /**
  * The hostile-client suite, over real sockets. Each test fails if its protection is removed. Every frame bob, eve
- * and alice receive is also audited: a private row that is not theirs, an admin-only column, a message of a
- * conversation they were not a member of when it arrived, or anything of an admin-only channel counts as a leak, and
- * the suite asserts there were none at all.
+ * and alice receive is also audited ({@link LeakAudit}): a private row that is not theirs, an admin-only column, a
+ * message of a conversation they were not a member of when it arrived, or anything of an admin-only channel counts
+ * as a leak, and the suite asserts there were none at all.
  */
 class SecurityIT extends DeployedChat {
 
     private static final Duration QUIET = Duration.ofMillis(400);
-    private static final List<String> LEAKS = new ArrayList<>();
-    private static int audited;
+    private static final LeakAudit AUDIT = new LeakAudit();
 
     @Deployment(testable = false)
     static WebArchive deployment() {
@@ -57,8 +58,8 @@ class SecurityIT extends DeployedChat {
 
     @AfterAll
     static void no_unauthorized_frame_arrived_anywhere_in_the_suite() {
-        assertTrue(audited > 10, "the audit saw frames: " + audited);
-        assertEquals(List.of(), LEAKS, "unauthorized frames");
+        assertTrue(AUDIT.audited() > 10, "the audit saw frames: " + AUDIT.audited());
+        assertEquals(List.of(), AUDIT.leaks(), "unauthorized frames");
     }
 
     // --- authentication at the handshake ---
@@ -441,76 +442,8 @@ class SecurityIT extends DeployedChat {
 
     // --- support ---
 
-    /** A client whose every frame is audited for leaks when it closes. */
-    private final class Audited implements AutoCloseable {
-
-        final String user;
-        final WsClient client;
-        /** Membership only grows in this suite, so a yes can be remembered. */
-        private final Set<Long> memberOf = java.util.concurrent.ConcurrentHashMap.newKeySet();
-
-        Audited(String user, WsClient client) {
-            this.user = user;
-            this.client = client;
-            client.onFrame(this::audit);
-        }
-
-        void audit(JsonObject frame) {
-            synchronized (LEAKS) {
-                audited++;
-            }
-            List<JsonObject> rows = new ArrayList<>();
-            if (frame.containsKey("rows")) {
-                frame.getJsonArray("rows").forEach(row -> rows.add(row.asJsonObject()));
-            }
-            if (frame.containsKey("event") && frame.getJsonObject("event").containsKey("row")) {
-                rows.add(frame.getJsonObject("event").getJsonObject("row"));
-                if (frame.getJsonObject("event").containsKey("previous")) {
-                    rows.add(frame.getJsonObject("event").getJsonObject("previous"));
-                }
-            }
-            boolean admin = user.equals("admin");
-            if (!admin && (frame.getString("type").equals("change") || frame.getString("type").equals("snapshot"))
-                    && !mayFollow(frame.getString("channel"), frame.getJsonObject("scope"))) {
-                synchronized (LEAKS) {
-                    LEAKS.add(user + " received a frame of a stream it may not follow: " + frame);
-                }
-            }
-            for (JsonObject row : rows) {
-                boolean privateOfOther = row.getBoolean("private", false) && !user.equals(row.getString("author", ""));
-                if (!admin && (privateOfOther || row.containsKey("secret"))) {
-                    synchronized (LEAKS) {
-                        LEAKS.add(user + " received " + frame);
-                    }
-                }
-            }
-        }
-
-        /** Asked of the server's REST API, independently of the socket: is the user a member right now? */
-        private boolean mayFollow(String channel, JsonObject scope) {
-            if (channel.equals("admin_note")) {
-                return false;
-            }
-            if (!channel.equals("message")) {
-                return true;
-            }
-            long conversation = scope.getJsonNumber("value").longValue();
-            if (!memberOf.contains(conversation)) {
-                ChatApi.Reply mine = api.as(user).call("GET", "api/conversations", null);
-                ((jakarta.json.JsonArray) mine.json()).forEach(c -> memberOf.add(
-                        c.asJsonObject().getJsonNumber("id").longValue()));
-            }
-            return memberOf.contains(conversation);
-        }
-
-        @Override
-        public void close() {
-            client.close();
-        }
-    }
-
     private Audited connect(String user) {
-        return new Audited(user, WsClient.connect(base, user));
+        return AUDIT.connect(api, base, user);
     }
 
     private static String subscribe(long conversation, String value, String id) {

@@ -22,6 +22,7 @@ import dev.rowcast.Reactive;
 import dev.rowcast.impl.dispatch.ChangeDispatcher;
 import dev.rowcast.spi.BroadcastPolicy;
 import dev.rowcast.spi.CredentialExpiry;
+import dev.rowcast.spi.NotificationDecoder;
 import dev.rowcast.spi.PresenceProfile;
 import dev.rowcast.spi.ProposalAuthorizer;
 import dev.rowcast.spi.ReplayStore;
@@ -51,6 +52,9 @@ class RowcastBeans {
 
     @Inject
     Instance<SubscriptionAuthorizer> authorizers;
+
+    @Inject
+    Instance<NotificationDecoder> notificationDecoders;
 
     @Inject
     Instance<CredentialExpiry> expiries;
@@ -101,6 +105,10 @@ class RowcastBeans {
 
     List<RowFilter> rowFilters() {
         return rowFilters.stream().toList();
+    }
+
+    List<NotificationDecoder> notificationDecoders() {
+        return notificationDecoders.stream().toList();
     }
 
     List<SubscriptionAuthorizer> authorizers() {

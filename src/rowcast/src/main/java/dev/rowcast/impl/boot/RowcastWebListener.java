@@ -114,7 +114,7 @@ public class RowcastWebListener implements ServletContextListener {
                 cluster.start(threads, dispatcher::resyncFollowed);
             }
             capture = DatabaseCapture.start(settings, ReactiveChannels.all(), threads,
-                    cluster == null ? null : cluster.relay());
+                    cluster == null ? null : cluster.relay(), metrics.meters(), beans.notificationDecoders());
         } catch (RuntimeException e) {
             if (cluster != null) {
                 cluster.stop();

@@ -19,6 +19,8 @@ public final class LostChanges {
     private Set<StreamId> streams = new HashSet<>();
     private Set<String> channels = new HashSet<>();
     private long changes;
+    /** Why, for the log; null: a transaction past its capture bound. */
+    private String reason;
 
     public LostChanges(int maxStreams) {
         this.maxStreams = maxStreams;
@@ -41,6 +43,27 @@ public final class LostChanges {
                 }
             }
         }
+    }
+
+    /** Records that a whole channel lost changes, for a loss whose streams are unknown; {@link #count} says how many. */
+    public synchronized void addChannel(String channel) {
+        channels.add(channel);
+        streams.removeIf(s -> s.channel().equals(channel));
+    }
+
+    /** Counts changes lost on the channels added. */
+    public synchronized void count(long lostChanges) {
+        changes += lostChanges;
+    }
+
+    public synchronized LostChanges because(String why) {
+        reason = why;
+        return this;
+    }
+
+    /** Why the changes were lost, or null for the usual reason (a transaction past its capture bound). */
+    public synchronized String reason() {
+        return reason;
     }
 
     /** Records a stream that lost changes. */

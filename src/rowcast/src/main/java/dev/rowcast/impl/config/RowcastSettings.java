@@ -17,7 +17,7 @@ public record RowcastSettings(String endpointPath, int maxFrameBytes, int maxSub
         int heartbeatTimeoutMillis, int inboundRatePerSecond, int inboundBurst, int rateLimitStrikes,
         int shutdownFlushMillis, int maxConnectionAgeSeconds, int authorizerTimeoutMillis, EngineLimits engine,
         Admin admin, List<String> captureDatabase, boolean captureInstallTriggers, String captureSqlFile,
-        int captureRetentionSeconds, Talk talk, Cluster cluster, Outbound outbound) {
+        int captureRetentionSeconds, int capturePollMillis, Talk talk, Cluster cluster, Outbound outbound) {
 
     /**
      * Settings of clients that talk back: presence, broadcasts, proposals. One component, so the settings of the
@@ -176,6 +176,8 @@ public record RowcastSettings(String endpointPath, int maxFrameBytes, int maxSub
     public static final String CAPTURE_INSTALL_TRIGGERS = "rowcast.capture.installTriggers";
     public static final String CAPTURE_SQL_FILE = "rowcast.capture.sqlFile";
     public static final String CAPTURE_RETENTION = "rowcast.capture.retentionSeconds";
+    /** 0: the trigger NOTIFYs and wakes the reader; more: no NOTIFY, the reader polls this often. */
+    public static final String CAPTURE_POLL = "rowcast.capture.pollMillis";
 
     public static final String CLUSTER_REDIS = "rowcast.cluster.redis";
     public static final String CLUSTER_PREFIX = "rowcast.cluster.keyPrefix";
@@ -249,6 +251,7 @@ public record RowcastSettings(String endpointPath, int maxFrameBytes, int maxSub
         Admin admin = Admin.read(parameters, path, problems);
         boolean installTriggers = bool(parameters, CAPTURE_INSTALL_TRIGGERS, problems);
         int retention = integer(parameters, CAPTURE_RETENTION, 300, 0, 30 * 86_400, problems);
+        int poll = integer(parameters, CAPTURE_POLL, 0, 0, 60_000, problems);
         String sqlFile = parameters.apply(CAPTURE_SQL_FILE);
         Talk talk = new Talk(integer(parameters, BROADCAST_MAX_BYTES, 2_048, 16, 1_048_576, problems),
                 integer(parameters, BROADCAST_THROTTLE, 50, 0, 60_000, problems),
@@ -267,7 +270,8 @@ public record RowcastSettings(String endpointPath, int maxFrameBytes, int maxSub
                 ticketTimeout, list(parameters.apply(SECURITY_ROLES)), list(parameters.apply(ALLOWED_ORIGINS)),
                 maxQueued, heartbeat, heartbeatTimeout, rate, burst, strikes, flush, maxAge, authorizerTimeout,
                 engine, admin, list(parameters.apply(CAPTURE_DATABASE)), installTriggers,
-                sqlFile == null || sqlFile.isBlank() ? null : sqlFile.strip(), retention, talk, cluster, outbound);
+                sqlFile == null || sqlFile.isBlank() ? null : sqlFile.strip(), retention, poll, talk, cluster,
+                outbound);
     }
 
     private static List<String> list(String raw) {

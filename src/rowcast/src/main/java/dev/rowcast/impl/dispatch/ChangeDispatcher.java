@@ -287,8 +287,10 @@ public final class ChangeDispatcher implements ChangeSink {
     public void complete(long ticket, List<CapturedChange> changes, LostChanges lostInCapture) {
         if (lostInCapture != null && !lostInCapture.isEmpty()) {
             long count = lostInCapture.changes();
+            String why = lostInCapture.reason();
             repairs.lost.addAll(lostInCapture);
-            noteLoss(count, "a transaction's changes passed " + RowcastSettings.CAPTURE_MAX_TRANSACTION_BYTES);
+            noteLoss(count, why != null ? why
+                    : "a transaction's changes passed " + RowcastSettings.CAPTURE_MAX_TRANSACTION_BYTES);
         }
         if (!changes.isEmpty()) {
             Committed committed = new Committed(changes, System.nanoTime());

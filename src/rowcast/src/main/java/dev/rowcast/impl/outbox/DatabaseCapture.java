@@ -14,6 +14,7 @@ import java.util.Collection;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ThreadFactory;
 import java.util.logging.Logger;
 
@@ -23,7 +24,9 @@ import dev.rowcast.impl.bridge.ConnectionSource;
 import dev.rowcast.impl.bridge.ReactiveChannels;
 import dev.rowcast.impl.bridge.ReadinessContributors;
 import dev.rowcast.impl.config.RowcastSettings;
+import dev.rowcast.impl.metrics.Meters;
 import dev.rowcast.impl.model.ReactiveEntityModel;
+import dev.rowcast.spi.NotificationDecoder;
 
 /**
  * Database capture for the channels that ask for it: checks them, installs or prints the SQL, and starts one outbox
@@ -36,7 +39,10 @@ public final class DatabaseCapture {
     private final List<OutboxReader> readers = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
     private final List<String> channels = new ArrayList<>();
+    private final List<NotificationListener> listeners = new ArrayList<>();
+    private Set<String> decodedTables = Set.of();
     private OutboxRelay relay;
+    private CaptureMeters meters;
 
     private DatabaseCapture() {
     }
@@ -47,20 +53,30 @@ public final class DatabaseCapture {
                 || model.capture() == Capture.DEFAULT && settings.capturesFromDatabase(model.channel())).toList();
     }
 
+    /** Whether any channel is captured from the database: only then are the capture's meters registered. */
+    private static boolean byDatabaseCaptured(RowcastSettings settings, Collection<ReactiveEntityModel> models) {
+        return !captured(settings, models).isEmpty();
+    }
+
     /**
      * @throws RowcastConfigurationException listing every problem: a channel on another database than PostgreSQL, a
      *         setting naming no channel, a missing trigger when Rowcast may not install it
      */
     public static DatabaseCapture start(RowcastSettings settings, Collection<ReactiveEntityModel> models,
             ThreadFactory threadFactory) {
-        return start(settings, models, threadFactory, null);
+        return start(settings, models, threadFactory, null, Meters.local(), List.of());
     }
 
-    /** @param relay cluster mode: the reader feeds the relay instead of the local engine; {@code null} otherwise */
+    /**
+     * @param relay cluster mode: the reader feeds the relay instead of the local engine; {@code null} otherwise
+     * @param meters where the listener's reconnects, catch-up rows and lag are counted
+     * @param decoders the application's decoders of its own NOTIFY payloads
+     */
     public static DatabaseCapture start(RowcastSettings settings, Collection<ReactiveEntityModel> models,
-            ThreadFactory threadFactory, OutboxRelay relay) {
+            ThreadFactory threadFactory, OutboxRelay relay, Meters meters, List<NotificationDecoder> decoders) {
         DatabaseCapture capture = new DatabaseCapture();
         capture.relay = relay;
+        capture.meters = byDatabaseCaptured(settings, models) ? new CaptureMeters(meters) : null;
         List<String> problems = new ArrayList<>();
         for (String named : settings.captureDatabase()) {
             if (!named.equals("*") && models.stream().noneMatch(model -> model.channel().equals(named))) {
@@ -81,6 +97,9 @@ public final class DatabaseCapture {
             }
             byDatabase.computeIfAbsent(database, d -> new ArrayList<>()).add(model);
         }
+        byDatabase.values().forEach(captured -> sameNameInTwoSchemas(captured, problems));
+        List<DecoderPlan> plans = DecoderPlan.plan(decoders, byDatabase, problems);
+        capture.decodedTables = DecoderPlan.decodedSqlTables(plans);
         if (!problems.isEmpty()) {
             throw new RowcastConfigurationException(problems);
         }
@@ -91,6 +110,7 @@ public final class DatabaseCapture {
             }
             byDatabase.forEach((database, captured) -> capture.startReader(settings, database, captured,
                     threadFactory));
+            plans.forEach(plan -> capture.startListener(plan, threadFactory));
         } catch (RuntimeException e) {
             capture.stop();
             throw e;
@@ -101,8 +121,10 @@ public final class DatabaseCapture {
     /** Installs, writes or checks the SQL. */
     private void prepare(RowcastSettings settings, ConnectionSource database, List<ReactiveEntityModel> captured,
             List<String> problems) {
-        List<String> tables = captured.stream().map(ReactiveEntityModel::sqlTable).distinct().toList();
-        String sql = OutboxSql.install(tables);
+        // a table a decoder reports has the application's trigger, not Rowcast's: one would send each change twice
+        List<String> tables = captured.stream().map(ReactiveEntityModel::sqlTable).distinct()
+                .filter(table -> !decodedTables.contains(table)).toList();
+        String sql = OutboxSql.install(tables, settings.capturePollMillis() == 0);
         if (settings.captureSqlFile() != null) {
             try {
                 Files.writeString(Path.of(settings.captureSqlFile()), sql, StandardCharsets.UTF_8);
@@ -116,6 +138,10 @@ public final class DatabaseCapture {
         boolean broken = false;
         try {
             connection = database.open();
+            keyed(connection, captured, problems);
+            if (!problems.isEmpty()) {
+                return; // a trigger on such a table would only deliver rows no client could tell apart
+            }
             if (settings.captureInstallTriggers()) {
                 install(connection, sql);
                 LOG.info(() -> "Rowcast: database capture installed on " + tables + " (" + database.unit() + ")");
@@ -137,6 +163,51 @@ public final class DatabaseCapture {
         } finally {
             if (connection != null) {
                 database.release(connection, broken);
+            }
+        }
+    }
+
+    /**
+     * The trigger names a row by its table's name only, so two captured tables of one name in different schemas
+     * would be mistaken for each other.
+     */
+    static void sameNameInTwoSchemas(List<ReactiveEntityModel> captured, List<String> problems) {
+        Map<String, List<String>> byName = new java.util.TreeMap<>();
+        captured.stream().map(ReactiveEntityModel::sqlTable).distinct().forEach(table -> byName
+                .computeIfAbsent(OutboxSql.unquoted(table).toLowerCase(java.util.Locale.ROOT),
+                        name -> new ArrayList<>()).add(table));
+        byName.forEach((name, tables) -> {
+            if (tables.size() > 1) {
+                problems.add("Tables " + tables + " are captured from the database and share the name '" + name
+                        + "'; the outbox names a row's table without its schema, so their rows would be mistaken "
+                        + "for each other. Fix: capture only one of them from the database, or rename one.");
+            }
+        });
+    }
+
+    /**
+     * Each captured table exists and has a primary key: clients, replay and snapshots tell rows apart by the
+     * entity's id, which only a key makes unique in the database.
+     */
+    private static void keyed(Connection connection, List<ReactiveEntityModel> captured, List<String> problems)
+            throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(OutboxSql.HAS_PRIMARY_KEY)) {
+            for (ReactiveEntityModel model : captured) {
+                statement.setString(1, model.sqlTable());
+                statement.setString(2, model.sqlTable());
+                try (ResultSet result = statement.executeQuery()) {
+                    result.next();
+                    if (!result.getBoolean(1)) {
+                        problems.add("Channel '" + model.channel() + "' is captured from the database, but its table "
+                                + model.sqlTable() + " does not exist there. Fix: create it (with your migrations, or "
+                                + "hibernate.hbm2ddl.auto) before the application starts.");
+                    } else if (!result.getBoolean(2)) {
+                        problems.add("Channel '" + model.channel() + "' is captured from the database, but its table "
+                                + model.sqlTable() + " has no primary key, so nothing keeps two rows from sharing an "
+                                + "id. Fix: ALTER TABLE " + model.sqlTable() + " ADD PRIMARY KEY (" + model.idColumn()
+                                + "); or capture the channel through JPA.");
+                    }
+                }
             }
         }
     }
@@ -188,7 +259,7 @@ public final class DatabaseCapture {
         ReactiveChannels.captureFromDatabase(names);
         channels.addAll(names);
         OutboxReader reader = new OutboxReader(database, new OutboxDecoder(captured),
-                settings.captureRetentionSeconds(), head(database), relay);
+                settings.captureRetentionSeconds(), settings.capturePollMillis(), head(database), relay, meters);
         OutboxSnapshotSource.Watermark watermark = relay == null ? reader : new OutboxSnapshotSource.Watermark() {
             @Override
             public boolean awaitHandedOver(long id, long timeoutMillis) throws InterruptedException {
@@ -215,6 +286,16 @@ public final class DatabaseCapture {
                 + "), reading the outbox after id " + reader.cursorNow());
     }
 
+    private void startListener(DecoderPlan plan, ThreadFactory threadFactory) {
+        NotificationListener listener = new NotificationListener(plan.database(), plan.decoder(), plan.tables());
+        Thread thread = threadFactory.newThread(listener);
+        thread.setName("rowcast-decoder");
+        thread.setDaemon(true);
+        listeners.add(listener);
+        threads.add(thread);
+        thread.start();
+    }
+
     /** Starts after what is already there: changes committed before the application started are not delivered. */
     private static long head(ConnectionSource database) {
         Connection connection = null;
@@ -222,7 +303,7 @@ public final class DatabaseCapture {
         try {
             connection = database.open();
             try (Statement statement = connection.createStatement();
-                    ResultSet result = statement.executeQuery(OutboxSql.HEAD)) {
+                    ResultSet result = statement.executeQuery(OutboxSql.START)) {
                 result.next();
                 return result.getLong(1);
             }
@@ -239,6 +320,8 @@ public final class DatabaseCapture {
 
     /** Stops the readers; what they had not read stays in the outbox. */
     public void stop() {
+        listeners.forEach(NotificationListener::stop);
+        listeners.clear();
         readers.forEach(OutboxReader::stop);
         readers.forEach(ReadinessContributors::unregister);
         readers.clear();

@@ -47,6 +47,12 @@ public final class OutboxDecoder {
                 table -> new ArrayList<>()).add(model));
     }
 
+    /** The channels whose rows this decodes. */
+    public List<String> channels() {
+        return byTable.values().stream().flatMap(List::stream).map(ReactiveEntityModel::channel).distinct().sorted()
+                .toList();
+    }
+
     public List<CapturedChange> decode(String table, String op, String oldJson, String newJson) {
         List<ReactiveEntityModel> models = byTable.get(table.toLowerCase(Locale.ROOT));
         if (models == null) {
@@ -61,7 +67,7 @@ public final class OutboxDecoder {
             EntityChange change = switch (op) {
                 case "I" -> whole(model, ChangeType.INSERT, after);
                 case "D" -> whole(model, ChangeType.DELETE, before);
-                case "U" -> update(model, before, after);
+                case "U" -> oldJson == null ? updateOfUnknownPrevious(model, after) : update(model, before, after);
                 default -> null;
             };
             if (change != null) {
@@ -92,6 +98,13 @@ public final class OutboxDecoder {
         }
         return new EntityChange(ChangeType.UPDATE, model.channel(), model.table(), model.entityClass(),
                 model.idColumn(), row.get(model.idColumn()), row, previous);
+    }
+
+    /** A decoded update whose payload had nothing of the old row: sent without {@code changed}/{@code previous}. */
+    private EntityChange updateOfUnknownPrevious(ReactiveEntityModel model, JsonObject after) {
+        Map<String, Object> row = row(model, after);
+        return new EntityChange(ChangeType.UPDATE, model.channel(), model.table(), model.entityClass(),
+                model.idColumn(), row.get(model.idColumn()), row, Map.of());
     }
 
     /** The id, then each mapped column in model order, as EntityCapture builds a row. */

@@ -14,6 +14,7 @@ import java.util.logging.Logger;
 import dev.rowcast.impl.bridge.CaptureBridge;
 import dev.rowcast.impl.bridge.CapturedChange;
 import dev.rowcast.impl.bridge.ConnectionSource;
+import dev.rowcast.impl.bridge.LostChanges;
 import dev.rowcast.impl.bridge.ReadinessContributor;
 
 /**
@@ -33,12 +34,17 @@ final class OutboxReader implements Runnable, ReadinessContributor, OutboxSnapsh
 
     private final ConnectionSource database;
     private final OutboxDecoder decoder;
+    private final CaptureMeters meters;
+    /** Set by a reconnect: the next read is the catch-up, counted as such. */
+    private boolean catchingUp;
     /** Cluster mode: rows go to the relay, and only while this instance holds its lease. */
     private final OutboxRelay relay;
     private long storedRelayCursor = -1;
     /** Logged once per Redis outage, not once per retry. */
     private boolean relayDown;
     private final int retentionSeconds;
+    /** 0: woken by NOTIFY; more: polling mode, the trigger sends no NOTIFY and the outbox is read this often. */
+    private final int pollMillis;
     private final Object progress = new Object();
     private volatile boolean running = true;
     private volatile Thread thread;
@@ -48,9 +54,11 @@ final class OutboxReader implements Runnable, ReadinessContributor, OutboxSnapsh
     private long cursor;
     private long lastPrune;
 
-    OutboxReader(ConnectionSource database, OutboxDecoder decoder, int retentionSeconds, long startCursor,
-            OutboxRelay relay) {
+    OutboxReader(ConnectionSource database, OutboxDecoder decoder, int retentionSeconds, int pollMillis,
+            long startCursor, OutboxRelay relay, CaptureMeters meters) {
+        this.pollMillis = pollMillis;
         this.database = database;
+        this.meters = meters;
         this.relay = relay;
         this.decoder = decoder;
         this.retentionSeconds = retentionSeconds;
@@ -72,16 +80,20 @@ final class OutboxReader implements Runnable, ReadinessContributor, OutboxSnapsh
                 try (Statement statement = connection.createStatement()) {
                     // names the session, so operators (and tests) can find it in pg_stat_activity
                     statement.execute("SET application_name = '" + APPLICATION_NAME + "'");
-                    statement.execute("LISTEN " + OutboxSql.CHANNEL);
+                    if (pollMillis == 0) {
+                        statement.execute("LISTEN " + OutboxSql.CHANNEL);
+                    }
                 }
                 connected = true;
                 if (failed) {
                     LOG.info(() -> "Rowcast: outbox reader reconnected; reading on after id " + cursorNow());
                     failed = false;
+                    meters.reconnects.inc();
+                    catchingUp = true;
                 }
                 backoff = 100;
-                PgNotifications notifications = PgNotifications.of(connection);
-                if (notifications == null) {
+                PgNotifications notifications = pollMillis == 0 ? PgNotifications.of(connection) : null;
+                if (notifications == null && pollMillis == 0) {
                     LOG.warning("ROWCAST-033: the connection does not unwrap to the PostgreSQL driver's; the outbox is "
                             + "polled every 250 ms instead of woken by NOTIFY.");
                 }
@@ -93,7 +105,7 @@ final class OutboxReader implements Runnable, ReadinessContributor, OutboxSnapsh
                     if (notifications != null) {
                         notifications.await(IDLE_WAIT_MILLIS);
                     } else {
-                        Thread.sleep(250);
+                        Thread.sleep(pollMillis > 0 ? pollMillis : 250);
                     }
                 }
             } catch (RelayFailure e) {
@@ -104,7 +116,7 @@ final class OutboxReader implements Runnable, ReadinessContributor, OutboxSnapsh
                                 + "in the outbox meanwhile", e.getCause());
                     }
                     relayDown = true;
-                    sleep(backoff);
+                    CaptureThreads.sleep(backoff);
                     backoff = Math.min(backoff * 2, MAX_BACKOFF_MILLIS);
                 }
             } catch (SQLException | RuntimeException e) {
@@ -116,7 +128,7 @@ final class OutboxReader implements Runnable, ReadinessContributor, OutboxSnapsh
                                 + "after id " + cursorNow(), e);
                     }
                     failed = true;
-                    sleep(backoff);
+                    CaptureThreads.sleep(backoff);
                     backoff = Math.min(backoff * 2, MAX_BACKOFF_MILLIS);
                 }
             } catch (InterruptedException e) {
@@ -150,15 +162,7 @@ final class OutboxReader implements Runnable, ReadinessContributor, OutboxSnapsh
 
     void stop() {
         running = false;
-        Thread reader = thread;
-        if (reader != null) {
-            reader.interrupt();
-            try {
-                reader.join(2_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        CaptureThreads.stop(thread);
     }
 
     /**
@@ -192,11 +196,22 @@ final class OutboxReader implements Runnable, ReadinessContributor, OutboxSnapsh
     private void readAll(Connection connection) throws SQLException {
         List<OutboxRow> pending = new ArrayList<>();
         long readThrough = cursorNow();
+        long read = 0;
+        boolean first = true;
         while (true) {
             List<OutboxRow> page = read(connection, readThrough);
+            if (first && relay == null) {
+                lostToPruning(connection, readThrough);
+                first = false;
+            }
             pending.addAll(page);
+            read += page.size();
             if (page.size() < PAGE) {
                 handOver(pending, pending.size());
+                if (catchingUp) {
+                    meters.catchUpRows.inc(read);
+                    catchingUp = false;
+                }
                 if (relay != null) {
                     storeRelayCursor(connection);
                 }
@@ -220,9 +235,15 @@ final class OutboxReader implements Runnable, ReadinessContributor, OutboxSnapsh
             statement.setLong(1, after);
             statement.setInt(2, PAGE);
             try (ResultSet result = statement.executeQuery()) {
+                String lastTx = null;
                 while (result.next()) {
-                    rows.add(new OutboxRow(result.getLong(1), result.getString(2), result.getString(3),
-                            result.getString(4), result.getString(5), result.getString(6)));
+                    OutboxRow row = new OutboxRow(result.getLong(1), result.getString(2), result.getString(3),
+                            result.getString(4), result.getString(5), result.getString(6));
+                    if (!row.txid().equals(lastTx)) {
+                        meters.lag.record(Math.max(0, result.getLong(7)));
+                        lastTx = row.txid();
+                    }
+                    rows.add(row);
                 }
             }
         }
@@ -323,6 +344,28 @@ final class OutboxReader implements Runnable, ReadinessContributor, OutboxSnapsh
         storedRelayCursor = now;
     }
 
+    /**
+     * Read after the rows: a mark above where the read began means rows after it may have been pruned before it (by
+     * another application sharing the outbox with a shorter retention). Their changes cannot be caught up, so every
+     * captured channel's streams are reset: clients get replay_unavailable and a snapshot, never a silent gap.
+     */
+    private void lostToPruning(Connection connection, long from) throws SQLException {
+        long pruned;
+        try (Statement statement = connection.createStatement();
+                ResultSet result = statement.executeQuery(OutboxSql.PRUNED)) {
+            pruned = result.next() ? result.getLong(1) : 0;
+        }
+        if (pruned <= from) {
+            return;
+        }
+        LostChanges lost = new LostChanges(CaptureBridge.maxLostStreams()).because("outbox rows after id " + from
+                + " up to id " + pruned + " were pruned before this reader read them (an application sharing the "
+                + "outbox has a shorter " + dev.rowcast.impl.config.RowcastSettings.CAPTURE_RETENTION + ")");
+        decoder.channels().forEach(lost::addChannel);
+        lost.count(pruned - from); // at most this many: ids have gaps
+        CaptureBridge.complete(CaptureBridge.takeTicket(), List.of(), lost);
+    }
+
     /** Deletes rows handed over and older than the retention. */
     private void prune(Connection connection) throws SQLException {
         long now = System.nanoTime();
@@ -333,10 +376,7 @@ final class OutboxReader implements Runnable, ReadinessContributor, OutboxSnapsh
         try (PreparedStatement statement = connection.prepareStatement(OutboxSql.PRUNE)) {
             statement.setLong(1, cursorNow());
             statement.setInt(2, retentionSeconds);
-            int deleted = statement.executeUpdate();
-            if (deleted > 0) {
-                LOG.fine(() -> "Rowcast: pruned " + deleted + " outbox row(s)");
-            }
+            statement.executeUpdate();
         }
     }
 
@@ -366,14 +406,6 @@ final class OutboxReader implements Runnable, ReadinessContributor, OutboxSnapsh
             statement.execute("RESET application_name");
         } catch (SQLException e) {
             LOG.log(Level.FINE, "Rowcast: UNLISTEN failed", e);
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 }

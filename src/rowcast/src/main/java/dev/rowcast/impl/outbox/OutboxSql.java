@@ -13,6 +13,8 @@ public final class OutboxSql {
     static final String CHANNEL = "rowcast_outbox";
     /** Held by each committing transaction while it numbers its rows: ids become visible in commit order. */
     static final long COMMIT_LOCK = 7_304_512_733_190_416L;
+    /** The function's NOTIFY, left out in polling mode. */
+    static final String NOTIFY_LINE = "    PERFORM pg_notify('rowcast_outbox', '');\n";
     /** Held while installing, so two instances deploying at once do not both create a trigger. */
     static final long INSTALL_LOCK = COMMIT_LOCK + 1;
 
@@ -21,6 +23,14 @@ public final class OutboxSql {
 
     /** The whole script for these tables (as SQL names them, quoted and qualified where needed). */
     public static String install(Collection<String> sqlTables) {
+        return install(sqlTables, true);
+    }
+
+    /**
+     * @param notify whether committing transactions wake the reader with NOTIFY; without, the reader polls
+     *        ({@code rowcast.capture.pollMillis}) and commits skip NOTIFY's cluster-wide lock
+     */
+    public static String install(Collection<String> sqlTables, boolean notify) {
         StringBuilder sql = new StringBuilder();
         sql.append("""
                 -- Rowcast database capture (docs/configuration.md, "Database capture"). Idempotent: safe to run again.
@@ -34,6 +44,12 @@ public final class OutboxSql {
                     created_at timestamptz NOT NULL DEFAULT now()
                 );
                 CREATE SEQUENCE IF NOT EXISTS rowcast_outbox_id_seq;
+                -- the highest id pruned: a reader whose position is below it has lost rows, and resets their streams
+                CREATE TABLE IF NOT EXISTS rowcast_outbox_pruned (
+                    only_row boolean PRIMARY KEY DEFAULT true CHECK (only_row),
+                    through bigint NOT NULL
+                );
+                INSERT INTO rowcast_outbox_pruned (only_row, through) VALUES (true, 0) ON CONFLICT DO NOTHING;
 
                 CREATE OR REPLACE FUNCTION rowcast_capture() RETURNS trigger
                 LANGUAGE plpgsql SECURITY DEFINER SET search_path FROM CURRENT AS $rowcast$
@@ -41,15 +57,15 @@ public final class OutboxSql {
                     -- runs at commit (deferred); one committer at a time numbers its rows, so ids become visible
                     -- in commit order
                     PERFORM pg_advisory_xact_lock(%d);
-                    INSERT INTO rowcast_outbox (id, txid, table_name, op, old_row, new_row)
+                    INSERT INTO rowcast_outbox (id, txid, table_name, op, old_row, new_row, created_at)
                     VALUES (nextval('rowcast_outbox_id_seq'), pg_current_xact_id(), TG_TABLE_NAME, left(TG_OP, 1),
                             CASE WHEN TG_OP <> 'INSERT' THEN to_jsonb(OLD) END,
-                            CASE WHEN TG_OP <> 'DELETE' THEN to_jsonb(NEW) END);
+                            CASE WHEN TG_OP <> 'DELETE' THEN to_jsonb(NEW) END, clock_timestamp());
                     PERFORM pg_notify('rowcast_outbox', '');
                     RETURN NULL;
                 END
                 $rowcast$;
-                """.formatted(COMMIT_LOCK));
+                """.formatted(COMMIT_LOCK).replace(NOTIFY_LINE, notify ? NOTIFY_LINE : ""));
         for (String table : sqlTables) {
             sql.append('\n').append(trigger(table));
         }
@@ -108,7 +124,9 @@ public final class OutboxSql {
         return "'" + text.replace("'", "''") + "'";
     }
 
-    static final String READ = "SELECT id, txid::text, table_name, op, old_row::text, new_row::text "
+    /** The last column is the row's age in milliseconds on the database's clock: created at commit, so the lag. */
+    static final String READ = "SELECT id, txid::text, table_name, op, old_row::text, new_row::text, "
+            + "(extract(epoch FROM clock_timestamp() - created_at) * 1000)::bigint "
             + "FROM rowcast_outbox WHERE id > ? ORDER BY id LIMIT ?";
     /** Cluster mode: the relay's cursor, kept in the database too, so a Redis that lost it resumes from here. */
     static final String RELAY_TABLE = "CREATE TABLE IF NOT EXISTS rowcast_relay (name text PRIMARY KEY, "
@@ -117,8 +135,18 @@ public final class OutboxSql {
     static final String RELAY_WRITE = "INSERT INTO rowcast_relay (name, relayed) VALUES (?, ?) "
             + "ON CONFLICT (name) DO UPDATE SET relayed = greatest(rowcast_relay.relayed, excluded.relayed)";
     static final String HEAD = "SELECT coalesce(max(id), 0) FROM rowcast_outbox";
-    static final String PRUNE = "DELETE FROM rowcast_outbox WHERE id <= ? AND created_at < now() - make_interval(secs => ?)";
+    /** Where a reader starts: after what is there, and after what was pruned (an emptied outbox has no max). */
+    static final String START = "SELECT greatest(coalesce(max(id), 0), (SELECT coalesce(max(through), 0) FROM "
+            + "rowcast_outbox_pruned)) FROM rowcast_outbox";
+    /** Deletes, and raises the pruned mark to the highest id deleted, in one statement. */
+    static final String PRUNE = "WITH gone AS (DELETE FROM rowcast_outbox WHERE id <= ? AND created_at < now() - "
+            + "make_interval(secs => ?) RETURNING id) UPDATE rowcast_outbox_pruned SET through = greatest(through, "
+            + "(SELECT max(id) FROM gone)) WHERE EXISTS (SELECT 1 FROM gone)";
+    static final String PRUNED = "SELECT through FROM rowcast_outbox_pruned";
     static final String HAS_OUTBOX = "SELECT to_regclass('rowcast_outbox') IS NOT NULL "
-            + "AND to_regprocedure('rowcast_capture()') IS NOT NULL";
+            + "AND to_regclass('rowcast_outbox_pruned') IS NOT NULL AND to_regprocedure('rowcast_capture()') IS NOT NULL";
+    /** Whether the table exists, and whether it has a primary key. */
+    static final String HAS_PRIMARY_KEY = "SELECT to_regclass(?) IS NOT NULL, EXISTS (SELECT 1 FROM pg_index "
+            + "WHERE indrelid = to_regclass(?) AND indisprimary)";
     static final String HAS_TRIGGER = "SELECT count(*) FROM pg_trigger WHERE tgrelid = to_regclass(?) AND tgname = ?";
 }

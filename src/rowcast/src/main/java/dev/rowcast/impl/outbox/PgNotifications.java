@@ -28,6 +28,19 @@ final class PgNotifications {
         }
     }
 
+    /** Blocks up to the timeout for notifications; their payloads, in the order sent (commit order). */
+    java.util.List<String> payloads(int timeoutMillis) throws SQLException {
+        PGNotification[] notifications = connection.getNotifications(timeoutMillis);
+        if (notifications == null) {
+            return java.util.List.of();
+        }
+        java.util.List<String> payloads = new java.util.ArrayList<>(notifications.length);
+        for (PGNotification notification : notifications) {
+            payloads.add(notification.getParameter());
+        }
+        return payloads;
+    }
+
     /** Blocks up to the timeout for notifications; true when any arrived. */
     boolean await(int timeoutMillis) throws SQLException {
         PGNotification[] notifications = connection.getNotifications(timeoutMillis);

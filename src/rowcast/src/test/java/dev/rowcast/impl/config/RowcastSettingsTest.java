@@ -95,6 +95,12 @@ class RowcastSettingsTest {
         assertTrue(settings.captureInstallTriggers());
         assertEquals("capture.sql", settings.captureSqlFile());
         assertEquals(0, settings.captureRetentionSeconds());
+        assertEquals(0, settings.capturePollMillis(), "NOTIFY by default");
+        assertEquals(100, RowcastSettings.read(Map.of(RowcastSettings.CAPTURE_POLL, "100")::get).capturePollMillis());
+        RowcastConfigurationException poll = assertThrows(RowcastConfigurationException.class,
+                () -> RowcastSettings.read(Map.of(RowcastSettings.CAPTURE_POLL, "-1")::get));
+        assertTrue(poll.getMessage().contains("rowcast.capture.pollMillis is '-1'. Fix: use an integer from 0 to 60000"),
+                poll.getMessage());
         assertTrue(RowcastSettings.read(Map.of(RowcastSettings.CAPTURE_DATABASE, "*")::get)
                 .capturesFromDatabase("anything"));
         RowcastConfigurationException e = assertThrows(RowcastConfigurationException.class,

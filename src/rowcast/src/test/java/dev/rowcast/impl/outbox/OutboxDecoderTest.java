@@ -70,4 +70,13 @@ class OutboxDecoderTest {
         assertEquals("same", delete.row().get("body"));
         assertTrue(decoder.decode("other", "I", null, before).isEmpty(), "a table no channel maps");
     }
+
+    /** A notification decoder's update without the old row: sent as an update of unknown previous state. */
+    @Test
+    void should_make_an_update_without_previous_of_a_decoded_update_without_old_columns() {
+        EntityChange change = decoder.decode("message", "U", null, json(4, "after", 1)).get(0).change();
+        assertEquals(ChangeType.UPDATE, change.type());
+        assertTrue(change.previous().isEmpty(), "no changed, no previous: the old state is unknown");
+        assertEquals("after", change.row().get("body"));
+    }
 }

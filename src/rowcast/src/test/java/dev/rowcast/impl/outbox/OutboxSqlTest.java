@@ -27,6 +27,15 @@ class OutboxSqlTest {
     }
 
     @Test
+    void should_leave_out_notify_in_polling_mode_and_only_there() {
+        String notifying = OutboxSql.install(List.of("message"));
+        String polled = OutboxSql.install(List.of("message"), false);
+        assertTrue(notifying.contains(OutboxSql.NOTIFY_LINE), notifying);
+        assertFalse(polled.contains("pg_notify"), polled);
+        assertEquals(notifying.replace(OutboxSql.NOTIFY_LINE, ""), polled, "nothing else differs");
+    }
+
+    @Test
     void should_derive_the_trigger_name_from_the_bare_table_name_within_63_bytes() {
         assertEquals("rowcast_capture_message", OutboxSql.triggerName("message"));
         assertEquals("rowcast_capture_my_table", OutboxSql.triggerName("app.\"My Table\""));

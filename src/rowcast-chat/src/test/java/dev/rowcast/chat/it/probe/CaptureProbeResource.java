@@ -53,6 +53,16 @@ public class CaptureProbeResource {
         em.remove(em.find(MessageMirror.class, id));
     }
 
+    /** What Rowcast logged about the probe's notification decoder. */
+    @jakarta.ws.rs.GET
+    @Path("decoder-warnings")
+    @jakarta.ws.rs.Produces("application/json")
+    public String decoderWarnings() {
+        jakarta.json.JsonArrayBuilder warnings = jakarta.json.Json.createArrayBuilder();
+        ProbeDecoder.warnings().forEach(warnings::add);
+        return warnings.build().toString();
+    }
+
     /** Bulk JPQL: Hibernate's listener never sees these rows. */
     @POST
     @Path("bulk/{conversation}")

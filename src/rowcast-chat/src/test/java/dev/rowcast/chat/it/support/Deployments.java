@@ -20,6 +20,7 @@ import dev.rowcast.chat.it.probe.BatchedNote;
 import dev.rowcast.chat.it.probe.BatchedNoteResource;
 import dev.rowcast.chat.it.probe.CaptureProbeResource;
 import dev.rowcast.chat.it.probe.ChangeRecorder;
+import dev.rowcast.chat.it.probe.DecodedNote;
 import dev.rowcast.chat.it.probe.DelayedCompletionResource;
 import dev.rowcast.chat.it.probe.FatalRowFilter;
 import dev.rowcast.chat.it.probe.FragileNote;
@@ -28,8 +29,10 @@ import dev.rowcast.chat.it.probe.LargeNote;
 import dev.rowcast.chat.it.probe.HeapProbeResource;
 import dev.rowcast.chat.it.probe.LocalTransactionResource;
 import dev.rowcast.chat.it.probe.MessageMirror;
+import dev.rowcast.chat.it.probe.ProbeDecoder;
 import dev.rowcast.chat.it.probe.ProbeReplayStore;
 import dev.rowcast.chat.it.probe.ProbeResource;
+import dev.rowcast.chat.it.probe.SchemaNote;
 import dev.rowcast.chat.it.probe.SecretNote;
 import dev.rowcast.chat.it.probe.SecretNoteResource;
 import dev.rowcast.chat.it.probe.SlowAuthorizer;
@@ -149,8 +152,9 @@ public final class Deployments {
 
     /**
      * The reference WAR capturing its message table from the database (triggers installed at deployment), plus a
-     * JPA-captured mirror of that table, a large-row table captured by annotation, and a probe resource. Sockets may
-     * hold 4 MiB, for the 1 MB row.
+     * JPA-captured mirror of that table, a large-row table captured by annotation, a table in a schema of its own, a
+     * table with the application's own NOTIFY trigger and its decoder, and a probe resource. Sockets may hold 4 MiB,
+     * for the 1 MB row.
      */
     public static WebArchive chatWarForDatabaseCapture() {
         WebArchive war = withContextParams(chatWar(), Map.of(
@@ -158,7 +162,8 @@ public final class Deployments {
                 "rowcast.capture.installTriggers", "true",
                 "rowcast.outbound.maxQueuedBytes", String.valueOf(4 * 1024 * 1024)));
         war.delete("WEB-INF/classes/META-INF/persistence.xml");
-        return war.addClasses(MessageMirror.class, LargeNote.class, CaptureProbeResource.class)
+        return war.addClasses(MessageMirror.class, LargeNote.class, CaptureProbeResource.class, DecodedNote.class,
+                ProbeDecoder.class, SchemaNote.class)
                 .addAsResource("it/capture-persistence.xml", "META-INF/persistence.xml");
     }
 
@@ -173,6 +178,39 @@ public final class Deployments {
                 "rowcast.heartbeat.intervalMillis", "300",
                 "rowcast.heartbeat.timeoutMillis", "700"))
                 .addClasses(TalkProbes.class);
+    }
+
+    /**
+     * The reference WAR with these settings and its unit extended by these entities (hibernate.hbm2ddl.auto=update,
+     * as the chat's own unit).
+     */
+    public static WebArchive chatWarWithEntities(Map<String, String> params, Class<?>... entities) {
+        StringBuilder classes = new StringBuilder();
+        for (Class<?> entity : entities) {
+            classes.append("        <class>").append(entity.getName()).append("</class>\n");
+        }
+        String unit = """
+                <?xml version="1.0" encoding="UTF-8"?>
+                <persistence xmlns="https://jakarta.ee/xml/ns/persistence" version="3.0">
+                    <persistence-unit name="chat" transaction-type="JTA">
+                        <provider>org.hibernate.jpa.HibernatePersistenceProvider</provider>
+                        <jta-data-source>java:comp/DefaultDataSource</jta-data-source>
+                        <class>dev.rowcast.chat.domain.Conversation</class>
+                        <class>dev.rowcast.chat.domain.ConversationMember</class>
+                        <class>dev.rowcast.chat.domain.Message</class>
+                %s        <exclude-unlisted-classes>true</exclude-unlisted-classes>
+                        <properties>
+                            <property name="hibernate.transaction.jta.platform" value="SunOne"/>
+                            <property name="hibernate.enhancer.enableDirtyTracking" value="false"/>
+                            <property name="hibernate.enhancer.enableLazyInitialization" value="false"/>
+                            <property name="hibernate.hbm2ddl.auto" value="update"/>
+                        </properties>
+                    </persistence-unit>
+                </persistence>
+                """.formatted(classes);
+        WebArchive war = withContextParams(chatWar(), params);
+        war.delete("WEB-INF/classes/META-INF/persistence.xml");
+        return war.addClasses(entities).addAsResource(new StringAsset(unit), "META-INF/persistence.xml");
     }
 
     /** The WAR's own web.xml with context-params added, security constraints and all. */
@@ -201,6 +239,17 @@ public final class Deployments {
         return war.addClasses(ThrowingRowFilter.class, SecretNote.class, SecretNoteResource.class, AdminNote.class,
                 SlowAuthorizer.class)
                 .addAsResource("it/security-persistence.xml", "META-INF/persistence.xml");
+    }
+
+    /**
+     * The security suite's WAR with the message and secret_note tables captured from the database (triggers installed
+     * at deployment), so the same oracle judges writes made by plain JDBC.
+     */
+    public static WebArchive chatWarForCaptureSecurity() {
+        WebArchive war = chatWarForSecurity();
+        return withContextParams(war, Map.of(
+                "rowcast.capture.database", "message, secret_note",
+                "rowcast.capture.installTriggers", "true"));
     }
 
     /**

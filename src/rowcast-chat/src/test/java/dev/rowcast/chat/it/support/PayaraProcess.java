@@ -35,6 +35,18 @@ public final class PayaraProcess implements AutoCloseable {
 
     /** Starts Payara Micro with the archive and waits until it says it is ready. */
     public static PayaraProcess deploy(WebArchive archive) throws IOException, InterruptedException {
+        return deploy(archive, false);
+    }
+
+    /**
+     * The same on the PostgreSQL of the build's {@code ROWCAST_DB_*} (the postgres profile's), with only the settings
+     * the archive has: the build's own {@code ROWCAST_CAPTURE_*} do not leak in.
+     */
+    public static PayaraProcess deployOnPostgres(WebArchive archive) throws IOException, InterruptedException {
+        return deploy(archive, true);
+    }
+
+    private static PayaraProcess deploy(WebArchive archive, boolean postgres) throws IOException, InterruptedException {
         Path dir = Files.createTempDirectory("rowcast-it-");
         File war = dir.resolve("ROOT.war").toFile();
         archive.as(ZipExporter.class).exportTo(war, true);
@@ -44,9 +56,18 @@ public final class PayaraProcess implements AutoCloseable {
             port = socket.getLocalPort();
         }
         String microJar = System.getProperty("rowcast.it.microJar", "target/payara-micro.jar");
-        Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", microJar, "--deploy", war.getPath(), "--port", String.valueOf(port), "--nocluster")
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(Path.of(
+                System.getProperty("java.home"), "bin", "java").toString(), "-jar", microJar, "--deploy",
+                war.getPath(), "--port", String.valueOf(port), "--nocluster"));
+        Path target = Path.of(microJar).toAbsolutePath().getParent();
+        if (postgres) {
+            command.addAll(java.util.List.of("--addlibs", target.resolve("postgresql.jar").toString(),
+                    "--postbootcommandfile", target.resolve("../../../scripts/postgres.asadmin").normalize()
+                            .toString()));
+        }
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().keySet().removeIf(key -> key.startsWith("ROWCAST_") && !key.startsWith("ROWCAST_DB_"));
+        Process process = builder.start();
         PayaraProcess payara = new PayaraProcess(process, log, port);
         payara.awaitReady();
         return payara;
