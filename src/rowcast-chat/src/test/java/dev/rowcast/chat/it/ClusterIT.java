@@ -148,8 +148,10 @@ class ClusterIT {
     @Order(2)
     void should_resume_on_b_with_a_cursor_from_a_with_exactly_the_missed_changes() throws Exception {
         long conversation = apiA.createConversation("cluster resume");
+        apiA.addMember(conversation, "eve");
         JsonObject cursor;
-        try (WsClient onA = WsClient.connect(a.base())) {
+        // eve follows on A only: B learns where she joined from the grants every instance shares
+        try (WsClient onA = WsClient.connect(a.base(), "eve")) {
             onA.subscribeConversation(conversation);
             for (int i = 0; i < 3; i++) {
                 apiA.postMessage(conversation, "before " + i);
@@ -162,7 +164,7 @@ class ClusterIT {
                 (i % 2 == 0 ? apiA : apiB).postMessage(conversation, "missed " + i);
             }
             changes(watcher, 4); // B has delivered them: its history head is past the cursor
-            try (WsClient resumed = WsClient.connect(b.base())) {
+            try (WsClient resumed = WsClient.connect(b.base(), "eve")) {
                 resumed.send(WsClient.subscribeConversationFrame(conversation, cursor.toString()));
                 assertEquals("subscribed", resumed.next().getString("type"));
                 for (int i = 0; i < 4; i++) {

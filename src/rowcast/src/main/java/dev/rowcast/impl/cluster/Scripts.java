@@ -102,6 +102,21 @@ final class Scripts {
             return {id, redis.call('GET', KEYS[2]) or '0', redis.call('GET', KEYS[3]) or '-1'}
             """;
 
+    /**
+     * Records where a caller joined a stream, keeping the earliest join of an epoch. KEYS: grants. ARGV: caller,
+     * epoch, seq, ttl (ms).
+     */
+    static final String JOIN = """
+            local at = redis.call('HGET', KEYS[1], ARGV[1])
+            if at then
+              local epoch, seq = string.match(at, '^(.*):(%d+)$')
+              if epoch == ARGV[2] and tonumber(seq) <= tonumber(ARGV[3]) then return 0 end
+            end
+            redis.call('HSET', KEYS[1], ARGV[1], ARGV[2] .. ':' .. ARGV[3])
+            redis.call('PEXPIRE', KEYS[1], ARGV[4])
+            return 1
+            """;
+
     /** Takes or renews the lease. KEYS: lease. ARGV: owner, ttl (ms). */
     static final String LEASE = """
             local owner = redis.call('GET', KEYS[1])

@@ -82,7 +82,7 @@ final class SubscriptionManager {
     private final LongSupplier releasedThrough;
     private final Visibility visibility;
     private final Consumer<StreamId> flushBatch;
-    private final ReplayGrants grants = new ReplayGrants(MAX_REPLAY_GRANTS);
+    private final ReplayGrants grants;
     private final List<ReadSnapshot> waitingForTickets = new ArrayList<>();
     /** Cluster mode: subscribes whose cursor this instance has yet to reach, in arrival order. */
     private final List<Ahead> ahead = new ArrayList<>();
@@ -107,6 +107,8 @@ final class SubscriptionManager {
         this.releasedThrough = releasedThrough;
         this.visibility = visibility;
         this.flushBatch = flushBatch;
+        this.grants = new ReplayGrants(MAX_REPLAY_GRANTS, store instanceof PositionedReplayStore positioned
+                ? positioned.grants() : null);
     }
 
     void subscribe(Subscriber subscriber, StreamId stream, ReactiveEntityModel model, JsonValue id, Position from) {

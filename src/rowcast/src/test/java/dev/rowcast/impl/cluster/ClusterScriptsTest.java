@@ -227,4 +227,23 @@ class ClusterScriptsTest {
         assertTrue(meters.lag.stream().allMatch(lag -> lag >= 0 && lag < 10_000), meters.lag.toString());
         assertEquals(0, meters.counters.get("rowcast_cluster_log_read_errors").count());
     }
+
+    /** Where a caller joined, as every instance sees it: the earliest of an epoch, a new epoch replacing it. */
+    @Test
+    void should_share_where_a_caller_joined_a_stream_with_every_instance() {
+        StreamId stream = new StreamId("message", "conversation_id", 3L);
+        RedisGrants onA = new RedisGrants(one.sync(), keys, Set.of("message"), 60_000);
+        RedisGrants onB = new RedisGrants(two.sync(), keys, Set.of("message"), 60_000);
+        assertEquals(null, onB.joinedAt("user:eve", stream));
+        onA.joined("user:eve", stream, new Position("e1", 5));
+        assertEquals(new Position("e1", 5), onB.joinedAt("user:eve", stream), "B knows where eve joined on A");
+        onB.joined("user:eve", stream, new Position("e1", 9));
+        assertEquals(new Position("e1", 5), onA.joinedAt("user:eve", stream), "the earliest join of the epoch stays");
+        onB.joined("user:eve", stream, new Position("e2", 1));
+        assertEquals(new Position("e2", 1), onA.joinedAt("user:eve", stream), "a new epoch starts over");
+        assertEquals(null, onA.joinedAt("user:bob", stream), "per caller");
+        onA.joined("user:eve", new StreamId("rowcast_admin", "x", 1L), new Position("e1", 1));
+        assertEquals(null, onB.joinedAt("user:eve", new StreamId("rowcast_admin", "x", 1L)), "only shared channels");
+        assertTrue(one.sync().pttl(keys.stream(stream, "grants")) > 0, "kept as long as the stream's history");
+    }
 }
