@@ -55,7 +55,7 @@ class ArchitectureTest {
             .whereLayer("boot").mayNotBeAccessedByAnyLayer()
             .whereLayer("hibernate").mayNotBeAccessedByAnyLayer()
             .whereLayer("admin").mayOnlyBeAccessedByLayers("boot")
-            .whereLayer("metrics").mayOnlyBeAccessedByLayers("boot", "socket", "dispatch", "admin")
+            .whereLayer("metrics").mayOnlyBeAccessedByLayers("boot", "socket", "dispatch", "admin", "cluster")
             .whereLayer("outbox").mayOnlyBeAccessedByLayers("boot", "cluster")
             .whereLayer("cluster").mayOnlyBeAccessedByLayers("boot")
             .whereLayer("socket").mayOnlyBeAccessedByLayers("boot")
