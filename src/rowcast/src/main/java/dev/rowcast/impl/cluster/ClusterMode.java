@@ -68,7 +68,8 @@ public final class ClusterMode {
         try {
             OutboxDecoder decoder = new OutboxDecoder(models);
             ClusterMeters figures = new ClusterMeters(meters);
-            log = new LogReader(connect().sync(), keys, decoder, () -> resync.run(), figures);
+            log = new LogReader(connect().sync(), keys, decoder, () -> resync.run(), figures,
+                    () -> connections.stream().allMatch(StatefulRedisConnection::isOpen));
             log.startAtEnd();
             limits = connect().sync(); // a socket thread's call must not wait behind the dispatch thread's
             store = new RedisReplayStore(connect().sync(), keys, decoder,

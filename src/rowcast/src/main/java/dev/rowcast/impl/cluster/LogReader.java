@@ -6,6 +6,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -37,6 +38,8 @@ final class LogReader implements Runnable {
     private final OutboxDecoder decoder;
     private final Runnable resyncFollowed;
     private final ClusterMeters meters;
+    /** Whether every Redis connection of this instance is up: a resync must find the replay store's connected. */
+    private final BooleanSupplier connected;
     private final Object progress = new Object();
     private volatile boolean running = true;
     private volatile Thread thread;
@@ -53,6 +56,12 @@ final class LogReader implements Runnable {
 
     LogReader(RedisCommands<String, String> redis, Keys keys, OutboxDecoder decoder, Runnable resyncFollowed,
             ClusterMeters meters) {
+        this(redis, keys, decoder, resyncFollowed, meters, () -> true);
+    }
+
+    LogReader(RedisCommands<String, String> redis, Keys keys, OutboxDecoder decoder, Runnable resyncFollowed,
+            ClusterMeters meters, BooleanSupplier connected) {
+        this.connected = connected;
         this.redis = redis;
         this.keys = keys;
         this.decoder = decoder;
@@ -80,6 +89,13 @@ final class LogReader implements Runnable {
         long backoff = 100;
         boolean failed = false;
         while (running) {
+            if (!connected.getAsBoolean()) {
+                // Redis is back for this connection but not yet for the others (each reconnects on its own):
+                // what is read next may resync streams, which reads their heads on another connection
+                reading = false;
+                sleep(50);
+                continue;
+            }
             try {
                 List<StreamMessage<String, String>> read = redis.xread(XReadArgs.Builder.block(1_000).count(500),
                         XReadArgs.StreamOffset.from(keys.log, lastId));
