@@ -246,4 +246,31 @@ class ClusterScriptsTest {
         assertEquals(null, onB.joinedAt("user:eve", new StreamId("rowcast_admin", "x", 1L)), "only shared channels");
         assertTrue(one.sync().pttl(keys.stream(stream, "grants")) > 0, "kept as long as the stream's history");
     }
+
+    /** After Redis came back, the log waits until every connection is up: a resync reads heads on another one. */
+    @Test
+    void should_not_read_the_log_until_every_connection_is_back() throws Exception {
+        java.util.concurrent.atomic.AtomicBoolean connected = new java.util.concurrent.atomic.AtomicBoolean();
+        LogReader reader = new LogReader(two.sync(), keys, decoder, () -> {
+        }, new ClusterMeters(Meters.local()), connected::get);
+        reader.startAtEnd();
+        Relay relay = new Relay(one.sync(), keys, decoder, settings, reader, "test");
+        List<List<CapturedChange>> handed = new java.util.concurrent.CopyOnWriteArrayList<>();
+        dev.rowcast.impl.bridge.ChangeSink sink = (ticket, changes, lost) -> handed.add(changes);
+        CaptureBridge.install(sink);
+        Thread thread = new Thread(reader);
+        thread.start();
+        try {
+            relay.relay(List.of(new OutboxRow(1, "t1", "message", "I", null, row(3, "a"))));
+            assertFalse(reader.awaitDelivered(1, 300), "not while a connection is down");
+            assertFalse(reader.reading(), "and readiness says so");
+            connected.set(true);
+            assertTrue(reader.awaitDelivered(1, 10_000), "read once all are up");
+        } finally {
+            reader.stop();
+            thread.join(5_000);
+            CaptureBridge.uninstall(sink);
+        }
+        assertEquals(1, handed.size());
+    }
 }
