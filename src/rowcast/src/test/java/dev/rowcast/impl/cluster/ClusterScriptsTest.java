@@ -165,6 +165,27 @@ class ClusterScriptsTest {
         assertEquals(1L, other, "each user has a bucket of their own");
     }
 
+    /** Stands in for the dispatcher: keeps each transaction the log reader hands over, on the reader's own thread. */
+    private static final class Engine {
+        final List<List<CapturedChange>> handed = new java.util.concurrent.CopyOnWriteArrayList<>();
+        private final dev.rowcast.impl.bridge.ChangeSink sink = (ticket, changes, lost) -> handed.add(changes);
+        private final LogReader reader;
+        private final Thread thread;
+
+        Engine(LogReader reader) {
+            this.reader = reader;
+            CaptureBridge.install(sink);
+            thread = new Thread(reader);
+            thread.start();
+        }
+
+        void stop() throws InterruptedException {
+            reader.stop();
+            thread.join(5_000);
+            CaptureBridge.uninstall(sink);
+        }
+    }
+
     /** Meters that keep what is recorded, to look at. */
     private static final class Recorded implements Meters {
         final Map<String, dev.rowcast.impl.metrics.Counter> counters = new java.util.concurrent.ConcurrentHashMap<>();
@@ -203,11 +224,8 @@ class ClusterScriptsTest {
         assertEquals(0, meters.gauges.get("rowcast_cluster_relay_lease_held").getAsLong());
         assertEquals(-1, relay.claim(() -> -1), "holds the lease, and Redis had no cursor: after the stored one");
         assertEquals(1, meters.gauges.get("rowcast_cluster_relay_lease_held").getAsLong());
-        List<List<CapturedChange>> handed = new java.util.concurrent.CopyOnWriteArrayList<>();
-        dev.rowcast.impl.bridge.ChangeSink sink = (ticket, changes, lost) -> handed.add(changes);
-        CaptureBridge.install(sink);
-        Thread thread = new Thread(reader);
-        thread.start();
+        Engine engine = new Engine(reader);
+        List<List<CapturedChange>> handed = engine.handed;
         try {
             relay.relay(List.of(new OutboxRow(1, "t1", "message", "I", null, row(3, "a")),
                     new OutboxRow(2, "t1", "message", "I", null, row(3, "b")),
@@ -215,9 +233,7 @@ class ClusterScriptsTest {
             relay.relay(List.of(new OutboxRow(4, "t2", "message", "I", null, row(3, "d"))));
             assertTrue(reader.awaitDelivered(4, 10_000), "the reader handed both over");
         } finally {
-            reader.stop();
-            thread.join(5_000);
-            CaptureBridge.uninstall(sink);
+            engine.stop();
         }
         assertEquals(List.of(List.of("a", "b", "c"), List.of("d")), handed.stream().map(changes -> changes.stream()
                 .map(change -> (String) change.change().row().get("body")).toList()).toList(), "one per transaction");
@@ -255,11 +271,8 @@ class ClusterScriptsTest {
         }, new ClusterMeters(Meters.local()), connected::get);
         reader.startAtEnd();
         Relay relay = new Relay(one.sync(), keys, decoder, settings, reader, "test");
-        List<List<CapturedChange>> handed = new java.util.concurrent.CopyOnWriteArrayList<>();
-        dev.rowcast.impl.bridge.ChangeSink sink = (ticket, changes, lost) -> handed.add(changes);
-        CaptureBridge.install(sink);
-        Thread thread = new Thread(reader);
-        thread.start();
+        Engine engine = new Engine(reader);
+        List<List<CapturedChange>> handed = engine.handed;
         try {
             relay.relay(List.of(new OutboxRow(1, "t1", "message", "I", null, row(3, "a"))));
             assertFalse(reader.awaitDelivered(1, 300), "not while a connection is down");
@@ -267,9 +280,7 @@ class ClusterScriptsTest {
             connected.set(true);
             assertTrue(reader.awaitDelivered(1, 10_000), "read once all are up");
         } finally {
-            reader.stop();
-            thread.join(5_000);
-            CaptureBridge.uninstall(sink);
+            engine.stop();
         }
         assertEquals(1, handed.size());
     }
