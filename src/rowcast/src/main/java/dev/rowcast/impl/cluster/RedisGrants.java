@@ -1,6 +1,5 @@
 package dev.rowcast.impl.cluster;
 
-import java.util.List;
 import java.util.Set;
 
 import dev.rowcast.impl.dispatch.SharedGrants;
@@ -12,7 +11,8 @@ import io.lettuce.core.api.sync.RedisCommands;
 
 /**
  * Where callers joined streams, in one Redis hash per stream (caller to position), so a caller may resume on any
- * instance. Kept as long as the stream's history. Dispatch thread only, on the replay store's connection.
+ * instance. Kept as long as the stream's history. Dispatch thread only, on the replay store's connection. A join
+ * is written asynchronously: a caller that moves before it arrives resyncs through a snapshot, which is safe.
  */
 final class RedisGrants implements SharedGrants {
 
@@ -28,11 +28,13 @@ final class RedisGrants implements SharedGrants {
         this.ttlMillis = ttlMillis;
     }
 
+    /** Sent without waiting for the answer: the dispatch thread does not wait a round trip per new subscriber. */
     @Override
     public void joined(String caller, StreamId stream, Position head) {
         if (channels.contains(stream.channel())) {
-            Scripts.run(redis, Scripts.JOIN, ScriptOutputType.INTEGER, List.of(keys.stream(stream, "grants")),
-                    List.of(caller, head.epoch(), String.valueOf(head.seq()), String.valueOf(ttlMillis)));
+            redis.getStatefulConnection().async().eval(Scripts.JOIN, ScriptOutputType.INTEGER,
+                    new String[] {keys.stream(stream, "grants")}, caller, head.epoch(), String.valueOf(head.seq()),
+                    String.valueOf(ttlMillis));
         }
     }
 
