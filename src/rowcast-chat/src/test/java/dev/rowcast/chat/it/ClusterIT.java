@@ -24,7 +24,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.json.JsonArray;
-
 import jakarta.json.JsonObject;
 
 import org.junit.jupiter.api.AfterAll;
