@@ -2,8 +2,9 @@
 # Rowcast benchmark: builds the benchmark WAR, starts it on Payara Micro on 127.0.0.1, runs every scenario with the
 # Node load generator over loopback, and writes docs/benchmarks.md (raw numbers: docs/benchmark-results.json).
 #
-#   scripts/benchmark.sh            # whole run, about 8 minutes
+#   scripts/benchmark.sh            # whole run, about 10 minutes
 #   SKIP_BUILD=1 scripts/benchmark.sh
+#   BENCH_ONLY=cluster scripts/benchmark.sh   # only the two-instance scenario; the rest of the page is kept
 #
 # Env: BENCH_PORT (18080), BENCH_QUICK=1 (smaller counts, for trying the script), BENCH_LOAD_WAIT (seconds to wait
 # for the machine to be idle, under 0.3 busy cores, before measuring; 180), BENCH_HTTP_THREADS (Payara Micro's
@@ -14,6 +15,9 @@
 # Env of write-path: ROWCAST_DB_HOST/PORT/NAME/USER/PASSWORD (127.0.0.1, 5432, test, postgres, postgres),
 # WRITE_PATH_THREADS (16), WRITE_PATH_SECONDS (10 per mode), WRITE_PATH_ROUNDS (3). It prints a table; it does not
 # write docs/benchmarks.md. MVN_ARGS=-o builds offline.
+# The two-instance scenario (cluster mode) needs PostgreSQL (ROWCAST_DB_HOST/PORT/NAME/USER/PASSWORD, default
+# 127.0.0.1:5432/test as postgres) and redis-server on the PATH; it starts its own Redis on BENCH_REDIS_PORT (16379)
+# and two instances on BENCH_PORT + 10 and + 11.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -31,7 +35,7 @@ fi
 module=$root/src/rowcast-bench
 load=$module/load
 port=${BENCH_PORT:-18080}
-node_port=$((port + 10))
+node_port=$((port + 20)) # +10 and +11 are the cluster scenario's instances
 out=$module/target/bench
 mkdir -p "$out"
 results=$out/results.jsonl
@@ -99,11 +103,13 @@ stop_server() {
 node_server=
 stop_all() {
   stop_server
+  stop_cluster
   if [[ -n $node_server ]]; then kill "$node_server" 2>/dev/null || true; fi
 }
 trap stop_all EXIT
+only=${BENCH_ONLY:-}
 : > "$out/server.log"
-start_server
+[[ $only == cluster ]] || start_server
 
 bench() { # bench <scenario> [args]: one JSON line appended to results
   local scenario=$1; shift
@@ -121,6 +127,59 @@ write_s=${quick:+1}; write_s=${write_s:-4}
 idle_a=${quick:+2000}; idle_a=${idle_a:-10000}
 idle_b=${quick:+4000}; idle_b=${idle_b:-20000}
 
+# ---- two instances in cluster mode: PostgreSQL capture, the outbox relayed through Redis ----
+redis_port=${BENCH_REDIS_PORT:-16379}
+redis_pid=
+nodes=()
+start_node() { # start_node <port>: the bench WAR in cluster mode on PostgreSQL and the run's own Redis
+  local p=$1 i started=$SECONDS
+  if curl -s -o /dev/null "http://127.0.0.1:$p/"; then echo "port $p is already taken; set BENCH_PORT"; exit 1; fi
+  ROWCAST_DB_HOST=${ROWCAST_DB_HOST:-127.0.0.1} ROWCAST_DB_PORT=${ROWCAST_DB_PORT:-5432} \
+    ROWCAST_DB_NAME=${ROWCAST_DB_NAME:-test} ROWCAST_DB_USER=${ROWCAST_DB_USER:-postgres} \
+    ROWCAST_DB_PASSWORD=${ROWCAST_DB_PASSWORD:-postgres} ROWCAST_CLUSTER_REDIS=redis://127.0.0.1:$redis_port \
+    ROWCAST_CLUSTER_KEYPREFIX=rowcast-bench ROWCAST_CAPTURE_DATABASE=bench_row ROWCAST_CAPTURE_INSTALLTRIGGERS=true \
+    java "${java_opts[@]}" -jar "$module/target/payara-micro.jar" --nocluster --port "$p" --contextroot / \
+    --deploy "$module/target/rowcast-bench.war" --addlibs "$module/target/postgresql.jar" \
+    --postbootcommandfile "$root/scripts/postgres.asadmin" >> "$out/cluster-$p.log" 2>&1 &
+  nodes+=($!)
+  for ((i = 0; i < 240; i++)); do
+    if curl -sf -o /dev/null -X POST "http://127.0.0.1:$p/api/bench/commit?n=1"; then break; fi
+    kill -0 "${nodes[-1]}" 2>/dev/null || { echo "instance on $p died, see $out/cluster-$p.log"; exit 1; }
+    sleep 1
+  done
+  echo "== instance on $p, pid ${nodes[-1]}, ready after $((SECONDS - started))s"
+}
+stop_cluster() {
+  local pid
+  for pid in "${nodes[@]}"; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
+  nodes=()
+  if [[ -n $redis_pid ]]; then kill "$redis_pid" 2>/dev/null || true; wait "$redis_pid" 2>/dev/null || true; fi
+  redis_pid=
+}
+run_cluster() {
+  local a=$((port + 10)) b=$((port + 11)) rate=${quick:+100} secs=${quick:+4}
+  rate=${rate:-250}; secs=${secs:-15}
+  echo "== two instances (cluster mode): PostgreSQL ${ROWCAST_DB_NAME:-test}, Redis on 127.0.0.1:$redis_port"
+  : > "$out/cluster-$a.log"; : > "$out/cluster-$b.log"
+  redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no > "$out/redis.log" 2>&1 &
+  redis_pid=$!
+  start_node "$a"
+  local pid_a=${nodes[0]}
+  # one instance of the cluster first (it relays, commits and delivers), then writes on A with subscribers on B
+  (cd "$load" && budget 120 node bench.mjs cluster --port "$a" --pid "$pid_a" --rate "$rate" --seconds 4 > /dev/null) || true
+  bench cluster --port "$a" --pid "$pid_a" --rate "$rate" --seconds "$secs"
+  start_node "$b"
+  local pid_b=${nodes[1]}
+  (cd "$load" && budget 120 node bench.mjs cluster --port "$b" --pid "$pid_b" --write-port "$a" --write-pid "$pid_a" \
+    --rate "$rate" --seconds 4 > /dev/null) || true
+  bench cluster --port "$b" --pid "$pid_b" --write-port "$a" --write-pid "$pid_a" --rate "$rate" --seconds "$secs"
+  grep -h 'holds the relay lease' "$out/cluster-$a.log" "$out/cluster-$b.log" | sed 's/.*Rowcast: /   relay: /' | head -2 || true
+  stop_cluster
+}
+
+if [[ $only == cluster ]]; then
+  run_cluster
+else
 echo "== warm-up (JIT), not reported"
 (cd "$load" && budget 120 node bench.mjs fanout --port "$port" --pid "$server" --sockets 1000 --n 300 > /dev/null)
 (cd "$load" && budget 120 node bench.mjs fanout --port "$port" --pid "$server" --sockets 1000 --n 100 --path /raw > /dev/null)
@@ -182,6 +241,9 @@ node_bench idle --sockets "$idle_a" --procs 2
 kill "$node_server" 2>/dev/null || true
 wait "$node_server" 2>/dev/null || true
 
+run_cluster
+fi
+
 echo "== report"
 cat > "$out/run.json" <<EOF
 {"startedAt":"$started_at","finishedAt":"$(date -u +%Y-%m-%dT%H:%M:%SZ)","durationSeconds":$SECONDS,
@@ -192,5 +254,5 @@ cat > "$out/run.json" <<EOF
  "javaOpts":"${java_opts[*]}","openFilesLimit":$(ulimit -n),
  "loadAtStart":"$load_at_start","busyCoresAtStart":$busy,"serverLogSevereLines":${server_log_tail:-0}}
 EOF
-node "$load/report.mjs" "$out" "$root/docs"
+BENCH_ONLY=$only node "$load/report.mjs" "$out" "$root/docs"
 echo "== done in ${SECONDS}s: docs/benchmarks.md"

@@ -1,6 +1,6 @@
 // Load generator for scripts/benchmark.sh. Loopback only; every wait is bounded.
 // node bench.mjs <scenario> --port P --pid SERVER_PID [options]; prints one JSON object on stdout.
-// Scenarios: fanout, latency, write, idle (see scripts/benchmark.sh for the parameters it uses).
+// Scenarios: fanout, latency, cluster, write, idle (see scripts/benchmark.sh for the parameters it uses).
 import { execFileSync, fork, spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
@@ -354,6 +354,45 @@ async function fanout(o) {
   return result;
 }
 
+/**
+ * Cluster mode: paced commits through instance A (--write-port, --write-pid), subscribers on instance B (--port,
+ * --pid); A and B may be one instance. Server CPU per delivered frame is reported for each instance.
+ */
+async function cluster(o) {
+  const port = o.port, pid = o.pid;
+  const writePort = o['write-port'] ?? port, writePid = o['write-pid'] ?? pid;
+  const sockets = Number(o.sockets ?? 100), topics = Number(o.topics ?? 10);
+  const rate = Number(o.rate ?? 250), seconds = Number(o.seconds ?? 10);
+  const n = rate * seconds;
+  const recorder = new Recorder();
+  const opened = await openSockets({ port, path: '/ws', count: sockets, topics, recorder });
+  await sleep(1000);
+  const expected = n * sockets / topics;
+  const cpu = () => ({ t: performance.now(), writer: cpuUs(writePid), reader: cpuUs(pid), machine: machineBusyUs() });
+  const before = cpu();
+  const load = loadAvg();
+  const driverPath = `/api/bench/commit?n=${n}&topics=${topics}&rate=${rate}&reactive=true&maxSeconds=${seconds * 3 + 10}`;
+  const { driverResult, timedOut } = await awaitFrames(recorder, expected, post(writePort, driverPath));
+  const after = cpu();
+  const s = (after.t - before.t) / 1000;
+  const same = String(writePid) === String(pid);
+  const result = {
+    scenario: 'cluster', instances: same ? 1 : 2, rate, sockets, connected: opened.sockets.length,
+    failed: opened.failed, topics, commits: driverResult.n, achievedCommitsPerSec: driverResult.perSecond,
+    expectedFrames: expected, frames: recorder.count, timedOut,
+    framesPerSec: recorder.count / ((recorder.lastAt - before.t) / 1000),
+    latency: recorder.percentiles(),
+    // the writing instance commits, relays (when it holds the lease) and delivers to its own subscribers (none here)
+    writerCpuUsPerFrame: (after.writer - before.writer) / recorder.count,
+    readerCpuUsPerFrame: same ? null : (after.reader - before.reader) / recorder.count,
+    cores: { writer: (after.writer - before.writer) / 1e6 / s, reader: same ? 0 : (after.reader - before.reader) / 1e6 / s,
+      machine: (after.machine - before.machine) / 1e6 / s },
+    loadAvg: load,
+  };
+  await closeAll(opened.sockets);
+  return result;
+}
+
 /** Paced commits; optionally with one socket that never reads (the slow consumer, a Python client). */
 async function latency(o) {
   const port = o.port, pid = o.pid;
@@ -620,9 +659,9 @@ async function idleChild(o) {
 
 const o = args(process.argv.slice(2));
 const scenario = o._[0];
-const run = { fanout, latency, write, idle, 'idle-child': idleChild }[scenario];
+const run = { fanout, latency, cluster, write, idle, 'idle-child': idleChild }[scenario];
 if (!run) {
-  console.error('usage: node bench.mjs fanout|latency|write|idle --port P --pid PID [...]');
+  console.error('usage: node bench.mjs fanout|latency|cluster|write|idle --port P --pid PID [...]');
   process.exit(2);
 }
 const hardStop = setTimeout(() => { console.error('bench.mjs: time limit reached'); process.exit(3); }, 400_000);

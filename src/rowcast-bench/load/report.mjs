@@ -6,12 +6,23 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const [dir, docs] = process.argv.slice(2);
-const run = JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8'));
-const results = readFileSync(join(dir, 'results.jsonl'), 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
+const thisRun = JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8'));
+const measured = readFileSync(join(dir, 'results.jsonl'), 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
+// BENCH_ONLY=cluster measured the two-instance scenario alone: the rest of the page comes from the last whole run
+const only = process.env.BENCH_ONLY === 'cluster';
+const previous = only ? JSON.parse(readFileSync(join(docs, 'benchmark-results.json'), 'utf8')) : null;
+const run = only ? previous.run : thisRun;
+const clusterRun = only ? thisRun : (previous?.clusterRun ?? thisRun);
+const results = only ? [...previous.results.filter((r) => r.scenario !== 'cluster'), ...measured] : measured;
 const profile = (name) => {
+  if (only) return previous.profiles?.[name] ?? null;
   const f = join(dir, `profile-${name}.json`);
   return existsSync(f) ? JSON.parse(readFileSync(f, 'utf8')) : null;
 };
+// paths of this machine never reach docs/: files of the tree are named from its root
+const root = join(docs, '..');
+const relative = (key, value) => (typeof value === 'string' && value.startsWith(root + '/')
+  ? value.slice(root.length + 1) : value);
 const findingsFile = join(dirname(fileURLToPath(import.meta.url)), '..', 'findings.md');
 
 const f = (x, d = 1) => (x === null || x === undefined || Number.isNaN(x) ? 'n/a' : Number(x).toLocaleString('en-US', {
@@ -52,7 +63,8 @@ p('# Benchmarks', '',
   'most `BENCH_LOAD_WAIT` seconds, 180 by default, for the machine to be idle):', '',
   '```', 'scripts/benchmark.sh', '```', '',
   '`SKIP_BUILD=1` reuses the last build, `BENCH_PORT` moves the server off 18080, `BENCH_QUICK=1` runs reduced counts',
-  'to try the script (its numbers are not comparable).', '',
+  'to try the script (its numbers are not comparable). The two-instance scenario needs PostgreSQL (`ROWCAST_DB_*`,',
+  'as for the chat) and `redis-server`; `BENCH_ONLY=cluster` runs it alone and keeps the rest of this page.', '',
   'It builds with `mvn -B package -Pbench -DskipTests -pl src/rowcast-bench -am` (the `bench` profile adds the',
   '`src/rowcast-bench` WAR), starts Payara Micro on `127.0.0.1:' + run.port + '` with that WAR, drives it with the Node `ws`',
   'load generator in `src/rowcast-bench/load/` over loopback only, samples the processes, and writes this page.', '');
@@ -243,6 +255,30 @@ if (write) {
   p('');
 }
 
+// ---- two instances
+const clusterOne = results.find((r) => r.scenario === 'cluster' && r.instances === 1);
+const clusterTwo = results.find((r) => r.scenario === 'cluster' && r.instances === 2);
+if (clusterOne || clusterTwo) {
+  const us = (x) => (x === null || x === undefined ? '–' : `${f(x)} µs`);
+  p('## Two instances (cluster mode)', '',
+    `Measured ${clusterRun.startedAt}${only ? ' by `BENCH_ONLY=cluster scripts/benchmark.sh`, apart from the rest of this page' : ''};`,
+    `machine busy before the run: ${f(clusterRun.busyCoresAtStart, 2)} cores${clusterRun.busyCoresAtStart > 0.3 ? ' (**shared**: other builds ran, so these numbers are pessimistic)' : ''}.`,
+    'The bench WAR in cluster mode: channel `bench_row` captured from PostgreSQL (trigger into the outbox), the',
+    'outbox relayed through a Redis of the run\'s own (one Lua script per row), every instance reading the cluster log.',
+    'Paced single-row commits through instance A\'s REST driver; 100 sockets over 10 scopes (10 subscribers per',
+    'scope). "One instance" is A alone, writes and subscribers on it; "two instances" writes on A (which holds the',
+    'relay lease) and has every subscriber on B. Server CPU is per delivered frame: A\'s includes the commits and the',
+    'relay, B\'s is reading the log and sending. Compare with the one-instance JPA-capture figures in',
+    '[Latency](#latency-10-subscribers-per-scope-100-sockets-10-scopes) (embedded H2, no Redis).', '',
+    '| run | commits/s | frames (expected) | p50 | p99 | max | server CPU per frame: A | B | A + B | cores A / B / machine |',
+    '|---|---|---|---|---|---|---|---|---|---|');
+  for (const [name, r] of [['one instance (A)', clusterOne], ['writes on A, subscribers on B', clusterTwo]]) {
+    if (!r) continue;
+    p(`| ${name} | ${f(r.achievedCommitsPerSec, 0)} | ${i(r.frames)} (${i(r.expectedFrames)})${r.timedOut ? ' ⚠' : ''} | ${ms(r.latency, 'p50Ms')} ms | ${ms(r.latency, 'p99Ms')} ms | ${ms(r.latency, 'maxMs')} ms | ${us(r.writerCpuUsPerFrame)} | ${us(r.readerCpuUsPerFrame)} | ${us(r.writerCpuUsPerFrame + (r.readerCpuUsPerFrame ?? 0))} | ${f(r.cores.writer, 2)} / ${f(r.cores.reader, 2)} / ${f(r.cores.machine, 2)} |`);
+  }
+  p('');
+}
+
 // ---- targets
 const rows = [];
 if (fanWs) rows.push(['server CPU per delivered frame (fan-out)', '≤ 8 µs', `${f(fanWs.serverCpuUsPerFrame)} µs`, fanWs.serverCpuUsPerFrame <= 8]);
@@ -284,5 +320,5 @@ p(existsSync(findingsFile) ? readFileSync(findingsFile, 'utf8').trim() : '_findi
 
 writeFileSync(join(docs, 'benchmarks.md'), out.join('\n'));
 writeFileSync(join(docs, 'benchmark-results.json'), JSON.stringify({
-  run, results, profiles: { ws: profile('ws'), raw: profile('raw'), write: profile('write') },
-}, null, 1) + '\n');
+  run, clusterRun, results, profiles: { ws: profile('ws'), raw: profile('raw'), write: profile('write') },
+}, relative, 1) + '\n');

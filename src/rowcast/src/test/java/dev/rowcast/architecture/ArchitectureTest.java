@@ -55,7 +55,8 @@ class ArchitectureTest {
             .whereLayer("boot").mayNotBeAccessedByAnyLayer()
             .whereLayer("hibernate").mayNotBeAccessedByAnyLayer()
             .whereLayer("admin").mayOnlyBeAccessedByLayers("boot")
-            .whereLayer("metrics").mayOnlyBeAccessedByLayers("boot", "socket", "dispatch", "admin", "outbox")
+            .whereLayer("metrics").mayOnlyBeAccessedByLayers("boot", "socket", "dispatch", "admin", "outbox",
+                    "cluster")
             .whereLayer("outbox").mayOnlyBeAccessedByLayers("boot", "cluster")
             .whereLayer("cluster").mayOnlyBeAccessedByLayers("boot")
             .whereLayer("socket").mayOnlyBeAccessedByLayers("boot")

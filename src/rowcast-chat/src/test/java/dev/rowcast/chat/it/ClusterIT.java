@@ -11,15 +11,19 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
+import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 
 import org.junit.jupiter.api.AfterAll;
@@ -30,7 +34,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 import dev.rowcast.chat.it.support.ChatApi;
+import dev.rowcast.chat.it.support.ClientView;
 import dev.rowcast.chat.it.support.ClusterNode;
+import dev.rowcast.chat.it.support.Metrics;
 import dev.rowcast.chat.it.support.WsClient;
 
 /**
@@ -103,6 +109,8 @@ class ClusterIT {
     @Test
     @Order(1)
     void should_deliver_a_write_on_either_instance_to_subscribers_on_both_exactly_once() throws Exception {
+        Metrics beforeA = Metrics.scrape(a.base());
+        Metrics beforeB = Metrics.scrape(b.base());
         long conversation = apiA.createConversation("cluster fan-out");
         try (WsClient onA = WsClient.connect(a.base()); WsClient onB = WsClient.connect(b.base())) {
             onA.subscribeConversation(conversation);
@@ -124,14 +132,25 @@ class ClusterIT {
             onA.expectSilence(QUIET);
             onB.expectSilence(QUIET);
         }
+        // each instance read the ten rows (and the conversation's membership) off the log, and timed each
+        for (Metrics[] scrapes : List.of(new Metrics[] {beforeA, Metrics.scrape(a.base())},
+                new Metrics[] {beforeB, Metrics.scrape(b.base())})) {
+            double read = delta(scrapes, "rowcast_cluster_bus_lag_seconds_count", "");
+            assertTrue(read >= 10 && read <= 12, read + "\n" + scrapes[1].rowcast());
+            assertEquals(0, delta(scrapes, "rowcast_cluster_log_read_errors_total", ""), scrapes[1].rowcast());
+        }
+        assertEquals(1, Metrics.scrape(a.base()).value("rowcast_cluster_relay_lease_held", "")
+                + Metrics.scrape(b.base()).value("rowcast_cluster_relay_lease_held", ""), "one relay in the cluster");
     }
 
     @Test
     @Order(2)
     void should_resume_on_b_with_a_cursor_from_a_with_exactly_the_missed_changes() throws Exception {
         long conversation = apiA.createConversation("cluster resume");
+        apiA.addMember(conversation, "eve");
         JsonObject cursor;
-        try (WsClient onA = WsClient.connect(a.base())) {
+        // eve follows on A only: B learns where she joined from the grants every instance shares
+        try (WsClient onA = WsClient.connect(a.base(), "eve")) {
             onA.subscribeConversation(conversation);
             for (int i = 0; i < 3; i++) {
                 apiA.postMessage(conversation, "before " + i);
@@ -144,7 +163,7 @@ class ClusterIT {
                 (i % 2 == 0 ? apiA : apiB).postMessage(conversation, "missed " + i);
             }
             changes(watcher, 4); // B has delivered them: its history head is past the cursor
-            try (WsClient resumed = WsClient.connect(b.base())) {
+            try (WsClient resumed = WsClient.connect(b.base(), "eve")) {
                 resumed.send(WsClient.subscribeConversationFrame(conversation, cursor.toString()));
                 assertEquals("subscribed", resumed.next().getString("type"));
                 for (int i = 0; i < 4; i++) {
@@ -164,9 +183,83 @@ class ClusterIT {
         }
     }
 
-    /** One bucket per user for the whole cluster: bob's 30 quick subscribes, half on each instance, pass 20 or so. */
+    /**
+     * Writers on A and on B edit the same rows at once (the entity has @Version; a writer retries a 409): every
+     * client, on either instance, ends with the database's state of every row, with no gap or duplicate on the way.
+     */
     @Test
     @Order(3)
+    void should_leave_every_client_with_the_databases_rows_when_both_instances_write_the_same_rows() throws Exception {
+        long conversation = apiA.createConversation("cluster hammer");
+        List<Long> rows = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            rows.add(apiA.postMessage(conversation, "row " + i).getJsonNumber("id").longValue());
+        }
+        List<WsClient> clients = new ArrayList<>();
+        List<ClientView> views = new ArrayList<>();
+        try {
+            for (int c = 0; c < 4; c++) {
+                WsClient client = WsClient.connect((c % 2 == 0 ? a : b).base());
+                clients.add(client);
+                ClientView view = new ClientView();
+                client.subscribe("message", "conversation_id", conversation);
+                view.accept(client.next("snapshot"));
+                views.add(view);
+            }
+            long seed = System.nanoTime();
+            AtomicInteger conflicts = new AtomicInteger();
+            ExecutorService writers = Executors.newFixedThreadPool(6);
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < 6; t++) {
+                ChatApi api = t % 2 == 0 ? apiA : apiB;
+                Random random = new Random(seed + t);
+                int writer = t;
+                done.add(writers.submit(() -> {
+                    for (int i = 0; i < 20; i++) {
+                        long id = rows.get(random.nextInt(rows.size()));
+                        String body = "{\"body\":\"w" + writer + "-" + i + "\"}";
+                        int status = api.call("PUT", "api/messages/" + id, body).status();
+                        for (int attempt = 0; status == 409 && attempt < 50; attempt++) {
+                            conflicts.incrementAndGet(); // the other instance committed first: write again
+                            status = api.call("PUT", "api/messages/" + id, body).status();
+                        }
+                        assertEquals(200, status, "PUT " + id);
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> future : done) {
+                future.get(180, TimeUnit.SECONDS);
+            }
+            writers.shutdown();
+            JsonArray committed = (JsonArray) apiA.call("GET", "api/conversations/" + conversation + "/messages",
+                    null).json();
+            Map<Long, String> database = new HashMap<>();
+            committed.forEach(row -> database.put(row.asJsonObject().getJsonNumber("id").longValue(),
+                    row.asJsonObject().getString("body")));
+            assertEquals(rows.size(), database.size());
+            for (int c = 0; c < clients.size(); c++) {
+                ClientView view = views.get(c);
+                WsClient client = clients.get(c);
+                for (JsonObject frame = client.nextOrNull(Duration.ofSeconds(2)); frame != null;
+                        frame = client.nextOrNull(Duration.ofSeconds(2))) {
+                    view.accept(frame);
+                }
+                Map<Long, String> seen = new HashMap<>();
+                view.rows().forEach((id, row) -> seen.put(id, row.getString("body")));
+                String which = "client " + c + " on " + (c % 2 == 0 ? "A" : "B") + " (seed " + seed + ", "
+                        + conflicts.get() + " conflicts retried)";
+                assertEquals(List.of(), view.violations(), which);
+                assertEquals(database, seen, which + ": the database's final state of every row");
+            }
+        } finally {
+            clients.forEach(WsClient::close);
+        }
+    }
+
+    /** One bucket per user for the whole cluster: bob's 30 quick subscribes, half on each instance, pass 20 or so. */
+    @Test
+    @Order(4)
     void should_hold_a_users_subscribe_limit_across_instances() throws Exception {
         int passed = 0;
         int limited = 0;
@@ -197,7 +290,7 @@ class ClusterIT {
      * snapshot), nothing committed is missing from what they were sent, and delivery resumes without a restart.
      */
     @Test
-    @Order(4)
+    @Order(5)
     void should_resync_and_resume_when_redis_restarts_empty_during_writes() throws Exception {
         long conversation = apiA.createConversation("cluster redis restart");
         try (WsClient onA = WsClient.connect(a.base()); WsClient onB = WsClient.connect(b.base())) {
@@ -213,12 +306,26 @@ class ClusterIT {
                 }
                 return null;
             });
+            Metrics beforeA = Metrics.scrape(a.base());
+            Metrics beforeB = Metrics.scrape(b.base());
             sleep(800);
             redis.destroyForcibly().waitFor(10, TimeUnit.SECONDS); // the test's own Redis, by its PID
-            sleep(2_000);
+            for (ClusterNode node : List.of(a, b)) {
+                awaitReadiness(node, 503, "DOWN while Redis is away");
+                assertTrue(node.body("/health/ready").contains("redis-cluster"), node.body("/health/ready"));
+            }
+            sleep(1_000);
             startRedis();
+            for (ClusterNode node : List.of(a, b)) {
+                awaitReadiness(node, 200, "UP again once Redis is back");
+            }
             writes.get(60, TimeUnit.SECONDS);
             writer.shutdown();
+            for (Metrics[] scrapes : List.of(new Metrics[] {beforeA, Metrics.scrape(a.base())},
+                    new Metrics[] {beforeB, Metrics.scrape(b.base())})) {
+                assertTrue(delta(scrapes, "rowcast_cluster_log_read_errors_total", "") >= 1, scrapes[1].rowcast());
+                assertTrue(delta(scrapes, "rowcast_cluster_log_reconnects_total", "") >= 1, scrapes[1].rowcast());
+            }
             apiA.postMessage(conversation, "after");
             written.add("after");
             for (WsClient client : List.of(onA, onB)) {
@@ -253,7 +360,7 @@ class ClusterIT {
 
     /** Cluster mode with a channel left on JPA capture: the deployment fails and says how to fix it. */
     @Test
-    @Order(5)
+    @Order(6)
     void should_fail_deployment_when_a_channel_is_not_captured_from_the_database() throws Exception {
         try (ClusterNode c = ClusterNode.start("c", Map.of("rowcast.cluster.redis", "redis://127.0.0.1:" + redisPort,
                 "rowcast.cluster.keyPrefix", "rowcast-it-c-" + System.nanoTime()))) {
@@ -279,7 +386,7 @@ class ClusterIT {
      * from the cursor.
      */
     @Test
-    @Order(6)
+    @Order(7)
     void should_lose_nothing_when_the_relaying_instance_is_killed_during_writes() throws Exception {
         ClusterNode doomed = relaying(a) ? a : b;
         ClusterNode survivor = doomed == a ? b : a;
@@ -350,6 +457,20 @@ class ClusterIT {
         } finally {
             onDoomed.forEach(WsClient::close);
         }
+    }
+
+    private static void awaitReadiness(ClusterNode node, int status, String what) throws Exception {
+        Instant deadline = Instant.now().plusSeconds(20);
+        int now = node.get("/health/ready");
+        while (now != status) {
+            assertTrue(Instant.now().isBefore(deadline), what + ": /health/ready answers " + now + " on " + node.base());
+            sleep(100);
+            now = node.get("/health/ready");
+        }
+    }
+
+    private static double delta(Metrics[] beforeAndAfter, String name, String label) {
+        return beforeAndAfter[1].value(name, label) - beforeAndAfter[0].value(name, label);
     }
 
     /** Whether the node's last word on the lease is that it holds it. */

@@ -102,7 +102,8 @@ public class RowcastWebListener implements ServletContextListener {
         ReactiveChannels.all().forEach(model -> metrics.channel(model.channel())); // scraped as 0 from the start
         // cluster mode: positions and history in Redis, the outbox relayed by one instance, read by all
         cluster = settings.cluster().enabled()
-                ? ClusterMode.connect(settings, ReactiveChannels.all(), beans.replayStore().isPresent())
+                ? ClusterMode.connect(settings, ReactiveChannels.all(), beans.replayStore().isPresent(),
+                        metrics.meters())
                 : null;
         dispatcher = new ChangeDispatcher(settings, cluster != null
                 ? Optional.<ReplayStore>of(cluster.replayStore()) : beans.replayStore(), beans.rowFilters(),

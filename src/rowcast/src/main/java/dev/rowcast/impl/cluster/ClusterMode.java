@@ -7,12 +7,15 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 import java.util.stream.Collectors;
 
 import dev.rowcast.RowcastConfigurationException;
+import dev.rowcast.impl.bridge.ReadinessContributors;
 import dev.rowcast.impl.config.RowcastSettings;
 import dev.rowcast.impl.dispatch.PositionedReplayStore;
+import dev.rowcast.impl.metrics.Meters;
 import dev.rowcast.impl.model.ReactiveEntityModel;
 import dev.rowcast.impl.outbox.DatabaseCapture;
 import dev.rowcast.impl.outbox.OutboxDecoder;
@@ -23,6 +26,8 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.Delay;
 
 /**
  * Cluster mode, built by boot when {@code rowcast.cluster.redis} is set: checks that every channel is captured from
@@ -34,6 +39,7 @@ public final class ClusterMode {
     private static final Logger LOG = Logger.getLogger(ClusterMode.class.getName());
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(5);
 
+    private final ClientResources resources;
     private final RedisClient client;
     private final List<StatefulRedisConnection<String, String>> connections = new ArrayList<>();
     private final RedisReplayStore store;
@@ -43,27 +49,39 @@ public final class ClusterMode {
     private final io.lettuce.core.api.sync.RedisCommands<String, String> limits;
     private final Keys keys;
     private final RowcastSettings.Cluster settings;
+    private final RedisReadiness readiness;
     private Runnable resync = () -> {
     };
 
-    private ClusterMode(RowcastSettings settings, Collection<ReactiveEntityModel> models) {
+    private ClusterMode(RowcastSettings settings, Collection<ReactiveEntityModel> models, Meters meters) {
         RowcastSettings.Cluster cluster = settings.cluster();
-        client = RedisClient.create(RedisURI.create(cluster.redis()));
+        // reconnect within 2 s of Redis coming back, not Lettuce's default of up to 30 s
+        resources = ClientResources.builder().reconnectDelay(Delay.exponential(Duration.ofMillis(50),
+                Duration.ofSeconds(2), 2, TimeUnit.MILLISECONDS)).build();
+        client = RedisClient.create(resources, RedisURI.create(cluster.redis()));
         // fail fast while Redis is away, rather than queue commands: every caller retries or resyncs
         client.setOptions(ClientOptions.builder().timeoutOptions(TimeoutOptions.enabled(COMMAND_TIMEOUT))
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS).build());
-        Keys keys = new Keys(cluster.keyPrefix());
-        OutboxDecoder decoder = new OutboxDecoder(models);
-        owner = ManagementFactory.getRuntimeMXBean().getName() + "-" + Relay.newEpochBase();
-        log = new LogReader(connect().sync(), keys, decoder, () -> resync.run());
-        log.startAtEnd();
-        limits = connect().sync(); // a socket thread's call must not wait behind the dispatch thread's
-        this.keys = keys;
+        keys = new Keys(cluster.keyPrefix());
         this.settings = cluster;
-        store = new RedisReplayStore(connect().sync(), keys, decoder,
-                models.stream().map(ReactiveEntityModel::channel).collect(Collectors.toUnmodifiableSet()), cluster,
-                log.startSeq(), settings.replayMaxStreams());
-        relay = new Relay(connect().sync(), keys, decoder, cluster, log, owner);
+        owner = ManagementFactory.getRuntimeMXBean().getName() + "-" + Relay.newEpochBase();
+        try {
+            OutboxDecoder decoder = new OutboxDecoder(models);
+            ClusterMeters figures = new ClusterMeters(meters);
+            log = new LogReader(connect().sync(), keys, decoder, () -> resync.run(), figures,
+                    () -> connections.stream().allMatch(StatefulRedisConnection::isOpen));
+            log.startAtEnd();
+            limits = connect().sync(); // a socket thread's call must not wait behind the dispatch thread's
+            store = new RedisReplayStore(connect().sync(), keys, decoder,
+                    models.stream().map(ReactiveEntityModel::channel).collect(Collectors.toUnmodifiableSet()),
+                    cluster, log.startSeq(), settings.replayMaxStreams());
+            relay = new Relay(connect().sync(), keys, decoder, cluster, log, owner);
+            figures.leaseHeld(relay::holdsLease);
+            readiness = new RedisReadiness(connections, log);
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
     }
 
     private StatefulRedisConnection<String, String> connect() {
@@ -73,11 +91,12 @@ public final class ClusterMode {
     }
 
     /**
+     * @param meters where the cluster's figures go, with the rest of Rowcast's
      * @throws RowcastConfigurationException when a channel is not captured from the database, the application has
      *         its own replay store, Lettuce is missing, or Redis cannot be reached
      */
     public static ClusterMode connect(RowcastSettings settings, Collection<ReactiveEntityModel> models,
-            boolean applicationReplayStore) {
+            boolean applicationReplayStore, Meters meters) {
         List<String> problems = new ArrayList<>();
         Set<String> captured = DatabaseCapture.captured(settings, models).stream().map(ReactiveEntityModel::channel)
                 .collect(Collectors.toSet());
@@ -103,7 +122,7 @@ public final class ClusterMode {
             throw new RowcastConfigurationException(problems);
         }
         try {
-            ClusterMode mode = new ClusterMode(settings, DatabaseCapture.captured(settings, models));
+            ClusterMode mode = new ClusterMode(settings, DatabaseCapture.captured(settings, models), meters);
             LOG.info(() -> "Rowcast: cluster mode on Redis " + RedisURI.create(settings.cluster().redis()).toString()
                     + " as " + mode.owner + ", keys under " + settings.cluster().keyPrefix() + ":");
             return mode;
@@ -145,11 +164,18 @@ public final class ClusterMode {
         thread.setName("rowcast-cluster-log");
         thread.setDaemon(true);
         thread.start();
+        ReadinessContributors.register(readiness);
     }
 
     public void stop() {
+        ReadinessContributors.unregister(readiness);
         log.stop();
+        close();
+    }
+
+    private void close() {
         connections.forEach(StatefulRedisConnection::close);
         client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        resources.shutdown(0, 2, TimeUnit.SECONDS);
     }
 }

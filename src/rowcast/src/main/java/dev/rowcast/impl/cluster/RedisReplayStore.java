@@ -33,6 +33,7 @@ final class RedisReplayStore implements PositionedReplayStore {
     private final OutboxDecoder decoder;
     private final Set<String> channels;
     private final long ttlMillis;
+    private final RedisGrants grants;
     /** Bounded: a stream dropped here gets its head from Redis again, which is exact (see head). */
     private final Map<StreamId, Position> heads;
     private long released;
@@ -56,6 +57,12 @@ final class RedisReplayStore implements PositionedReplayStore {
         this.channels = channels;
         this.ttlMillis = Relay.ttlMillis(settings);
         this.released = startSeq;
+        this.grants = new RedisGrants(redis, keys, channels, ttlMillis);
+    }
+
+    @Override
+    public dev.rowcast.impl.dispatch.SharedGrants grants() {
+        return grants;
     }
 
     @Override

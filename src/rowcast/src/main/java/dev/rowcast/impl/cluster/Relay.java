@@ -34,7 +34,9 @@ final class Relay implements OutboxRelay {
     private final RowcastSettings.Cluster settings;
     private final LogReader log;
     private final String owner;
-    private boolean leading;
+    private volatile boolean leading;
+    /** When the lease was last taken or renewed: it lives leaseMillis from then. */
+    private volatile long claimedNanos;
 
     Relay(RedisCommands<String, String> redis, Keys keys, OutboxDecoder decoder, RowcastSettings.Cluster settings,
             LogReader log, String owner) {
@@ -55,6 +57,7 @@ final class Relay implements OutboxRelay {
     public long claim(LongSupplier stored) {
         Long held = Scripts.run(redis, Scripts.LEASE, ScriptOutputType.INTEGER, List.of(keys.lease),
                 List.of(owner, String.valueOf(settings.leaseMillis())));
+        claimedNanos = System.nanoTime();
         if (held == null || held == 0) {
             if (leading) {
                 leading = false;
@@ -79,9 +82,15 @@ final class Relay implements OutboxRelay {
         return Long.parseLong(cursor);
     }
 
+    /** Whether this instance holds the lease now, as far as it knows: renewed within leaseMillis. */
+    boolean holdsLease() {
+        return leading && System.nanoTime() - claimedNanos < TimeUnit.MILLISECONDS.toNanos(settings.leaseMillis());
+    }
+
     @Override
     public void relay(List<OutboxRow> transaction) {
-        for (OutboxRow row : transaction) {
+        for (int i = 0; i < transaction.size(); i++) {
+            OutboxRow row = transaction.get(i);
             List<String> keys = new ArrayList<>(List.of(this.keys.cursor, this.keys.log, this.keys.logSeq));
             List<String> types = new ArrayList<>();
             for (CapturedChange change : decoder.decode(row.table(), row.op().strip(), row.oldRow(), row.newRow())) {
@@ -97,7 +106,8 @@ final class Relay implements OutboxRelay {
                     row.op().strip(), row.oldRow() == null ? "" : row.oldRow(),
                     row.newRow() == null ? "" : row.newRow(), String.valueOf(settings.historyLength()),
                     String.valueOf(now - TimeUnit.SECONDS.toMillis(settings.historySeconds())), newEpochBase(),
-                    String.valueOf(ttlMillis(settings)), String.valueOf(LOG_LENGTH), String.valueOf(now)));
+                    String.valueOf(ttlMillis(settings)), String.valueOf(LOG_LENGTH), String.valueOf(now),
+                    i == transaction.size() - 1 ? "1" : "0")); // readers group a transaction's rows again
             args.addAll(types);
             Scripts.run(redis, Scripts.RELAY, ScriptOutputType.INTEGER, keys, args);
         }

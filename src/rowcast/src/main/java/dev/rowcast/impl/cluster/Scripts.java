@@ -13,7 +13,8 @@ final class Scripts {
      * Relays one outbox row, only if it is past the relay cursor: per stream INCR seq (a new epoch when the stream
      * has none), XADD to its history (id = seq, trimmed by length and age), then XADD to the log, set the cursor.
      * KEYS: cursor, log, logseq, then (seq, epoch, history) per stream. ARGV: outbox id, txid, table, op, old, new,
-     * history length, oldest time kept (ms), epoch base, key ttl (ms), log length, now (ms), then the types.
+     * history length, oldest time kept (ms), epoch base, key ttl (ms), log length, now (ms), 1 for a transaction's
+     * last row (else 0), then the types.
      */
     static final String RELAY = """
             local cur = redis.call('GET', KEYS[1])
@@ -30,7 +31,7 @@ final class Scripts {
                 redis.call('DEL', seqKey, hist)
               end
               local seq = redis.call('INCR', seqKey)
-              redis.call('XADD', hist, 'MAXLEN', '~', ARGV[7], seq .. '-0', 'n', n, 'e', ARGV[12 + i],
+              redis.call('XADD', hist, 'MAXLEN', '~', ARGV[7], seq .. '-0', 'n', n, 'e', ARGV[13 + i],
                 'w', ARGV[12], 't', ARGV[3], 'p', ARGV[4], 'b', ARGV[5], 'a', ARGV[6])
               local oldest = redis.call('XRANGE', hist, '-', '+', 'COUNT', 8)
               local keep = nil
@@ -48,7 +49,8 @@ final class Scripts {
               positions[i] = epoch .. ':' .. seq
             end
             redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[11], '*', 'n', n, 'o', ARGV[1], 'x', ARGV[2],
-              't', ARGV[3], 'p', ARGV[4], 'b', ARGV[5], 'a', ARGV[6], 's', table.concat(positions, ','))
+              't', ARGV[3], 'p', ARGV[4], 'b', ARGV[5], 'a', ARGV[6], 's', table.concat(positions, ','),
+              'w', ARGV[12], 'l', ARGV[13])
             redis.call('SET', KEYS[1], ARGV[1])
             return n
             """;
@@ -98,6 +100,21 @@ final class Scripts {
             local id = '0-0'
             if #last > 0 then id = last[1][1] end
             return {id, redis.call('GET', KEYS[2]) or '0', redis.call('GET', KEYS[3]) or '-1'}
+            """;
+
+    /**
+     * Records where a caller joined a stream, keeping the earliest join of an epoch. KEYS: grants. ARGV: caller,
+     * epoch, seq, ttl (ms).
+     */
+    static final String JOIN = """
+            local at = redis.call('HGET', KEYS[1], ARGV[1])
+            if at then
+              local epoch, seq = string.match(at, '^(.*):(%d+)$')
+              if epoch == ARGV[2] and tonumber(seq) <= tonumber(ARGV[3]) then return 0 end
+            end
+            redis.call('HSET', KEYS[1], ARGV[1], ARGV[2] .. ':' .. ARGV[3])
+            redis.call('PEXPIRE', KEYS[1], ARGV[4])
+            return 1
             """;
 
     /** Takes or renews the lease. KEYS: lease. ARGV: owner, ttl (ms). */

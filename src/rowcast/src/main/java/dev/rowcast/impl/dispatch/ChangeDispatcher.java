@@ -429,6 +429,7 @@ public final class ChangeDispatcher implements ChangeSink {
                 unit(() -> publisher.flushDue(System.nanoTime()));
                 unit(() -> sequencer.expire(System.nanoTime(), subscriptions.awaitedTicket(), this::release));
                 unit(() -> subscriptions.released(sequencer.releasedThrough()));
+                unit(subscriptions::retryAhead);
                 unit(() -> releaseWaiters.released(sequencer.releasedThrough()));
                 repair();
             } catch (Throwable e) {

@@ -18,4 +18,9 @@ public interface PositionedReplayStore extends ReplayStore {
 
     /** Whether the channel's streams are kept here; the others (Rowcast's own, such as the admin page's) in memory. */
     boolean holds(String channel);
+
+    /** Where callers joined the streams kept here, known to every instance; {@code null} when only locally. */
+    default SharedGrants grants() {
+        return null;
+    }
 }

@@ -23,9 +23,19 @@ final class ReplayGrants {
     private record Key(String caller, StreamId stream) {
     }
 
+    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(ReplayGrants.class
+            .getName());
+
     private final Map<Key, Position> joined;
+    /** Cluster mode: the joins every instance knows of; {@code null} on one instance. */
+    private final SharedGrants shared;
 
     ReplayGrants(int maxGrants) {
+        this(maxGrants, null);
+    }
+
+    ReplayGrants(int maxGrants, SharedGrants shared) {
+        this.shared = shared;
         this.joined = new LinkedHashMap<>(1024, 0.75f, true) {
             private static final long serialVersionUID = 1L;
 
@@ -42,12 +52,40 @@ final class ReplayGrants {
         Position earlier = joined.get(key);
         if (earlier == null || !earlier.epoch().equals(head.epoch()) || head.seq() < earlier.seq()) {
             joined.put(key, head);
+            if (shared != null) {
+                try {
+                    shared.joined(key.caller(), stream, head);
+                } catch (RuntimeException e) { // the caller resumes here still; elsewhere it resyncs
+                    LOG.log(java.util.logging.Level.FINE, "Rowcast: could not share a replay grant", e);
+                }
+            }
         }
     }
 
     /** Whether the caller may replay what came after {@code from}: it joined the stream at or before it. */
     boolean allows(Viewer viewer, StreamId stream, Position from) {
-        Position join = joined.get(key(viewer, stream));
+        Key key = key(viewer, stream);
+        if (allows(joined.get(key), from)) {
+            return true;
+        }
+        if (shared == null) {
+            return false;
+        }
+        Position elsewhere;
+        try {
+            elsewhere = shared.joinedAt(key.caller(), stream); // joined on another instance
+        } catch (RuntimeException e) {
+            LOG.log(java.util.logging.Level.FINE, "Rowcast: could not read a shared replay grant", e);
+            return false; // replay_unavailable and a snapshot: safe
+        }
+        if (!allows(elsewhere, from)) {
+            return false;
+        }
+        joined.put(key, elsewhere);
+        return true;
+    }
+
+    private static boolean allows(Position join, Position from) {
         return join != null && join.epoch().equals(from.epoch()) && from.seq() >= join.seq();
     }
 

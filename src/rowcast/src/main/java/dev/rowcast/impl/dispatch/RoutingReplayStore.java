@@ -35,6 +35,11 @@ final class RoutingReplayStore implements PositionedReplayStore {
     }
 
     @Override
+    public SharedGrants grants() {
+        return shared.grants();
+    }
+
+    @Override
     public Position head(StreamId stream) {
         return of(stream).head(stream);
     }

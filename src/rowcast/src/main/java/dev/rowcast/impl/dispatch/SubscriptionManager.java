@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import java.util.logging.Level;
@@ -57,6 +58,19 @@ final class SubscriptionManager {
         void force(long bytes, Runnable work);
     }
 
+    /**
+     * How long a subscribe whose cursor is ahead of this instance (cluster mode: another instance delivered further)
+     * waits for this instance to deliver up to it, before it gets {@code replay_unavailable}. Instances deliver the
+     * same log milliseconds apart; more means the log reader is behind or Redis is away.
+     */
+    static final long AHEAD_WAIT_MILLIS = 2_000;
+    /** Bounds the memory a flood of forged cursors can hold; past it they are answered at once. */
+    static final int MAX_AHEAD = 10_000;
+
+    private record Ahead(Subscriber subscriber, StreamId stream, ReactiveEntityModel model, JsonValue id,
+            Position from, long deadlineNanos) {
+    }
+
     private record ReadSnapshot(Subscription subscription, int round, List<Map<String, Object>> rows, long ticket) {
     }
 
@@ -68,8 +82,10 @@ final class SubscriptionManager {
     private final LongSupplier releasedThrough;
     private final Visibility visibility;
     private final Consumer<StreamId> flushBatch;
-    private final ReplayGrants grants = new ReplayGrants(MAX_REPLAY_GRANTS);
+    private final ReplayGrants grants;
     private final List<ReadSnapshot> waitingForTickets = new ArrayList<>();
+    /** Cluster mode: subscribes whose cursor this instance has yet to reach, in arrival order. */
+    private final List<Ahead> ahead = new ArrayList<>();
     private boolean warnedNoReset;
     private final RowcastMetrics metrics;
 
@@ -91,9 +107,72 @@ final class SubscriptionManager {
         this.releasedThrough = releasedThrough;
         this.visibility = visibility;
         this.flushBatch = flushBatch;
+        this.grants = new ReplayGrants(MAX_REPLAY_GRANTS, store instanceof PositionedReplayStore positioned
+                ? positioned.grants() : null);
     }
 
     void subscribe(Subscriber subscriber, StreamId stream, ReactiveEntityModel model, JsonValue id, Position from) {
+        serveAhead(subscriber, stream); // an earlier subscribe of this stream that still waits comes first
+        if (from != null && isAhead(stream, from) && ahead.size() < MAX_AHEAD) {
+            ahead.add(new Ahead(subscriber, stream, model, id, from, System.nanoTime()
+                    + TimeUnit.MILLISECONDS.toNanos(AHEAD_WAIT_MILLIS)));
+            return;
+        }
+        serve(subscriber, stream, model, id, from);
+    }
+
+    /** Whether the cursor is in the stream's epoch past what this instance delivered, positions coming from a log. */
+    private boolean isAhead(StreamId stream, Position from) {
+        if (!(store instanceof PositionedReplayStore positioned) || !positioned.holds(stream.channel())) {
+            return false; // one instance: such a cursor was never handed out, waiting would not help
+        }
+        Position head;
+        try {
+            head = store.head(stream);
+        } catch (RuntimeException e) {
+            return false; // answered now, as a store failure
+        }
+        return head.epoch().equals(from.epoch()) && from.seq() > head.seq();
+    }
+
+    /**
+     * Serves the subscribes that waited for this instance to reach their cursor, once it has, or once they waited
+     * {@link #AHEAD_WAIT_MILLIS}. Dispatch thread, after each turn of the loop.
+     */
+    void retryAhead() {
+        if (ahead.isEmpty()) {
+            return;
+        }
+        long now = System.nanoTime();
+        List<Ahead> due = new ArrayList<>();
+        for (Iterator<Ahead> it = ahead.iterator(); it.hasNext();) {
+            Ahead waiting = it.next();
+            if (!waiting.subscriber().isOpen() || now - waiting.deadlineNanos() >= 0
+                    || !isAhead(waiting.stream(), waiting.from())) {
+                it.remove();
+                due.add(waiting);
+            }
+        }
+        due.forEach(this::serve);
+    }
+
+    /** An unsubscribe or a new subscribe of the stream: the waiting subscribe is answered first, as sent. */
+    private void serveAhead(Subscriber subscriber, StreamId stream) {
+        for (Iterator<Ahead> it = ahead.iterator(); it.hasNext();) {
+            Ahead waiting = it.next();
+            if (waiting.subscriber() == subscriber && waiting.stream().equals(stream)) {
+                it.remove();
+                serve(waiting);
+            }
+        }
+    }
+
+    private void serve(Ahead waiting) {
+        serve(waiting.subscriber(), waiting.stream(), waiting.model(), waiting.id(), waiting.from());
+    }
+
+    private void serve(Subscriber subscriber, StreamId stream, ReactiveEntityModel model, JsonValue id,
+            Position from) {
         if (!subscriber.isOpen()) {
             return; // its disconnect may already have run: a subscription now would never be removed
         }
@@ -175,6 +254,7 @@ final class SubscriptionManager {
     }
 
     void unsubscribe(Subscriber subscriber, StreamId stream, JsonValue id) {
+        serveAhead(subscriber, stream);
         Subscription removed = registry.remove(subscriber, stream);
         if (removed != null) {
             removed.release(); // gives back what it held against the socket's bound
@@ -183,6 +263,7 @@ final class SubscriptionManager {
     }
 
     void disconnect(Subscriber subscriber) {
+        ahead.removeIf(waiting -> waiting.subscriber() == subscriber);
         registry.removeAll(subscriber);
     }
 

@@ -16,7 +16,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import dev.rowcast.Capture;
+import dev.rowcast.impl.bridge.CaptureBridge;
+import dev.rowcast.impl.bridge.CapturedChange;
 import dev.rowcast.impl.config.RowcastSettings;
+import dev.rowcast.impl.metrics.Meters;
 import dev.rowcast.impl.model.ColumnModel;
 import dev.rowcast.impl.model.ReactiveEntityModel;
 import dev.rowcast.impl.model.ScopeModel;
@@ -96,7 +99,7 @@ class ClusterScriptsTest {
 
     private Relay relay() {
         return new Relay(one.sync(), keys, decoder, settings, new LogReader(one.sync(), keys, decoder, () -> {
-        }), "test");
+        }, new ClusterMeters(Meters.local())), "test");
     }
 
     @Test
@@ -160,5 +163,128 @@ class ClusterScriptsTest {
         Long other = Scripts.run(one.sync(), Scripts.TAKE, io.lettuce.core.ScriptOutputType.INTEGER,
                 List.of(keys.user("bob")), List.of("1", "3", "60000"));
         assertEquals(1L, other, "each user has a bucket of their own");
+    }
+
+    /** Stands in for the dispatcher: keeps each transaction the log reader hands over, on the reader's own thread. */
+    private static final class Engine {
+        final List<List<CapturedChange>> handed = new java.util.concurrent.CopyOnWriteArrayList<>();
+        private final dev.rowcast.impl.bridge.ChangeSink sink = (ticket, changes, lost) -> handed.add(changes);
+        private final LogReader reader;
+        private final Thread thread;
+
+        Engine(LogReader reader) {
+            this.reader = reader;
+            CaptureBridge.install(sink);
+            thread = new Thread(reader);
+            thread.start();
+        }
+
+        void stop() throws InterruptedException {
+            reader.stop();
+            thread.join(5_000);
+            CaptureBridge.uninstall(sink);
+        }
+    }
+
+    /** Meters that keep what is recorded, to look at. */
+    private static final class Recorded implements Meters {
+        final Map<String, dev.rowcast.impl.metrics.Counter> counters = new java.util.concurrent.ConcurrentHashMap<>();
+        final Map<String, java.util.function.LongSupplier> gauges = new java.util.concurrent.ConcurrentHashMap<>();
+        final List<Long> lag = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        @Override
+        public dev.rowcast.impl.metrics.Counter counter(String name, String help, String label, String value) {
+            return counters.computeIfAbsent(name, n -> new dev.rowcast.impl.metrics.LocalCounter());
+        }
+
+        @Override
+        public void gauge(String name, String help, String label, String value, java.util.function.LongSupplier r) {
+            gauges.put(name, r);
+        }
+
+        @Override
+        public dev.rowcast.impl.metrics.Histogram histogram(String name, String help, String unit) {
+            return lag::add;
+        }
+    }
+
+    /**
+     * A transaction of three rows reaches the engine as one transaction, as it does on one instance; the next one as
+     * another; the bus lag is recorded once per row; the lease gauge says who relays.
+     */
+    @Test
+    void should_hand_each_relayed_transaction_to_the_engine_whole_and_count_it() throws Exception {
+        Recorded meters = new Recorded();
+        ClusterMeters figures = new ClusterMeters(meters);
+        LogReader reader = new LogReader(two.sync(), keys, decoder, () -> {
+        }, figures);
+        reader.startAtEnd();
+        Relay relay = new Relay(one.sync(), keys, decoder, settings, reader, "test");
+        figures.leaseHeld(relay::holdsLease);
+        assertEquals(0, meters.gauges.get("rowcast_cluster_relay_lease_held").getAsLong());
+        assertEquals(-1, relay.claim(() -> -1), "holds the lease, and Redis had no cursor: after the stored one");
+        assertEquals(1, meters.gauges.get("rowcast_cluster_relay_lease_held").getAsLong());
+        Engine engine = new Engine(reader);
+        List<List<CapturedChange>> handed = engine.handed;
+        try {
+            relay.relay(List.of(new OutboxRow(1, "t1", "message", "I", null, row(3, "a")),
+                    new OutboxRow(2, "t1", "message", "I", null, row(3, "b")),
+                    new OutboxRow(3, "t1", "message", "I", null, row(4, "c"))));
+            relay.relay(List.of(new OutboxRow(4, "t2", "message", "I", null, row(3, "d"))));
+            assertTrue(reader.awaitDelivered(4, 10_000), "the reader handed both over");
+        } finally {
+            engine.stop();
+        }
+        assertEquals(List.of(List.of("a", "b", "c"), List.of("d")), handed.stream().map(changes -> changes.stream()
+                .map(change -> (String) change.change().row().get("body")).toList()).toList(), "one per transaction");
+        assertEquals(List.of(1L, 2L, 3L, 4L), handed.stream().flatMap(List::stream).map(CapturedChange::logSeq)
+                .toList(), "each change keeps its place in the log");
+        assertEquals(4, meters.lag.size(), "the bus lag once per row");
+        assertTrue(meters.lag.stream().allMatch(lag -> lag >= 0 && lag < 10_000), meters.lag.toString());
+        assertEquals(0, meters.counters.get("rowcast_cluster_log_read_errors").count());
+    }
+
+    /** Where a caller joined, as every instance sees it: the earliest of an epoch, a new epoch replacing it. */
+    @Test
+    void should_share_where_a_caller_joined_a_stream_with_every_instance() {
+        StreamId stream = new StreamId("message", "conversation_id", 3L);
+        RedisGrants onA = new RedisGrants(one.sync(), keys, Set.of("message"), 60_000);
+        RedisGrants onB = new RedisGrants(two.sync(), keys, Set.of("message"), 60_000);
+        assertEquals(null, onB.joinedAt("user:eve", stream));
+        onA.joined("user:eve", stream, new Position("e1", 5));
+        // joins are sent without waiting: read them on the connection that wrote, which keeps the order
+        assertEquals(new Position("e1", 5), onA.joinedAt("user:eve", stream));
+        assertEquals(new Position("e1", 5), onB.joinedAt("user:eve", stream), "B knows where eve joined on A");
+        onB.joined("user:eve", stream, new Position("e1", 9));
+        assertEquals(new Position("e1", 5), onB.joinedAt("user:eve", stream), "the earliest join of the epoch stays");
+        onB.joined("user:eve", stream, new Position("e2", 1));
+        assertEquals(new Position("e2", 1), onB.joinedAt("user:eve", stream), "a new epoch starts over");
+        assertEquals(new Position("e2", 1), onA.joinedAt("user:eve", stream));
+        assertEquals(null, onA.joinedAt("user:bob", stream), "per caller");
+        onA.joined("user:eve", new StreamId("rowcast_admin", "x", 1L), new Position("e1", 1));
+        assertEquals(null, onB.joinedAt("user:eve", new StreamId("rowcast_admin", "x", 1L)), "only shared channels");
+        assertTrue(one.sync().pttl(keys.stream(stream, "grants")) > 0, "kept as long as the stream's history");
+    }
+
+    /** After Redis came back, the log waits until every connection is up: a resync reads heads on another one. */
+    @Test
+    void should_not_read_the_log_until_every_connection_is_back() throws Exception {
+        java.util.concurrent.atomic.AtomicBoolean connected = new java.util.concurrent.atomic.AtomicBoolean();
+        LogReader reader = new LogReader(two.sync(), keys, decoder, () -> {
+        }, new ClusterMeters(Meters.local()), connected::get);
+        reader.startAtEnd();
+        Relay relay = new Relay(one.sync(), keys, decoder, settings, reader, "test");
+        Engine engine = new Engine(reader);
+        List<List<CapturedChange>> handed = engine.handed;
+        try {
+            relay.relay(List.of(new OutboxRow(1, "t1", "message", "I", null, row(3, "a"))));
+            assertFalse(reader.awaitDelivered(1, 300), "not while a connection is down");
+            assertFalse(reader.reading(), "and readiness says so");
+            connected.set(true);
+            assertTrue(reader.awaitDelivered(1, 10_000), "read once all are up");
+        } finally {
+            engine.stop();
+        }
+        assertEquals(1, handed.size());
     }
 }

@@ -46,4 +46,31 @@ class ReplayGrantsTest {
         assertFalse(grants.allows(user("a"), STREAM, new Position("e", 4)), "forgotten: resync by snapshot");
         assertTrue(grants.allows(user("c"), STREAM, new Position("e", 1)));
     }
+
+    /** Cluster mode: a join on another instance counts here; one that failed to be read counts as none. */
+    @Test
+    void should_allow_a_cursor_from_a_join_on_another_instance() {
+        java.util.Map<String, Position> elsewhere = new java.util.HashMap<>();
+        SharedGrants shared = new SharedGrants() {
+            @Override
+            public void joined(String caller, StreamId stream, Position head) {
+                elsewhere.put(caller, head);
+            }
+
+            @Override
+            public Position joinedAt(String caller, StreamId stream) {
+                if (caller.equals("user:mallory")) {
+                    throw new IllegalStateException("Redis is away");
+                }
+                return elsewhere.get(caller);
+            }
+        };
+        ReplayGrants onA = new ReplayGrants(10, shared);
+        ReplayGrants onB = new ReplayGrants(10, shared);
+        onA.joined(user("eve"), STREAM, new Position("e1", 5));
+        assertTrue(onB.allows(user("eve"), STREAM, new Position("e1", 7)), "joined on A, resumes on B");
+        assertFalse(onB.allows(user("eve"), STREAM, new Position("e1", 4)), "not from before she joined");
+        assertFalse(onB.allows(user("bob"), STREAM, new Position("e1", 7)), "not another caller's");
+        assertFalse(onB.allows(user("mallory"), STREAM, new Position("e1", 7)), "a failed read allows nothing");
+    }
 }
