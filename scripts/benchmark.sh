@@ -15,6 +15,8 @@
 # Env of write-path: ROWCAST_DB_HOST/PORT/NAME/USER/PASSWORD (127.0.0.1, 5432, test, postgres, postgres),
 # WRITE_PATH_THREADS (16), WRITE_PATH_SECONDS (10 per mode), WRITE_PATH_ROUNDS (3). It prints a table; it does not
 # write docs/benchmarks.md. MVN_ARGS=-o builds offline.
+#
+#   scripts/benchmark.sh serialize-cost # decode and render cost per row: cluster-wide or per-instance serialization
 # The two-instance scenario (cluster mode) needs PostgreSQL (ROWCAST_DB_HOST/PORT/NAME/USER/PASSWORD, default
 # 127.0.0.1:5432/test as postgres) and redis-server on the PATH; it starts its own Redis on BENCH_REDIS_PORT (16379)
 # and two instances on BENCH_PORT + 10 and + 11.
@@ -31,6 +33,13 @@ if [[ "${1:-}" == write-path ]]; then
   echo "== write path on $url; machine load: $(cut -d' ' -f1-3 /proc/loadavg)"
   exec java -cp "$root/src/rowcast/target/classes:$driver" "$root/src/rowcast-bench/write-path/WritePath.java" \
     "$url" "${WRITE_PATH_THREADS:-16}" "${WRITE_PATH_SECONDS:-10}" "${WRITE_PATH_ROUNDS:-3}"
+fi
+if [[ "${1:-}" == serialize-cost ]]; then
+  (cd "$root" && mvn -B -q ${MVN_ARGS:-} compile dependency:build-classpath -pl src/rowcast \
+    -Dmdep.outputFile=target/serialize-classpath.txt -Dmdep.includeScope=test)
+  echo "== serialization cost per row (cluster mode: per instance or cluster-wide); machine load: $(cut -d' ' -f1-3 /proc/loadavg)"
+  exec java -cp "$root/src/rowcast/target/classes:$(cat "$root/src/rowcast/target/serialize-classpath.txt")" \
+    "$root/src/rowcast-bench/serialize/SerializeCost.java" "${SERIALIZE_ROWS:-200000}"
 fi
 module=$root/src/rowcast-bench
 load=$module/load
