@@ -52,7 +52,7 @@ class BrowserIT extends DeployedChat {
             bob.signIn("bob");
             assertEquals("rowcast.v2", bob.script("return window.rowcastDemo.client.socket.protocol"),
                     "Chromium negotiated coalesced frames; the rest of this test runs on them");
-            bob.find(By.cssSelector("#conversations li[data-id='" + conversation + "']")).click();
+            bob.click(By.cssSelector("#conversations li[data-id='" + conversation + "']"));
             bob.await(d -> d.findElement(By.id("conversation-title")).getText().equals("Browser chat"),
                     "bob's page opens the conversation he was added to");
 
@@ -89,7 +89,7 @@ class BrowserIT extends DeployedChat {
         api.postMessage(conversation, "before the drop");
         try (Browser alice = new Browser(base)) {
             alice.signIn("alice");
-            alice.find(By.cssSelector("#conversations li[data-id='" + conversation + "']")).click();
+            alice.click(By.cssSelector("#conversations li[data-id='" + conversation + "']"));
             alice.await(d -> message(d.findElements(By.cssSelector("#messages .message")), "before the drop"),
                     "the snapshot shows the first message");
 
@@ -125,7 +125,7 @@ class BrowserIT extends DeployedChat {
         try (Browser alice = new Browser(base); Browser bob = new Browser(base)) {
             for (Browser browser : List.of(alice, bob)) {
                 browser.signIn(browser == alice ? "alice" : "bob");
-                browser.find(By.cssSelector("#conversations li[data-id='" + conversation + "']")).click();
+                browser.click(By.cssSelector("#conversations li[data-id='" + conversation + "']"));
             }
             alice.await(d -> d.findElement(By.id("presence")).getText().contains("bob"), "alice sees bob is here");
             bob.await(d -> d.findElement(By.id("presence")).getText().contains("alice"), "bob sees alice is here");
@@ -181,7 +181,7 @@ class BrowserIT extends DeployedChat {
                     "bob's list shows the conversation he was added to, without signing in again");
             alice.await(d -> d.findElement(By.id("members")).getText().replace("\n", " ").contains("bob"),
                     "alice's member list shows bob");
-            bob.find(By.cssSelector("#conversations li[data-id='" + id + "']")).click();
+            bob.click(By.cssSelector("#conversations li[data-id='" + id + "']"));
             bob.await(d -> d.findElement(By.id("members")).getText().contains("alice"), "bob sees the members");
 
             assertEquals(204, api.call("DELETE", "api/conversations/" + id + "/members/bob", null).status());

@@ -77,6 +77,21 @@ public final class Browser implements AutoCloseable {
         }, "element " + by);
     }
 
+    /**
+     * Clicks the element, finding it again if the page re-rendered it between finding and clicking: the
+     * conversation list is live, so its items can be replaced at any moment.
+     */
+    public void click(By by) {
+        await(d -> {
+            WebElement element = d.findElement(by);
+            if (!element.isDisplayed()) {
+                return null;
+            }
+            element.click(); // a stale element throws, and the wait tries again
+            return Boolean.TRUE;
+        }, "click " + by);
+    }
+
     public List<WebElement> findAll(By by) {
         return driver.findElements(by);
     }
