@@ -8,11 +8,11 @@ import java.util.function.Function;
 import jakarta.json.Json;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonReader;
-import jakarta.json.JsonReaderFactory;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import jakarta.json.JsonValue.ValueType;
+import jakarta.json.stream.JsonParser;
+import jakarta.json.stream.JsonParserFactory;
 
 import dev.rowcast.impl.model.ReactiveEntityModel;
 import dev.rowcast.impl.model.ScopeModel;
@@ -27,8 +27,8 @@ import dev.rowcast.spi.StreamId;
  */
 public final class InboundParser {
 
-    /** Made once: {@code Json.createReader} looks the JSON provider up on every call, a class-path scan per frame. */
-    private static final JsonReaderFactory READERS = Json.createReaderFactory(Map.of());
+    /** Made once: {@code Json.createParser} looks the JSON provider up on every call, a class-path scan per frame. */
+    private static final JsonParserFactory PARSERS = Json.createParserFactory(Map.of());
 
     private final Function<String, Optional<ReactiveEntityModel>> channels;
 
@@ -39,11 +39,19 @@ public final class InboundParser {
 
     public Inbound parse(String text) {
         JsonValue parsed;
-        try (JsonReader reader = READERS.createReader(new StringReader(text))) {
-            parsed = reader.readValue();
+        boolean trailing;
+        try (JsonParser parser = PARSERS.createParser(new StringReader(text))) {
+            parser.next();
+            parsed = parser.getValue();
+            trailing = hasMore(parser);
         } catch (RuntimeException | StackOverflowError e) {
             // StackOverflowError: hostile nesting on a parser without a depth limit; the frame size bounds the depth
             return new Inbound.Refused(null, ErrorCode.INVALID_JSON, "The frame is not valid JSON.");
+        }
+        if (trailing) {
+            // a reader stops after the first value; what follows it must not be ignored
+            return new Inbound.Refused(null, ErrorCode.INVALID_MESSAGE,
+                    "A frame must hold one JSON object and nothing after it.");
         }
         if (parsed.getValueType() != ValueType.OBJECT) {
             return new Inbound.Refused(null, ErrorCode.INVALID_MESSAGE, "A frame must be a JSON object.");
@@ -177,6 +185,15 @@ public final class InboundParser {
             return Optional.empty();
         }
         return exact < 0 ? Optional.empty() : Optional.of(new Position(epoch.getString(), exact));
+    }
+
+    /** Whether anything but whitespace follows the value: another token, or text that is not one. */
+    private static boolean hasMore(JsonParser parser) {
+        try {
+            return parser.hasNext();
+        } catch (RuntimeException e) {
+            return true;
+        }
     }
 
     private static Optional<String> string(JsonObject object, String name) {
