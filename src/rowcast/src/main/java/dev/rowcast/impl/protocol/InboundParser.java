@@ -102,23 +102,24 @@ public final class InboundParser {
         boolean subscribe = action == Inbound.Action.SUBSCRIBE;
         Optional<String> channel = string(message, "channel");
         if (channel.isEmpty()) {
-            return new Inbound.Refused(id, ErrorCode.INVALID_MESSAGE, "channel is required and must be a string.");
+            return Inbound.Refused.of(action, id, ErrorCode.INVALID_MESSAGE,
+                    "channel is required and must be a string.");
         }
         JsonValue scope = message.get("scope");
         if (scope == null || scope.getValueType() != ValueType.OBJECT) {
-            return new Inbound.Refused(id, ErrorCode.INVALID_MESSAGE,
+            return Inbound.Refused.of(action, id, ErrorCode.INVALID_MESSAGE,
                     "scope is required and must be an object {\"col\":...,\"value\":...}.");
         }
         Optional<String> column = string(scope.asJsonObject(), "col");
         if (column.isEmpty() || !scope.asJsonObject().containsKey("value")) {
-            return new Inbound.Refused(id, ErrorCode.INVALID_MESSAGE,
+            return Inbound.Refused.of(action, id, ErrorCode.INVALID_MESSAGE,
                     "scope.col (a string) and scope.value are required.");
         }
         Position from = null;
         if (subscribe && message.containsKey("from")) {
             Optional<Position> position = position(message.get("from"));
             if (position.isEmpty()) {
-                return new Inbound.Refused(id, ErrorCode.INVALID_MESSAGE,
+                return Inbound.Refused.of(action, id, ErrorCode.INVALID_MESSAGE,
                         "from must be {\"epoch\": string, \"seq\": integer >= 0}.");
             }
             from = position.get();
@@ -128,15 +129,16 @@ public final class InboundParser {
         if (action == Inbound.Action.BROADCAST) {
             Optional<String> named = string(message, "event");
             if (named.isEmpty() || !isName(named.get())) {
-                return new Inbound.Refused(id, ErrorCode.INVALID_MESSAGE, "event is required: 1 to " + MAX_NAME
-                        + " printable ASCII characters, no spaces.");
+                return Inbound.Refused.of(action, id, ErrorCode.INVALID_MESSAGE, "event is required: 1 to "
+                        + MAX_NAME + " printable ASCII characters, no spaces.");
             }
             event = named.get();
             data = message.getOrDefault("data", JsonValue.NULL);
         }
         Optional<ReactiveEntityModel> model = channels.apply(channel.get());
         if (model.isEmpty()) {
-            return new Inbound.Refused(id, ErrorCode.UNKNOWN_CHANNEL, "No channel '" + clip(channel.get()) + "'.");
+            return Inbound.Refused.of(action, id, ErrorCode.UNKNOWN_CHANNEL,
+                    "No channel '" + clip(channel.get()) + "'.");
         }
         return new Inbound.ForChannel(id, action, model.get(), column.get(), scope.asJsonObject().get("value"),
                 from, event, data);
@@ -151,14 +153,14 @@ public final class InboundParser {
         String channel = model.channel();
         Optional<ScopeModel> scopeModel = model.scopeByColumn(request.column());
         if (scopeModel.isEmpty()) {
-            return new Inbound.Refused(request.id(), ErrorCode.INVALID_SCOPE, "Channel '" + channel
+            return Inbound.Refused.of(request.action(), request.id(), ErrorCode.INVALID_SCOPE, "Channel '" + channel
                     + "' has no scope '" + clip(request.column()) + "'; its scopes are: " + model.scopeColumns() + ".");
         }
         Object value;
         try {
             value = ScopeValueKind.convert(scopeModel.get(), request.value());
         } catch (IllegalArgumentException e) {
-            return new Inbound.Refused(request.id(), ErrorCode.INVALID_SCOPE, "Bad value for scope '"
+            return Inbound.Refused.of(request.action(), request.id(), ErrorCode.INVALID_SCOPE, "Bad value for scope '"
                     + request.column() + "': " + e.getMessage() + ".");
         }
         StreamId stream = new StreamId(channel, request.column(), value);

@@ -75,7 +75,8 @@ public final class RowcastEndpoint extends Endpoint {
                 new RateLimiter(settings.inboundRatePerSecond(), settings.inboundBurst(), settings.rateLimitStrikes(),
                         now),
                 new RateLimiter(limits.catchUpEventsPerSecond(), limits.catchUpEventsBurst(), 0, now),
-                new RateLimiter(limits.catchUpSnapshotsPerSecond(), limits.catchUpSnapshotsBurst(), 0, now), metrics);
+                new RateLimiter(limits.catchUpSnapshotsPerSecond(), limits.catchUpSnapshotsBurst(), 0, now), metrics,
+                limits.maxPendingRequests(), limits.maxPendingBytes());
         metrics.opened();
         session.getUserProperties().put(CONNECTION, connection);
         connections.add(connection);

@@ -21,6 +21,7 @@ import dev.rowcast.chat.it.probe.BatchedNoteResource;
 import dev.rowcast.chat.it.probe.CaptureProbeResource;
 import dev.rowcast.chat.it.probe.ChangeRecorder;
 import dev.rowcast.chat.it.probe.DelayedCompletionResource;
+import dev.rowcast.chat.it.probe.DenyListFilter;
 import dev.rowcast.chat.it.probe.FatalRowFilter;
 import dev.rowcast.chat.it.probe.FragileNote;
 import dev.rowcast.chat.it.probe.FragileNoteResource;
@@ -182,14 +183,14 @@ public final class Deployments {
     }
 
     /**
-     * The reference WAR plus a row filter that throws for bob, an entity with an admin-only column, and a slow,
-     * asynchronous authorizer for some of its topics.
+     * The reference WAR plus a row filter that throws for bob, an entity with an admin-only column, a slow (or
+     * hanging) asynchronous authorizer for some of its topics, and a deny-list row filter on that entity.
      */
     public static WebArchive chatWarForSecurity() {
         WebArchive war = chatWar();
         war.delete("WEB-INF/classes/META-INF/persistence.xml");
         return war.addClasses(ThrowingRowFilter.class, SecretNote.class, SecretNoteResource.class, AdminNote.class,
-                SlowAuthorizer.class)
+                SlowAuthorizer.class, DenyListFilter.class)
                 .addAsResource("it/security-persistence.xml", "META-INF/persistence.xml");
     }
 
