@@ -120,14 +120,16 @@ public final class Deployments {
 
     /**
      * The reference WAR for the fuzzer: the default inbound limits, named so the fuzzer's oracle and the server
-     * agree, and a probe that reports the heap after a full GC.
+     * agree, a probe that reports the heap after a full GC, and a channel for role admin only ({@code admin_note}).
      */
     public static WebArchive chatWarForFuzz() {
-        return withContextParams(chatWar(), Map.of(
+        WebArchive war = withContextParams(chatWar(), Map.of(
                 "rowcast.inbound.ratePerSecond", String.valueOf(FuzzSettings.SERVER_RATE),
                 "rowcast.inbound.burst", String.valueOf(FuzzSettings.SERVER_BURST),
-                "rowcast.inbound.rateLimitStrikes", String.valueOf(FuzzSettings.STRIKES)))
-                .addClass(HeapProbeResource.class);
+                "rowcast.inbound.rateLimitStrikes", String.valueOf(FuzzSettings.STRIKES)));
+        war.delete("WEB-INF/classes/META-INF/persistence.xml");
+        return war.addClasses(HeapProbeResource.class, AdminNote.class, SecretNote.class)
+                .addAsResource("it/security-persistence.xml", "META-INF/persistence.xml");
     }
 
     /** The reference WAR with heartbeats every 300 ms and a 700 ms pong timeout. */
