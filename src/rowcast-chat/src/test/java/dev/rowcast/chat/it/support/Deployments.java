@@ -186,13 +186,14 @@ public final class Deployments {
 
     /**
      * The reference WAR plus a row filter that throws for bob, an entity with an admin-only column, a slow (or
-     * hanging) asynchronous authorizer for some of its topics, and a deny-list row filter on that entity.
+     * hanging) asynchronous authorizer for some of its topics, a deny-list row filter on that entity, and a probe that
+     * reports the heap after a full GC.
      */
     public static WebArchive chatWarForSecurity() {
         WebArchive war = chatWar();
         war.delete("WEB-INF/classes/META-INF/persistence.xml");
         return war.addClasses(ThrowingRowFilter.class, SecretNote.class, SecretNoteResource.class, AdminNote.class,
-                SlowAuthorizer.class, DenyListFilter.class)
+                SlowAuthorizer.class, DenyListFilter.class, HeapProbeResource.class)
                 .addAsResource("it/security-persistence.xml", "META-INF/persistence.xml");
     }
 
