@@ -496,16 +496,23 @@ final class Worker implements Runnable {
     }
 
     /**
-     * The lane of an error reply: the SUB lane's if the oldest reply due there accepts it (refusals of subscribe,
-     * unsubscribe and propose come in their turn), else the SYNC lane.
+     * The lane of an error reply, when the error could answer a frame in either lane (invalid_message, say): the
+     * lane whose oldest due frame accepts it, and of two, the one sent first. A frame answered at once (SYNC) is
+     * answered before anything of a later frame, so the earlier of the two candidates is the one answered now, or,
+     * when the earlier is in the SUB lane, the two replies are alike and either will do.
      */
     private static Lane laneOf(String code, JsonObject reply, Pending pending) {
         Entry sub = pending.sub.peek();
         Entry sync = pending.sync.peek();
-        if (sub != null && sub.step().reply().match(reply) != null) {
+        boolean subFits = sub != null && sub.step().reply().match(reply) != null;
+        boolean syncFits = sync != null && sync.step().reply().match(reply) != null;
+        if (subFits && syncFits) {
+            return sub.frame() < sync.frame() ? Lane.SUB : Lane.SYNC;
+        }
+        if (subFits) {
             return Lane.SUB;
         }
-        if (sync != null && sync.step().reply().match(reply) != null) {
+        if (syncFits) {
             return Lane.SYNC;
         }
         return code.equals("forbidden") || code.equals("too_many_subscriptions") || code.equals("unknown_proposal")
