@@ -178,7 +178,7 @@ final class Worker implements Runnable {
             while (steps.size() < batch && length > 0) {
                 Step step = carried != null ? carried : generator.next(model);
                 carried = null;
-                if (!steps.isEmpty() && step.alone()) {
+                if (!steps.isEmpty() && (step.alone() || confusable(step, steps))) {
                     carried = step;
                     break;
                 }
@@ -210,6 +210,23 @@ final class Worker implements Runnable {
 
     private static boolean terminal(Step step) {
         return step.end() != null && !step.end().orReply();
+    }
+
+    /**
+     * Whether a reply due to the step could be taken for one due in the other lane to a step of the batch (the same
+     * error with the same id): lanes are matched in order each, so such a step waits for the next batch.
+     */
+    private static boolean confusable(Step step, List<Step> batch) {
+        for (Outcome o : step.reply().outcomes()) {
+            for (Step earlier : batch) {
+                for (Outcome p : earlier.reply().outcomes()) {
+                    if (o.lane() != p.lane() && o.alike(p)) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
     }
 
     /** Writes the steps' frames, pacing messages, and registers what is due. False if the connection broke. */
