@@ -190,28 +190,28 @@ final class ProtocolHandler {
     }
 
     private void subscribe(ClientConnection connection, Inbound.Subscribe subscribe, long cost) {
-        inOrder(connection, cost, subscribe.id(), () -> {
-            java.security.Principal principal = connection.viewer().principal();
-            if (userLimit != null && principal != null && !userLimit.allow(principal.getName())) {
-                // no strike: like a busy server, the client subscribes again in a moment
-                error(connection, ErrorCode.RATE_LIMITED, "Too many subscribes by your user across the cluster; "
-                        + "subscribe again in a moment.", subscribe.id());
-                return done();
-            }
-            return gate.allows(connection.viewer(), subscribe.model(), subscribe.stream()).thenCompose(allowed -> {
-                if (!connection.isOpen()) {
-                    return done(); // closed while the authorizer decided
-                }
-                if (Boolean.TRUE.equals(allowed)) {
-                    // the next request waits until the dispatch thread has replied to this one
-                    return dispatcher.subscribe(connection, subscribe.stream(), subscribe.model(), subscribe.id(),
-                            subscribe.from());
-                }
-                error(connection, ErrorCode.FORBIDDEN, "You may not subscribe to this channel and scope.",
-                        subscribe.id());
-                return done();
-            });
-        });
+        java.security.Principal principal = connection.viewer().principal();
+        // on the socket's thread, not in the chain: a step may run on the dispatch thread, which must not wait on Redis
+        if (userLimit != null && principal != null && !userLimit.allow(principal.getName())) {
+            // no strike: like a busy server, the client subscribes again in a moment
+            error(connection, ErrorCode.RATE_LIMITED, "Too many subscribes by your user across the cluster; "
+                    + "subscribe again in a moment.", subscribe.id());
+            return;
+        }
+        inOrder(connection, cost, subscribe.id(), () -> gate.allows(connection.viewer(), subscribe.model(),
+                subscribe.stream()).thenCompose(allowed -> {
+                    if (!connection.isOpen()) {
+                        return done(); // closed while the authorizer decided
+                    }
+                    if (Boolean.TRUE.equals(allowed)) {
+                        // the next request waits until the dispatch thread has replied to this one
+                        return dispatcher.subscribe(connection, subscribe.stream(), subscribe.model(), subscribe.id(),
+                                subscribe.from());
+                    }
+                    error(connection, ErrorCode.FORBIDDEN, "You may not subscribe to this channel and scope.",
+                            subscribe.id());
+                    return done();
+                }));
     }
 
     private static CompletionStage<Void> done() {

@@ -11,6 +11,10 @@ import java.util.logging.Logger;
  * step starts when the one before has finished, so replies keep the order of the requests even while an authorizer
  * decides. Bounded in steps and in estimated bytes: while an authorizer hangs, a client that goes on sending is
  * refused instead of growing the chain.
+ * <p>
+ * A step runs on the thread that finished the one before: the socket's, an authorizer's, or the dispatch thread
+ * (which completes a subscribe's stage). So a step must not block; the slow parts (authorizers, proposals) run
+ * elsewhere and hand back a stage.
  */
 final class RequestChain {
 

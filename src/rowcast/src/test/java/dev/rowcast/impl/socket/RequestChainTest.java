@@ -61,4 +61,18 @@ class RequestChainTest {
         assertEquals(List.of("after"), ran);
         assertEquals(0, chain.steps());
     }
+
+    @Test
+    void should_run_thousands_of_waiting_steps_without_overflowing_the_stack() {
+        RequestChain chain = new RequestChain("socket", 100_000, Long.MAX_VALUE);
+        CompletableFuture<Void> hang = new CompletableFuture<>();
+        assertTrue(chain.offer(1, () -> hang));
+        for (int i = 0; i < 20_000; i++) {
+            assertTrue(chain.offer(1, () -> CompletableFuture.completedFuture(null)));
+        }
+        assertTrue(offer(chain, 1, "last"));
+        hang.complete(null); // all of them run now, on this thread
+        assertEquals(List.of("last"), ran);
+        assertEquals(0, chain.steps());
+    }
 }
