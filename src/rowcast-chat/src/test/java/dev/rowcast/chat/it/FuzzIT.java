@@ -43,7 +43,9 @@ class FuzzIT extends DeployedChat {
         long evesOwn = api.as("eve").createConversation("fuzz-eve");
 
         Fuzzer.Run run = Fuzzer.run(base, settings, new Fuzzer.Conversations(honest, shared, evesOwn),
-                () -> api.as("admin").call("GET", "api/it/heap", null).object().getJsonNumber("used").longValue());
+                () -> api.as("admin").call("GET", "api/it/heap", null).object().getJsonNumber("used").longValue(),
+                () -> api.as("admin").call("GET", "api/it/heap/histogram?top=25", null).object()
+                        .getString("histogram"));
         String report = Fuzzer.report(run);
         System.out.println(report);
         Path file = Path.of("target", "fuzz", "fuzz-report-seed" + settings.seed() + ".txt");
