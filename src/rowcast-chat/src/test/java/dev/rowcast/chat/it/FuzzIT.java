@@ -44,9 +44,15 @@ class FuzzIT extends DeployedChat {
 
         Fuzzer.Run run = Fuzzer.run(base, settings, new Fuzzer.Conversations(honest, shared, evesOwn),
                 () -> api.as("admin").call("GET", "api/it/heap", null).object().getJsonNumber("used").longValue(),
-                () -> api.as("admin").call("GET", "api/it/heap/histogram?top=25", null).object()
+                () -> api.as("admin").call("GET", "api/it/heap/histogram?top=20&match=" + java.net.URLEncoder.encode(
+                        "dev\\.rowcast\\.impl|tyrus\\.core\\.TyrusSession|TyrusWebSocket\\b|StandardSession\\b"
+                                + "|grizzly\\.nio\\.transport\\.TCPNIOConnection\\b|HttpServerFilter",
+                        java.nio.charset.StandardCharsets.UTF_8), null).object()
                         .getString("histogram"));
-        String report = Fuzzer.report(run);
+        String connections = dev.rowcast.chat.it.support.Metrics.scrape(base).rowcast().lines()
+                .filter(line -> line.contains("rowcast_connections")).collect(java.util.stream.Collectors.joining(
+                        "\n  ", "server's connection meters after the run:\n  ", "\n"));
+        String report = Fuzzer.report(run) + connections;
         System.out.println(report);
         Path file = Path.of("target", "fuzz", "fuzz-report-seed" + settings.seed() + ".txt");
         Files.createDirectories(file.getParent());

@@ -34,13 +34,21 @@ public class HeapProbeResource {
     @GET
     @Path("histogram")
     @Produces(MediaType.APPLICATION_JSON)
-    public JsonObject histogram(@jakarta.ws.rs.QueryParam("top") @jakarta.ws.rs.DefaultValue("40") int top)
-            throws Exception {
+    public JsonObject histogram(@jakarta.ws.rs.QueryParam("top") @jakarta.ws.rs.DefaultValue("40") int top,
+            @jakarta.ws.rs.QueryParam("match") String match) throws Exception {
         javax.management.ObjectName command = new javax.management.ObjectName(
                 "com.sun.management:type=DiagnosticCommand");
         String text = (String) ManagementFactory.getPlatformMBeanServer().invoke(command, "gcClassHistogram",
                 new Object[] { new String[0] }, new String[] { String[].class.getName() });
-        return Json.createObjectBuilder().add("histogram",
-                text.lines().limit(top + 3L).collect(java.util.stream.Collectors.joining("\n"))).build();
+        java.util.regex.Pattern wanted = java.util.regex.Pattern.compile(match == null ? "^$" : match);
+        java.util.List<String> lines = text.lines().toList();
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < lines.size(); i++) {
+            // the top classes, then the ones asked for by name
+            if (i < top + 2 || wanted.matcher(lines.get(i)).find()) {
+                out.append(lines.get(i)).append('\n');
+            }
+        }
+        return Json.createObjectBuilder().add("histogram", out.toString()).build();
     }
 }
