@@ -123,8 +123,8 @@ public class RowcastWebListener implements ServletContextListener {
             thread.setDaemon(true);
             return thread;
         });
-        // a closed socket cancels its expiry, due up to a day later: kept in the queue until then, the task would
-        // hold the socket's whole session (hundreds of MB over a million-frame fuzz run)
+        // a closed socket cancels its expiry, due up to a day later: without this, the cancelled task stays queued
+        // until then, one per connection ever closed
         timerThread.setRemoveOnCancelPolicy(true);
         timers = timerThread;
         if (settings.heartbeatIntervalMillis() > 0) {
