@@ -52,7 +52,7 @@ class FuzzIT extends DeployedChat {
         String connections = dev.rowcast.chat.it.support.Metrics.scrape(base).rowcast().lines()
                 .filter(line -> line.contains("rowcast_connections")).collect(java.util.stream.Collectors.joining(
                         "\n  ", "server's connection meters after the run:\n  ", "\n"));
-        String report = Fuzzer.report(run) + connections;
+        String report = Fuzzer.report(run) + connections + tcpStates(base.getPort());
         System.out.println(report);
         Path file = Path.of("target", "fuzz", "fuzz-report-seed" + settings.seed() + ".txt");
         Files.createDirectories(file.getParent());
@@ -66,5 +66,21 @@ class FuzzIT extends DeployedChat {
                 () -> assertTrue(run.stats().frames() >= settings.frames() || run.stats().violationCount() > 0,
                         "frames sent: " + run.stats().frames()),
                 () -> assertTrue(grownMb <= settings.heapBoundMb(), "heap after full GC grew by " + grownMb + " MB"));
+    }
+
+    /** The server's TCP sockets on its port by state (from ss), to see connections the server never closed. */
+    private static String tcpStates(int port) {
+        try {
+            Process ss = new ProcessBuilder("ss", "-tan").redirectErrorStream(true).start();
+            String out = new String(ss.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            ss.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+            java.util.Map<String, Long> states = out.lines().skip(1).map(l -> l.trim().split("\\s+"))
+                    .filter(f -> f.length >= 4 && f[3].endsWith(":" + port))
+                    .collect(java.util.stream.Collectors.groupingBy(f -> f[0], java.util.TreeMap::new,
+                            java.util.stream.Collectors.counting()));
+            return "server's TCP sockets on port " + port + " by state after the run: " + states + "\n";
+        } catch (Exception e) {
+            return "server's TCP sockets: ss failed: " + e + "\n";
+        }
     }
 }
