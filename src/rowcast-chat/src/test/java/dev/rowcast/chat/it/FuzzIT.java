@@ -52,7 +52,7 @@ class FuzzIT extends DeployedChat {
         String connections = dev.rowcast.chat.it.support.Metrics.scrape(base).rowcast().lines()
                 .filter(line -> line.contains("rowcast_connections")).collect(java.util.stream.Collectors.joining(
                         "\n  ", "server's connection meters after the run:\n  ", "\n"));
-        String report = Fuzzer.report(run) + connections + tcpStates(base.getPort());
+        String report = Fuzzer.report(run) + connections + tcpStates(base.getPort()) + settled();
         System.out.println(report);
         Path file = Path.of("target", "fuzz", "fuzz-report-seed" + settings.seed() + ".txt");
         Files.createDirectories(file.getParent());
@@ -82,5 +82,23 @@ class FuzzIT extends DeployedChat {
         } catch (Exception e) {
             return "server's TCP sockets: ss failed: " + e + "\n";
         }
+    }
+
+    /**
+     * With {@code -Dfuzz.settleSeconds=N}: the heap after a full GC again N seconds after the run, to tell memory the
+     * container frees by its own timeouts from memory kept for good.
+     */
+    private String settled() throws InterruptedException {
+        int seconds = Integer.getInteger("fuzz.settleSeconds", 0);
+        if (seconds <= 0) {
+            return "";
+        }
+        Thread.sleep(seconds * 1000L);
+        long used = api.as("admin").call("GET", "api/it/heap", null).object().getJsonNumber("used").longValue();
+        return String.format("server heap after full GC %d s after the run: %.1f MB%n", seconds, used / 1048576.0)
+                + api.as("admin").call("GET", "api/it/heap/histogram?top=12&match=" + java.net.URLEncoder.encode(
+                        "dev\\.rowcast\\.impl\\.socket\\.ClientConnection\\b|tyrus\\.core\\.TyrusSession\\b"
+                                + "|TyrusWebSocket\\b|grizzly\\.nio\\.transport\\.TCPNIOConnection\\b",
+                        java.nio.charset.StandardCharsets.UTF_8), null).object().getString("histogram");
     }
 }
