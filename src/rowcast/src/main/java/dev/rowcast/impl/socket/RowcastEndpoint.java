@@ -68,9 +68,6 @@ public final class RowcastEndpoint extends Endpoint {
         // Tyrus applies these to fragmented messages only; ProtocolHandler checks whole frames (1009 either way)
         session.setMaxTextMessageBufferSize(settings.maxFrameBytes());
         session.setMaxBinaryMessageBufferSize(settings.maxFrameBytes());
-        // Rowcast's heartbeats tell a dead client; the container's idle timer is re-armed on every send through a
-        // scheduler that keeps cancelled tasks, each holding the session, until their delay ends: no delay, no hold
-        session.setMaxIdleTimeout(0);
         ConnectionIdentity identity = identities.claim(session);
         long now = System.nanoTime();
         RowcastSettings.EngineLimits limits = settings.engine();
