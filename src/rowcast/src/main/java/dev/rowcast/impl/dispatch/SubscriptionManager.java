@@ -123,11 +123,10 @@ final class SubscriptionManager {
             subscriber.send(Frames.subscribed(id, stream, store.head(stream)));
         } else {
             subscription = new Subscription(subscriber, stream, model, id);
+            registry.add(subscription);
             Position head = store.head(stream);
             subscription.liveAfter(head);
             subscriber.send(Frames.subscribed(id, stream, head));
-            // after the reply: joining tells presence and broadcasts (another thread), whose frames must follow it
-            registry.add(subscription);
             if (from == null) {
                 grants.joined(subscriber.viewer(), stream, head);
             }
