@@ -431,11 +431,11 @@ final class Worker implements Runnable {
                 return true;
             }
             case "joined", "broadcast" -> {
-                return unsolicited(type, reply, text);
+                return unsolicited(type, reply, text, pending);
             }
             case "left" -> {
                 if (pending.either == null || pending.either.step().reply().match(reply) == null) {
-                    return unsolicited(type, reply, text); // another user's last socket left
+                    return unsolicited(type, reply, text, pending); // another user's last socket left
                 }
                 lane = Lane.TALK;
             }
@@ -536,11 +536,19 @@ final class Worker implements Runnable {
                 ? Lane.SUB : Lane.SYNC;
     }
 
-    /** A presence or broadcast frame nobody asked for: only of a stream this socket followed in this episode. */
-    private boolean unsolicited(String type, JsonObject reply, String text) {
+    /**
+     * A presence or broadcast frame nobody asked for: only of a stream this socket followed in this episode, or one
+     * whose subscribe reply is still due (docs/protocol.md: such a frame may come just before {@code subscribed}).
+     */
+    private boolean unsolicited(String type, JsonObject reply, String text, Pending pending) {
         stats.count(type + " frames");
         Oracle.Stream stream = streamOf(reply);
-        if (stream == null || !followedOnce.contains(stream)) {
+        boolean subscribing = stream != null && pending.sub.stream().anyMatch(e -> e.step().reply().outcomes()
+                .stream().anyMatch(o -> o.effect() > 0 && stream.equals(o.stream())));
+        if (subscribing) {
+            stats.count(type + " frames before their subscribed reply");
+        }
+        if (stream == null || !followedOnce.contains(stream) && !subscribing) {
             violation("server", "a " + type + " for a stream this socket never followed (by the replies it read: "
                     + followedOnce + "): " + Fuzz.clip(text, 300), "");
             return false;
