@@ -430,6 +430,107 @@ class SecurityIT extends DeployedChat {
         }
     }
 
+    @Test
+    void should_answer_subscribes_and_their_refusals_in_the_order_they_were_sent() {
+        try (Audited alice = connect("alice")) {
+            alice.client.send(secretNote("subscribe", SlowAuthorizer.SLOW_FROM + 3, "a")); // allowed after 400 ms
+            alice.client.send("{\"type\":\"subscribe\",\"id\":\"b\",\"channel\":\"admin_note\","
+                    + "\"scope\":{\"col\":\"topic\",\"value\":1}}"); // the role alone refuses it
+            alice.client.send("{\"type\":\"unsubscribe\",\"id\":\"c\",\"channel\":\"secret_note\","
+                    + "\"scope\":{\"col\":\"nope\",\"value\":1}}");
+            alice.client.send("{\"type\":\"subscribe\",\"id\":\"d\",\"channel\":\"secret_note\"}");
+            alice.client.send("{\"type\":\"unsubscribe\",\"id\":\"e\",\"channel\":\"nope\","
+                    + "\"scope\":{\"col\":\"x\",\"value\":1}}");
+            List<String> replies = new ArrayList<>();
+            while (replies.size() < 5) {
+                JsonObject frame = nextNotSnapshot(alice.client);
+                replies.add(frame.getString("type") + ":" + frame.getString("id")
+                        + (frame.containsKey("code") ? ":" + frame.getString("code") : ""));
+            }
+            assertEquals(List.of("subscribed:a", "error:b:forbidden", "error:c:invalid_scope",
+                    "error:d:invalid_message", "error:e:unknown_channel"), replies,
+                    "docs/protocol.md: replies to subscribe and unsubscribe come in the order of the requests");
+        }
+    }
+
+    @Test
+    void should_bound_the_requests_waiting_behind_a_hanging_authorizer_and_deny_it_at_the_timeout() {
+        try (Audited alice = connect("alice")) {
+            long started = System.nanoTime();
+            alice.client.send(secretNote("subscribe", SlowAuthorizer.HANGING, "hang"));
+            // each waits behind the hanging one and costs about 120 KB: 8 fit in the default 1 MiB, 4 do not
+            String pad = "x".repeat(60_000);
+            for (int i = 0; i < 12; i++) {
+                alice.client.send(secretNote("subscribe", 600 + i, i + "-" + pad));
+            }
+            List<String> refused = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                JsonObject frame = alice.client.next("error");
+                assertEquals("rate_limited", frame.getString("code"), "refused at once, not queued");
+                refused.add(frame.getString("id").substring(0, frame.getString("id").indexOf('-')));
+            }
+            assertEquals(List.of("8", "9", "10", "11"), refused);
+            assertTrue(System.nanoTime() - started < TimeUnit.SECONDS.toNanos(4),
+                    "the refusals came before the authorizer timeout (5 s)");
+            JsonObject denied = alice.client.next("error");
+            assertEquals("hang", denied.getString("id"));
+            assertEquals("forbidden", denied.getString("code"), "an authorizer that never answers denies at the timeout");
+            for (int i = 0; i < 8; i++) {
+                JsonObject subscribed = nextNotSnapshot(alice.client);
+                assertEquals("subscribed", subscribed.getString("type"), subscribed.toString());
+                assertTrue(subscribed.getString("id").startsWith(i + "-"), "in order: " + i);
+            }
+            alice.client.send("{\"type\":\"ping\",\"id\":1}");
+            assertEquals("pong", nextNotSnapshot(alice.client).getString("type"), "the socket works on");
+        }
+    }
+
+    // --- what a subscriber sees when a row changes visibility ---
+
+    @Test
+    void should_send_a_row_that_becomes_visible_without_previous_or_changed() {
+        long topic = 701;
+        try (Audited alice = connect("alice")) {
+            alice.client.subscribe("secret_note", "topic", topic);
+            alice.client.next("snapshot");
+            long id = api.call("POST", "api/it/secret/" + topic + "?text=hidden-draft&secret=s", null).object()
+                    .getJsonNumber("id").longValue();
+            assertEquals("hidden", alice.client.next("change").getJsonObject("event").getString("type"));
+
+            api.call("PUT", "api/it/secret/note/" + id + "?text=shown&secret=s", null);
+            JsonObject shown = alice.client.next("change").getJsonObject("event");
+            assertEquals("afterUpdate", shown.getString("type"));
+            assertEquals("shown", shown.getJsonObject("row").getString("text"));
+            assertFalse(shown.containsKey("previous"), "the hidden text must not leak through previous: " + shown);
+            assertFalse(shown.containsKey("changed"), "nor through changed: " + shown);
+
+            api.call("PUT", "api/it/secret/note/" + id + "?text=shown-again&secret=s", null);
+            JsonObject again = alice.client.next("change").getJsonObject("event");
+            assertEquals("shown", again.getJsonObject("previous").getString("text"),
+                    "visible before and now: previous as usual");
+        }
+    }
+
+    @Test
+    void should_hide_a_row_whose_deny_list_filter_asks_about_a_role_never_recorded() {
+        long topic = 702;
+        try (Audited alice = connect("alice"); Audited admin = connect("admin")) {
+            for (Audited who : List.of(alice, admin)) {
+                who.client.subscribe("secret_note", "topic", topic);
+                who.client.next("snapshot");
+            }
+            api.call("POST", "api/it/secret/" + topic + "?text=deny-banned&secret=s", null);
+            for (Audited who : List.of(alice, admin)) {
+                assertEquals("hidden", who.client.next("change").getJsonObject("event").getString("type"),
+                        who.user + ": 'banned' is not recorded at the handshake, so the rule fails closed");
+            }
+            api.call("POST", "api/it/secret/" + topic + "?text=deny-admin&secret=s", null);
+            assertEquals("deny-admin", alice.client.next("change").getJsonObject("event").getJsonObject("row")
+                    .getString("text"), "a recorded role answers: alice is not admin");
+            assertEquals("hidden", admin.client.next("change").getJsonObject("event").getString("type"));
+        }
+    }
+
     private static JsonObject nextNotSnapshot(WsClient client) {
         JsonObject frame = client.next();
         return frame.getString("type").equals("snapshot") ? nextNotSnapshot(client) : frame;

@@ -143,6 +143,49 @@ class WireIT extends DeployedChat {
         }
     }
 
+    /**
+     * A million-frame fuzz run once saw 170-270 KB of heap kept per connection closed with 1009. Hundreds of such
+     * closes, after a warm-up, must leave the heap after a full GC about where it was.
+     */
+    @Test
+    void should_not_keep_heap_for_connections_closed_with_1009() throws Exception {
+        String frame = ping("x".repeat(70_000));
+        closeWith1009(frame, 40); // warm-up: thread pools and their buffers grow to the load
+        long before = heapAfterGc();
+        int closes = 400;
+        closeWith1009(frame, closes);
+        long after = heapAfterGc();
+        System.out.printf("WireIT: heap after a full GC before %.1f MB, after %d closes with 1009 %.1f MB (%+.1f KB "
+                + "per connection)%n", before / 1048576.0, closes, after / 1048576.0, (after - before) / 1024.0 / closes);
+        assertTrue(after - before < closes * 24L * 1024, "heap grew by " + (after - before) / 1024 + " KB over "
+                + closes + " connections closed with 1009");
+    }
+
+    private void closeWith1009(String frame, int connections) throws Exception {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            List<java.util.concurrent.Future<Integer>> codes = new ArrayList<>();
+            for (int i = 0; i < connections; i++) {
+                codes.add(pool.submit(() -> {
+                    try (RawSocket offender = RawSocket.connect(base, "alice")) {
+                        offender.sendText(frame);
+                        return offender.readUntilClosed().code();
+                    }
+                }));
+            }
+            for (java.util.concurrent.Future<Integer> code : codes) {
+                assertEquals(1009, code.get(60, TimeUnit.SECONDS));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** The server's heap used after a full GC, in bytes (a probe resource). */
+    private long heapAfterGc() {
+        return api.as("admin").call("GET", "api/it/heap", null).object().getJsonNumber("used").longValue();
+    }
+
     // --- numbers ---
 
     @Test

@@ -10,6 +10,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
@@ -123,12 +124,16 @@ public class RowcastWebListener implements ServletContextListener {
             dispatcher.stop();
             throw e;
         }
-        timers = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        ScheduledThreadPoolExecutor timerThread = new ScheduledThreadPoolExecutor(1, runnable -> {
             Thread thread = threads.newThread(runnable);
             thread.setName("rowcast-timers");
             thread.setDaemon(true);
             return thread;
         });
+        // a closed socket cancels its expiry, due up to a day later: without this, the cancelled task stays queued
+        // until then, one per connection ever closed
+        timerThread.setRemoveOnCancelPolicy(true);
+        timers = timerThread;
         if (settings.heartbeatIntervalMillis() > 0) {
             timers.scheduleWithFixedDelay(guarded("heartbeat", () -> connections.heartbeat(
                     settings.heartbeatTimeoutMillis())), settings.heartbeatIntervalMillis(),

@@ -70,6 +70,8 @@ public record RowcastSettings(String endpointPath, int maxFrameBytes, int maxSub
     public static final String CATCH_UP_EVENTS_BURST = "rowcast.catchUp.eventsBurst";
     public static final String CATCH_UP_SNAPSHOTS_PER_SECOND = "rowcast.catchUp.snapshotsPerSecond";
     public static final String CATCH_UP_SNAPSHOTS_BURST = "rowcast.catchUp.snapshotsBurst";
+    public static final String MAX_PENDING_REQUESTS = "rowcast.connection.maxPendingRequests";
+    public static final String MAX_PENDING_BYTES = "rowcast.connection.maxPendingBytes";
 
     // --- sending (docs/configuration.md, "Sending") ---
     public static final String OUTBOUND_SENDERS = "rowcast.outbound.senders";
@@ -152,10 +154,13 @@ public record RowcastSettings(String endpointPath, int maxFrameBytes, int maxSub
      * @param catchUpEventsBurst replayed events a socket may have at once
      * @param catchUpSnapshotsPerSecond snapshot reads per socket and second
      * @param catchUpSnapshotsBurst snapshot reads a socket may have at once
+     * @param maxPendingRequests a socket's requests waiting for the ones before them (a slow authorizer)
+     * @param maxPendingBytes their estimated bytes
      */
     public record EngineLimits(int dispatchMaxQueuedBytes, int stuckMillis, int maxLostStreams, int replayMaxBytes,
             int replayMaxBytesPerStream, int captureMaxTransactionBytes, int catchUpEventsPerSecond,
-            int catchUpEventsBurst, int catchUpSnapshotsPerSecond, int catchUpSnapshotsBurst) {
+            int catchUpEventsBurst, int catchUpSnapshotsPerSecond, int catchUpSnapshotsBurst, int maxPendingRequests,
+            int maxPendingBytes) {
 
         static EngineLimits read(Function<String, String> parameters, List<String> problems) {
             int max = Integer.MAX_VALUE;
@@ -169,7 +174,9 @@ public record RowcastSettings(String endpointPath, int maxFrameBytes, int maxSub
                     integer(parameters, CATCH_UP_EVENTS_PER_SECOND, 2_000, 1, 1_000_000, problems),
                     integer(parameters, CATCH_UP_EVENTS_BURST, 10_000, 1, 10_000_000, problems),
                     integer(parameters, CATCH_UP_SNAPSHOTS_PER_SECOND, 20, 1, 100_000, problems),
-                    integer(parameters, CATCH_UP_SNAPSHOTS_BURST, 300, 1, 1_000_000, problems));
+                    integer(parameters, CATCH_UP_SNAPSHOTS_BURST, 300, 1, 1_000_000, problems),
+                    integer(parameters, MAX_PENDING_REQUESTS, 1_000, 1, 1_000_000, problems),
+                    integer(parameters, MAX_PENDING_BYTES, 1024 * 1024, 4 * 1024, max, problems));
         }
     }
     public static final String CAPTURE_DATABASE = "rowcast.capture.database";

@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
@@ -322,23 +323,46 @@ public final class ChangeDispatcher implements ChangeSink {
 
     // --- the sockets' side ---
 
-    public void subscribe(Subscriber subscriber, StreamId stream, ReactiveEntityModel model, JsonValue id,
-            Position from) {
+    /**
+     * Queues a subscribe for the dispatch thread.
+     *
+     * @return completes once its reply was handed to the socket (or the subscribe was refused), so that the socket's
+     *         next request cannot overtake it
+     */
+    public CompletionStage<Void> subscribe(Subscriber subscriber, StreamId stream, ReactiveEntityModel model,
+            JsonValue id, Position from) {
         long bytes = SUBSCRIBE_BYTES + idBytes(id) + ChangeSize.value(stream.value())
                 + (from == null ? 0 : ChangeSize.value(from.epoch()));
-        if (!queue.offer(bytes, 0, () -> subscriptions.subscribe(subscriber, stream, model, id, from))) {
+        CompletableFuture<Void> replied = new CompletableFuture<>();
+        if (!queue.offer(bytes, 0, () -> completing(replied,
+                () -> subscriptions.subscribe(subscriber, stream, model, id, from)))) {
             metrics.error(ErrorCode.RATE_LIMITED.wireName());
             subscriber.send(Frames.error(ErrorCode.RATE_LIMITED, "The server is busy; subscribe again in a moment.",
                     id));
+            replied.complete(null);
         }
+        return replied;
     }
 
-    public void unsubscribe(Subscriber subscriber, StreamId stream, JsonValue id) {
+    /** Queues an unsubscribe; the stage completes as {@link #subscribe}'s does. */
+    public CompletionStage<Void> unsubscribe(Subscriber subscriber, StreamId stream, JsonValue id) {
+        CompletableFuture<Void> replied = new CompletableFuture<>();
         if (!queue.offer(SUBSCRIBE_BYTES + idBytes(id) + ChangeSize.value(stream.value()), 0,
-                () -> subscriptions.unsubscribe(subscriber, stream, id))) {
+                () -> completing(replied, () -> subscriptions.unsubscribe(subscriber, stream, id)))) {
             metrics.error(ErrorCode.RATE_LIMITED.wireName());
             subscriber.send(Frames.error(ErrorCode.RATE_LIMITED, "The server is busy; unsubscribe again in a moment.",
                     id));
+            replied.complete(null);
+        }
+        return replied;
+    }
+
+    /** Runs the work and completes the stage whatever happens, or the socket's later requests would wait for ever. */
+    private static void completing(CompletableFuture<Void> done, Runnable work) {
+        try {
+            work.run();
+        } finally {
+            done.complete(null);
         }
     }
 

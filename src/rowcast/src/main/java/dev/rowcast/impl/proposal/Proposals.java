@@ -92,7 +92,9 @@ public final class Proposals {
             return CompletableFuture.completedFuture(null);
         }
         try {
-            return CompletableFuture.runAsync(() -> run(socket, handler, proposal), threads);
+            // the step ends when the result was sent, so the socket's next request cannot answer first
+            return CompletableFuture.supplyAsync(() -> run(socket, handler, proposal), threads)
+                    .thenCompose(sent -> sent);
         } catch (RejectedExecutionException e) {
             socket.send(Frames.error(ErrorCode.OVERLOADED, "Too many proposals wait; try again shortly.",
                     proposal.id()));
@@ -109,14 +111,14 @@ public final class Proposals {
         }
     }
 
-    private void run(Subscriber socket, ProposalHandler handler, Inbound.Propose proposal) {
+    private CompletionStage<Void> run(Subscriber socket, ProposalHandler handler, Inbound.Propose proposal) {
         JsonValue id = proposal.id();
         if (!socket.isOpen()) {
-            return; // nobody to answer: do not write on behalf of a socket that is gone
+            return done(); // nobody to answer: do not write on behalf of a socket that is gone
         }
         if (!authorized(socket.viewer(), proposal)) {
             socket.send(forbidden(proposal));
-            return;
+            return done();
         }
         Object payload;
         try {
@@ -125,21 +127,29 @@ public final class Proposals {
             LOG.log(Level.FINE, "Rowcast: payload of proposal " + handler.name() + " does not convert", e);
             socket.send(Frames.invalid(id, "The payload does not have the shape '" + handler.name() + "' expects.",
                     List.of()));
-            return;
+            return done();
         }
         List<Map.Entry<String, String>> violations = validate(payload);
         if (!violations.isEmpty()) {
             socket.send(Frames.invalid(id, "The payload is not valid.", violations));
-            return;
+            return done();
         }
-        String failure = inTransaction(socket, handler, payload, proposal);
+        CompletableFuture<Void> sent = new CompletableFuture<>();
+        String failure = inTransaction(socket, handler, payload, proposal, sent);
         if (failure != null) {
             socket.send(failure);
+            sent.complete(null);
         }
+        return sent;
+    }
+
+    private static CompletionStage<Void> done() {
+        return CompletableFuture.completedFuture(null);
     }
 
     /** @return the error frame, or {@code null} when it committed and the result is on its way */
-    private String inTransaction(Subscriber socket, ProposalHandler handler, Object payload, Inbound.Propose proposal) {
+    private String inTransaction(Subscriber socket, ProposalHandler handler, Object payload, Inbound.Propose proposal,
+            CompletableFuture<Void> sent) {
         JsonValue id = proposal.id();
         JsonValue value;
         try {
@@ -164,7 +174,13 @@ public final class Proposals {
             throw e;
         }
         String frame = Frames.proposed(id, value);
-        afterCommitted.accept(() -> socket.send(frame));
+        afterCommitted.accept(() -> {
+            try {
+                socket.send(frame);
+            } finally {
+                sent.complete(null);
+            }
+        });
         return null;
     }
 

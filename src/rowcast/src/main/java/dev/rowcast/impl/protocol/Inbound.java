@@ -62,8 +62,21 @@ public sealed interface Inbound {
     record Unsubscribe(JsonValue id, StreamId stream) implements Inbound {
     }
 
-    /** A frame that is not a valid message: answered with this error, the socket stays open. */
-    record Refused(JsonValue id, ErrorCode code, String message) implements Inbound {
+    /**
+     * A frame that is not a valid message: answered with this error, the socket stays open.
+     *
+     * @param inOrder the refusal of a subscribe or unsubscribe: answered in order with the socket's other requests
+     */
+    record Refused(JsonValue id, ErrorCode code, String message, boolean inOrder) implements Inbound {
+
+        public Refused(JsonValue id, ErrorCode code, String message) {
+            this(id, code, message, false);
+        }
+
+        /** The refusal of a request of this kind: in order if it is a subscribe or unsubscribe. */
+        public static Refused of(Action action, JsonValue id, ErrorCode code, String message) {
+            return new Refused(id, code, message, action == Action.SUBSCRIBE || action == Action.UNSUBSCRIBE);
+        }
 
         public String frame() {
             return Frames.error(code, message, id);

@@ -8,11 +8,11 @@ import java.util.function.Function;
 import jakarta.json.Json;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonReader;
-import jakarta.json.JsonReaderFactory;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import jakarta.json.JsonValue.ValueType;
+import jakarta.json.stream.JsonParser;
+import jakarta.json.stream.JsonParserFactory;
 
 import dev.rowcast.impl.model.ReactiveEntityModel;
 import dev.rowcast.impl.model.ScopeModel;
@@ -27,8 +27,8 @@ import dev.rowcast.spi.StreamId;
  */
 public final class InboundParser {
 
-    /** Made once: {@code Json.createReader} looks the JSON provider up on every call, a class-path scan per frame. */
-    private static final JsonReaderFactory READERS = Json.createReaderFactory(Map.of());
+    /** Made once: {@code Json.createParser} looks the JSON provider up on every call, a class-path scan per frame. */
+    private static final JsonParserFactory PARSERS = Json.createParserFactory(Map.of());
 
     private final Function<String, Optional<ReactiveEntityModel>> channels;
 
@@ -39,11 +39,19 @@ public final class InboundParser {
 
     public Inbound parse(String text) {
         JsonValue parsed;
-        try (JsonReader reader = READERS.createReader(new StringReader(text))) {
-            parsed = reader.readValue();
+        boolean trailing;
+        try (JsonParser parser = PARSERS.createParser(new StringReader(text))) {
+            parser.next();
+            parsed = parser.getValue();
+            trailing = hasMore(parser);
         } catch (RuntimeException | StackOverflowError e) {
             // StackOverflowError: hostile nesting on a parser without a depth limit; the frame size bounds the depth
             return new Inbound.Refused(null, ErrorCode.INVALID_JSON, "The frame is not valid JSON.");
+        }
+        if (trailing) {
+            // a reader stops after the first value; what follows it must not be ignored
+            return new Inbound.Refused(null, ErrorCode.INVALID_MESSAGE,
+                    "A frame must hold one JSON object and nothing after it.");
         }
         if (parsed.getValueType() != ValueType.OBJECT) {
             return new Inbound.Refused(null, ErrorCode.INVALID_MESSAGE, "A frame must be a JSON object.");
@@ -94,23 +102,24 @@ public final class InboundParser {
         boolean subscribe = action == Inbound.Action.SUBSCRIBE;
         Optional<String> channel = string(message, "channel");
         if (channel.isEmpty()) {
-            return new Inbound.Refused(id, ErrorCode.INVALID_MESSAGE, "channel is required and must be a string.");
+            return Inbound.Refused.of(action, id, ErrorCode.INVALID_MESSAGE,
+                    "channel is required and must be a string.");
         }
         JsonValue scope = message.get("scope");
         if (scope == null || scope.getValueType() != ValueType.OBJECT) {
-            return new Inbound.Refused(id, ErrorCode.INVALID_MESSAGE,
+            return Inbound.Refused.of(action, id, ErrorCode.INVALID_MESSAGE,
                     "scope is required and must be an object {\"col\":...,\"value\":...}.");
         }
         Optional<String> column = string(scope.asJsonObject(), "col");
         if (column.isEmpty() || !scope.asJsonObject().containsKey("value")) {
-            return new Inbound.Refused(id, ErrorCode.INVALID_MESSAGE,
+            return Inbound.Refused.of(action, id, ErrorCode.INVALID_MESSAGE,
                     "scope.col (a string) and scope.value are required.");
         }
         Position from = null;
         if (subscribe && message.containsKey("from")) {
             Optional<Position> position = position(message.get("from"));
             if (position.isEmpty()) {
-                return new Inbound.Refused(id, ErrorCode.INVALID_MESSAGE,
+                return Inbound.Refused.of(action, id, ErrorCode.INVALID_MESSAGE,
                         "from must be {\"epoch\": string, \"seq\": integer >= 0}.");
             }
             from = position.get();
@@ -120,15 +129,16 @@ public final class InboundParser {
         if (action == Inbound.Action.BROADCAST) {
             Optional<String> named = string(message, "event");
             if (named.isEmpty() || !isName(named.get())) {
-                return new Inbound.Refused(id, ErrorCode.INVALID_MESSAGE, "event is required: 1 to " + MAX_NAME
-                        + " printable ASCII characters, no spaces.");
+                return Inbound.Refused.of(action, id, ErrorCode.INVALID_MESSAGE, "event is required: 1 to "
+                        + MAX_NAME + " printable ASCII characters, no spaces.");
             }
             event = named.get();
             data = message.getOrDefault("data", JsonValue.NULL);
         }
         Optional<ReactiveEntityModel> model = channels.apply(channel.get());
         if (model.isEmpty()) {
-            return new Inbound.Refused(id, ErrorCode.UNKNOWN_CHANNEL, "No channel '" + clip(channel.get()) + "'.");
+            return Inbound.Refused.of(action, id, ErrorCode.UNKNOWN_CHANNEL,
+                    "No channel '" + clip(channel.get()) + "'.");
         }
         return new Inbound.ForChannel(id, action, model.get(), column.get(), scope.asJsonObject().get("value"),
                 from, event, data);
@@ -143,14 +153,14 @@ public final class InboundParser {
         String channel = model.channel();
         Optional<ScopeModel> scopeModel = model.scopeByColumn(request.column());
         if (scopeModel.isEmpty()) {
-            return new Inbound.Refused(request.id(), ErrorCode.INVALID_SCOPE, "Channel '" + channel
+            return Inbound.Refused.of(request.action(), request.id(), ErrorCode.INVALID_SCOPE, "Channel '" + channel
                     + "' has no scope '" + clip(request.column()) + "'; its scopes are: " + model.scopeColumns() + ".");
         }
         Object value;
         try {
             value = ScopeValueKind.convert(scopeModel.get(), request.value());
         } catch (IllegalArgumentException e) {
-            return new Inbound.Refused(request.id(), ErrorCode.INVALID_SCOPE, "Bad value for scope '"
+            return Inbound.Refused.of(request.action(), request.id(), ErrorCode.INVALID_SCOPE, "Bad value for scope '"
                     + request.column() + "': " + e.getMessage() + ".");
         }
         StreamId stream = new StreamId(channel, request.column(), value);
@@ -177,6 +187,15 @@ public final class InboundParser {
             return Optional.empty();
         }
         return exact < 0 ? Optional.empty() : Optional.of(new Position(epoch.getString(), exact));
+    }
+
+    /** Whether anything but whitespace follows the value: another token, or text that is not one. */
+    private static boolean hasMore(JsonParser parser) {
+        try {
+            return parser.hasNext();
+        } catch (RuntimeException e) {
+            return true;
+        }
     }
 
     private static Optional<String> string(JsonObject object, String name) {

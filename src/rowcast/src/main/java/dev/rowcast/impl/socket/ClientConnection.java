@@ -55,6 +55,8 @@ final class ClientConnection implements Subscriber {
 
     private static final Logger LOG = Logger.getLogger(ClientConnection.class.getName());
 
+    static final int DEFAULT_PENDING_REQUESTS = 1_000;
+    static final long DEFAULT_PENDING_BYTES = 1024 * 1024;
     /** No send in flight. */
     private static final int IDLE = 0;
     /** {@code sendText} was called and has not returned; its completion has not run. */
@@ -92,7 +94,7 @@ final class ClientConnection implements Subscriber {
     private volatile long oversizedEnd = Long.MAX_VALUE;
     private final RateLimiter replayBudget;
     private final RateLimiter snapshotBudget;
-    private CompletionStage<?> steps = CompletableFuture.completedFuture(null);
+    private final RequestChain requests;
     private final AtomicLong pingSentNanos = new AtomicLong();
     /** Set when the socket is to be closed once the client stops sending; its frames are then ignored. */
     private volatile CloseReason closeWhenQuiet;
@@ -110,16 +112,19 @@ final class ClientConnection implements Subscriber {
     ClientConnection(Session session, ConnectionIdentity identity, long maxQueuedBytes, RateLimiter inbound,
             RateLimiter replayBudget, RateLimiter snapshotBudget) {
         this(session, identity, maxQueuedBytes, inbound, replayBudget, snapshotBudget, RowcastMetrics.local(),
-                Senders.inline(), 0);
+                Senders.inline(), 0, DEFAULT_PENDING_REQUESTS, DEFAULT_PENDING_BYTES);
     }
 
     /**
      * @param senders where the pump runs
      * @param maxBatchChars the most characters coalesced into one {@code frames} message; 0 for a v1 client
+     * @param maxPendingRequests requests that may wait for the ones before them ({@link #inOrder})
+     * @param maxPendingBytes their estimated bytes
      */
     ClientConnection(Session session, ConnectionIdentity identity, long maxQueuedBytes, RateLimiter inbound,
             RateLimiter replayBudget, RateLimiter snapshotBudget, RowcastMetrics metrics, Senders senders,
-            int maxBatchChars) {
+            int maxBatchChars, int maxPendingRequests, long maxPendingBytes) {
+        this.requests = new RequestChain(this, maxPendingRequests, maxPendingBytes);
         this.metrics = metrics;
         this.senders = senders;
         this.maxBatchChars = maxBatchChars;
@@ -147,14 +152,15 @@ final class ClientConnection implements Subscriber {
     }
 
     /**
-     * Runs a subscription step after every earlier one of this socket has finished, so an unsubscribe can never
-     * overtake the subscribe before it while an authorizer is still deciding.
+     * Runs a request's step after every earlier one of this socket has finished, so an unsubscribe can never
+     * overtake the subscribe before it while an authorizer is still deciding, and replies keep the requests' order.
+     * A step whose socket closed meanwhile does not run.
+     *
+     * @param cost the request's estimated bytes while it waits
+     * @return false when too many requests wait already: the caller refuses this one at once
      */
-    synchronized void inOrder(Supplier<CompletionStage<?>> step) {
-        steps = steps.thenCompose(done -> step.get()).exceptionally(failure -> {
-            LOG.log(Level.WARNING, "ROWCAST-044: a subscription step failed on " + this, failure);
-            return null;
-        });
+    boolean inOrder(long cost, Supplier<? extends CompletionStage<?>> step) {
+        return requests.offer(cost, () -> closing.get() ? CompletableFuture.completedFuture(null) : step.get());
     }
 
     /** The socket closed: whatever it asked for later must not happen. Its queue is dropped. */

@@ -3,6 +3,7 @@ package dev.rowcast.impl.socket;
 import java.nio.ByteBuffer;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Function;
 import java.util.logging.Level;
@@ -29,6 +30,8 @@ import dev.rowcast.impl.talk.Talk;
 final class ProtocolHandler {
 
     private static final Logger LOG = Logger.getLogger(ProtocolHandler.class.getName());
+    /** A waiting request besides its frame: the parsed message, the step, its stage. */
+    private static final long REQUEST_BYTES = 256;
 
     private final ChangeDispatcher dispatcher;
     private final SubscriptionGate gate;
@@ -132,27 +135,50 @@ final class ProtocolHandler {
         if (message instanceof Inbound.ForChannel request) {
             // roles before the scope is checked: the scope errors name the channel's scopes
             message = gate.mayUse(connection.viewer(), request.model()) ? parser.scope(request)
-                    : new Inbound.Refused(request.id(), ErrorCode.FORBIDDEN,
+                    : Inbound.Refused.of(request.action(), request.id(), ErrorCode.FORBIDDEN,
                             "You may not subscribe to this channel and scope.");
         }
+        long cost = REQUEST_BYTES + 2L * text.length();
         if (message instanceof Inbound.Refused refused) {
-            metrics.error(refused.code().wireName());
-            connection.send(refused.frame());
+            if (refused.inOrder()) {
+                // a refused subscribe or unsubscribe is answered in its turn, after the replies to earlier ones
+                inOrder(connection, cost, refused.id(), () -> {
+                    refuse(connection, refused);
+                    return done();
+                });
+            } else {
+                refuse(connection, refused);
+            }
         } else if (message instanceof Inbound.Ping ping) {
             connection.send(Frames.pong(ping.id()));
         } else if (message instanceof Inbound.Unsubscribe unsubscribe) {
-            connection.inOrder(() -> {
-                dispatcher.unsubscribe(connection, unsubscribe.stream(), unsubscribe.id());
-                return CompletableFuture.completedFuture(null);
-            });
+            inOrder(connection, cost, unsubscribe.id(),
+                    () -> dispatcher.unsubscribe(connection, unsubscribe.stream(), unsubscribe.id()));
         } else if (message instanceof Inbound.Subscribe subscribe) {
-            subscribe(connection, subscribe);
+            subscribe(connection, subscribe, cost);
+        } else if (message instanceof Inbound.Propose propose) {
+            // in order with the socket's other requests, one at a time: results come back in the order sent
+            inOrder(connection, cost, propose.id(), () -> proposals.propose(connection, propose));
         } else {
             talkBack(connection, message);
         }
     }
 
-    /** Presence, broadcasts and proposals: their own classes do the work. */
+    private void refuse(ClientConnection connection, Inbound.Refused refused) {
+        metrics.error(refused.code().wireName());
+        connection.send(refused.frame());
+    }
+
+    /** Queues a request behind the socket's earlier ones; refuses it at once when too many wait already. */
+    private void inOrder(ClientConnection connection, long cost, jakarta.json.JsonValue id,
+            java.util.function.Supplier<? extends CompletionStage<?>> step) {
+        if (!connection.inOrder(cost, step)) {
+            error(connection, ErrorCode.RATE_LIMITED, "Too many of your requests are waiting (an authorizer is "
+                    + "slow); this one was dropped. Send it again in a moment.", id);
+        }
+    }
+
+    /** Presence and broadcasts: their own class does the work. */
     private void talkBack(ClientConnection connection, Inbound message) {
         if (message instanceof Inbound.Join join) {
             talk.join(connection, join.stream(), join.id());
@@ -160,33 +186,36 @@ final class ProtocolHandler {
             talk.leave(connection, leave.stream(), leave.id());
         } else if (message instanceof Inbound.Broadcast broadcast) {
             talk.broadcast(connection, broadcast.stream(), broadcast.event(), broadcast.data(), broadcast.id());
-        } else if (message instanceof Inbound.Propose propose) {
-            // in order with the socket's other requests, one at a time: results come back in the order sent
-            connection.inOrder(() -> proposals.propose(connection, propose));
         }
     }
 
-    private void subscribe(ClientConnection connection, Inbound.Subscribe subscribe) {
+    private void subscribe(ClientConnection connection, Inbound.Subscribe subscribe, long cost) {
         java.security.Principal principal = connection.viewer().principal();
+        // on the socket's thread, not in the chain: a step may run on the dispatch thread, which must not wait on Redis
         if (userLimit != null && principal != null && !userLimit.allow(principal.getName())) {
             // no strike: like a busy server, the client subscribes again in a moment
             error(connection, ErrorCode.RATE_LIMITED, "Too many subscribes by your user across the cluster; "
                     + "subscribe again in a moment.", subscribe.id());
             return;
         }
-        connection.inOrder(() -> gate.allows(connection.viewer(), subscribe.model(), subscribe.stream())
-                .thenAccept(allowed -> {
+        inOrder(connection, cost, subscribe.id(), () -> gate.allows(connection.viewer(), subscribe.model(),
+                subscribe.stream()).thenCompose(allowed -> {
                     if (!connection.isOpen()) {
-                        return; // closed while the authorizer decided
+                        return done(); // closed while the authorizer decided
                     }
                     if (Boolean.TRUE.equals(allowed)) {
-                        dispatcher.subscribe(connection, subscribe.stream(), subscribe.model(), subscribe.id(),
+                        // the next request waits until the dispatch thread has replied to this one
+                        return dispatcher.subscribe(connection, subscribe.stream(), subscribe.model(), subscribe.id(),
                                 subscribe.from());
-                    } else {
-                        error(connection, ErrorCode.FORBIDDEN, "You may not subscribe to this channel and scope.",
-                                subscribe.id());
                     }
+                    error(connection, ErrorCode.FORBIDDEN, "You may not subscribe to this channel and scope.",
+                            subscribe.id());
+                    return done();
                 }));
+    }
+
+    private static CompletionStage<Void> done() {
+        return CompletableFuture.completedFuture(null);
     }
 
     /** An error frame, counted by its code. */

@@ -71,4 +71,20 @@ class InboundParserTest {
         assertEquals("x".repeat(64) + "...", InboundParser.clip("x".repeat(64) + "\uD83D\uDE00"));
         assertEquals("short", InboundParser.clip("short"));
     }
+
+    @Test
+    void should_refuse_text_after_the_json_object_with_invalid_message() {
+        for (String tail : List.of(" x", "}", "]", ",", "{\"type\":\"ping\"}", "\"\"", "0", "null", "//", "\u00e9",
+                "\u0000")) {
+            Inbound message = parser.parse("{\"type\":\"ping\",\"id\":1}" + tail);
+            Inbound.Refused refused = assertInstanceOf(Inbound.Refused.class, message, tail);
+            assertEquals(ErrorCode.INVALID_MESSAGE, refused.code(), tail);
+        }
+        // whitespace after the object is not text
+        assertInstanceOf(Inbound.Ping.class, parser.parse("{\"type\":\"ping\"} \n\t\r"));
+        assertEquals(ErrorCode.INVALID_JSON, assertInstanceOf(Inbound.Refused.class, parser.parse("")).code());
+        assertEquals(ErrorCode.INVALID_JSON,
+                assertInstanceOf(Inbound.Refused.class, parser.parse("{\"type\":\"ping\"")).code());
+        assertEquals(ErrorCode.INVALID_MESSAGE, assertInstanceOf(Inbound.Refused.class, parser.parse("[1] 2")).code());
+    }
 }

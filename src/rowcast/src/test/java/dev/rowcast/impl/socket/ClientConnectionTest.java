@@ -121,4 +121,20 @@ class ClientConnectionTest {
         }
         assertEquals(1009, fake.closed.getCloseCode().getCode());
     }
+
+    @Test
+    void should_not_run_a_waiting_request_once_the_socket_closed() {
+        FakeSession fake = new FakeSession(text -> { });
+        ClientConnection connection = fake.connection();
+        java.util.concurrent.CompletableFuture<Boolean> authorizer = new java.util.concurrent.CompletableFuture<>();
+        List<String> ran = new CopyOnWriteArrayList<>();
+        assertTrue(connection.inOrder(10, () -> authorizer));
+        assertTrue(connection.inOrder(10, () -> {
+            ran.add("subscribe after close");
+            return null;
+        }));
+        connection.closed();
+        authorizer.complete(true);
+        assertEquals(List.of(), ran, "nothing is asked or written for a socket that is gone");
+    }
 }

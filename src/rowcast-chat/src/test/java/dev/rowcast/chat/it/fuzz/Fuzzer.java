@@ -23,17 +23,20 @@ public final class Fuzzer {
     public record Conversations(long honest, long shared, long evesOwn) {
     }
 
-    /** Everything the report needs. */
+    /** Everything the report needs; the histograms are the server's classes by live bytes, before and after. */
     public record Run(FuzzSettings settings, FuzzStats stats, Honest.Result honest, long heapBefore, long heapAfter,
-            double fuzzSeconds, double totalSeconds) {
+            double fuzzSeconds, double totalSeconds, String histogramBefore, String histogramAfter) {
     }
 
     private Fuzzer() {
     }
 
-    /** @param heap the server's heap used after a full GC, in bytes */
-    public static Run run(URL base, FuzzSettings settings, Conversations conversations, LongSupplier heap)
-            throws Exception {
+    /**
+     * @param heap the server's heap used after a full GC, in bytes
+     * @param histogram the server's class histogram after a full GC (its top)
+     */
+    public static Run run(URL base, FuzzSettings settings, Conversations conversations, LongSupplier heap,
+            java.util.function.Supplier<String> histogram) throws Exception {
         long started = System.nanoTime();
         FuzzStats stats = new FuzzStats(settings.maxViolations());
         AtomicBoolean stop = new AtomicBoolean();
@@ -47,13 +50,15 @@ public final class Fuzzer {
         // the load, which is not what the heap bound is about
         fuzz(base, settings, warmup(settings), settings.sockets(), stats, stop, oracle, world);
         long heapBefore = heap.getAsLong();
+        String histogramBefore = histogram.get();
         fuzz(base, settings, settings.frames(), 0, stats, stop, oracle, world);
         double fuzzSeconds = (System.nanoTime() - fuzzStart) / 1e9;
         Honest.Result result = honest.finish();
         Thread.sleep(1000); // let the server finish closing the last sockets
         long heapAfter = heap.getAsLong();
+        String histogramAfter = histogram.get();
         return new Run(settings, stats, result, heapBefore, heapAfter, fuzzSeconds,
-                (System.nanoTime() - started) / 1e9);
+                (System.nanoTime() - started) / 1e9, histogramBefore, histogramAfter);
     }
 
     static long warmup(FuzzSettings settings) {
@@ -120,6 +125,8 @@ public final class Fuzzer {
                 + " %.1f MB (%+.1f MB; bound +%d MB)%n", run.heapBefore() / 1048576.0, warmup(s),
                 run.heapAfter() / 1048576.0,
                 (run.heapAfter() - run.heapBefore()) / 1048576.0, s.heapBoundMb()));
+        out.append("server classes by live bytes, before:\n").append(run.histogramBefore().indent(2));
+        out.append("and after:\n").append(run.histogramAfter().indent(2));
         out.append("violations: ").append(stats.violationCount());
         if (stats.violationCount() > 0) {
             out.append(' ').append(stats.violationsByKind());

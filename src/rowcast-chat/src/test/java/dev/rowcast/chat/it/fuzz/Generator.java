@@ -43,7 +43,7 @@ final class Generator {
             new Weighted("control", 30), new Weighted("nesting", 8), new Weighted("huge-string", 6),
             new Weighted("trailing-data", 8), new Weighted("unmasked", 4), new Weighted("utf8-invalid", 1),
             new Weighted("protocol", 1), new Weighted("oversize-frame", 1), new Weighted("oversize-message", 1),
-            new Weighted("close", 1), new Weighted("drop", 1));
+            new Weighted("close", 1), new Weighted("drop", 1), new Weighted("talk", 60));
 
     private static final int TOTAL = GENERATORS.stream().mapToInt(Weighted::weight).sum();
 
@@ -172,6 +172,7 @@ final class Generator {
             case "oversize-message" -> oversize(true);
             case "close" -> close();
             case "drop" -> drop(socket);
+            case "talk" -> message(name, talk(socket), socket, true);
             default -> throw new IllegalArgumentException(name);
         };
     }
@@ -210,12 +211,6 @@ final class Generator {
                 return "lone-surrogate-echo";
             }
         }
-        J from = J.get(message, "from");
-        if (J.get(message, "type") instanceof J.Str t && t.value().equals("subscribe")
-                && J.get(from, "seq") instanceof J.Num seq && J.parses(message)
-                && Oracle.isSeqOverflow(seq.decimal())) {
-            return "seq-overflow";
-        }
         return null;
     }
 
@@ -242,15 +237,12 @@ final class Generator {
 
     /** A subscribe or unsubscribe most likely to be accepted: the streams of this world, as members or not. */
     private J subscribe(SocketModel socket, String type) {
-        J value;
-        if (type.equals("unsubscribe") && !socket.following.isEmpty() && random.nextInt(3) > 0) {
-            value = J.num(socket.following.stream().skip(random.nextInt(socket.following.size())).findFirst()
-                    .orElseThrow());
-        } else {
-            value = conversationValue();
+        J.Obj message = J.obj("type", type, "channel", Oracle.CHANNEL, "scope", streamScope(socket, type));
+        if (random.nextInt(16) == 0) {
+            // a channel for role admin only: others are refused before its scope is looked at
+            message = J.obj("type", type, "channel", Oracle.ADMIN_CHANNEL, "scope", J.obj("col",
+                    random.nextInt(4) == 0 ? Oracle.COLUMN : Oracle.ADMIN_COLUMN, "value", random.nextInt(3)));
         }
-        J.Obj message = J.obj("type", type, "channel", Oracle.CHANNEL, "scope",
-                J.obj("col", Oracle.COLUMN, "value", value));
         if (type.equals("subscribe") && random.nextInt(5) == 0) {
             message = (J.Obj) withMember(message, "from", from(), false);
         }
@@ -258,6 +250,58 @@ final class Generator {
             message = (J.Obj) withMember(message, "x" + random.nextInt(3), any(2), random.nextBoolean());
         }
         return message;
+    }
+
+    /** Mostly a stream the socket follows, for what only followers may do; else any of this world's. */
+    private J streamScope(SocketModel socket, String type) {
+        if (!type.equals("subscribe") && !socket.following.isEmpty() && random.nextInt(3) > 0) {
+            Oracle.Stream stream = socket.following.stream().skip(random.nextInt(socket.following.size()))
+                    .findFirst().orElseThrow();
+            return J.obj("col", stream.column(), "value", J.num(stream.value()));
+        }
+        return J.obj("col", Oracle.COLUMN, "value", conversationValue());
+    }
+
+    /**
+     * Presence, broadcasts and proposals (docs/protocol.md, "Talking back"), valid-shaped with random values: join
+     * and leave, broadcasts of any data (some over the size bound) and event name, and proposals of names no handler
+     * has (nothing is written, so the honest clients' stream is left alone).
+     */
+    private J talk(SocketModel socket) {
+        int r = random.nextInt(10);
+        if (r < 6) {
+            String type = List.of("join", "leave", "broadcast").get(random.nextInt(3));
+            J scope = streamScope(socket, type);
+            if (random.nextInt(12) == 0) {
+                scope = J.obj("col", Oracle.ADMIN_COLUMN, "value", random.nextInt(3));
+            }
+            String channel = scope instanceof J.Obj o && J.get(o, "col") instanceof J.Str c
+                    && c.value().equals(Oracle.ADMIN_COLUMN) ? Oracle.ADMIN_CHANNEL : Oracle.CHANNEL;
+            J.Obj message = J.obj("type", type, "channel", channel, "scope", scope);
+            if (type.equals("broadcast")) {
+                if (random.nextInt(10) > 0) {
+                    message = (J.Obj) withMember(message, "event", J.str(random.nextInt(6) == 0
+                            ? List.of("", "a b", "x".repeat(65), "typing\u0000", "\u00e9").get(random.nextInt(5))
+                            : List.of("typing", "cursor", "x", "a.b-c_d").get(random.nextInt(4))), false);
+                }
+                if (random.nextBoolean()) {
+                    // small, or far over the 2,048-character bound: never near it, where escaping decides
+                    J data = random.nextInt(8) == 0 ? J.str(ascii(3_000 + random.nextInt(3_000))) : any(2);
+                    message = (J.Obj) withMember(message, "data", data, false);
+                }
+                if (random.nextInt(8) == 0) {
+                    message = (J.Obj) withMember(message, "from", J.obj("user", "mallory"), false);
+                }
+            }
+            return message;
+        }
+        J.Obj propose = J.obj("type", "propose", "name", J.str(random.nextInt(5) == 0
+                ? List.of("", "a b", "x".repeat(65), "\u00e9").get(random.nextInt(4))
+                : "fuzz." + ascii(1 + random.nextInt(8)).replaceAll("[^!-~]", "_")), "payload", any(2));
+        if (random.nextInt(6) == 0) {
+            propose = J.obj("type", "propose", "payload", any(1));
+        }
+        return propose;
     }
 
     private J conversationValue() {
@@ -609,7 +653,7 @@ final class Generator {
         if (parsed == null) {
             reply = Expect.error("invalid_json", null);
         } else if (parsed.trailing()) {
-            reply = Expect.error("invalid_json", null);
+            reply = Expect.error("invalid_message", null); // docs/protocol.md: one JSON object, nothing after it
             feature = "trailing-data";
         } else {
             reply = oracle.expect(parsed.value(), socket);
@@ -804,7 +848,7 @@ final class Generator {
         return value;
     }
 
-    /** A valid message with more text after it: not JSON as a whole. Whitespace after it is fine. */
+    /** A valid message with more text after it: refused with invalid_message. Whitespace after it is fine. */
     private Step trailing(SocketModel socket) {
         J message = random.nextBoolean() ? J.obj("type", "ping", "id", random.nextInt(99))
                 : subscribe(copy(socket), "subscribe");
@@ -816,8 +860,9 @@ final class Generator {
         }
         String tail = List.of(" x", "}", "]", ",", "{\"type\":\"ping\"}", "\"\"", "0", "null", "//", "\u00e9")
                 .get(random.nextInt(10));
+        // a value the parser refuses (a number past what it holds) is invalid_json before the tail is looked at
         return new Step("trailing-data", "trailing-data", List.of(text(text + tail)),
-                Expect.error("invalid_json", null), List.of(), null);
+                Expect.error(J.parses(message) ? "invalid_message" : "invalid_json", null), List.of(), null);
     }
 
     /** A message in an unmasked frame: RFC 6455 says close 1002; the container answers it. Either is accepted. */

@@ -99,6 +99,11 @@ sealed interface J {
     }
 
     /** Whether the server's parser reads this value at all. */
+    /** The length of the value written compactly, as the server writes it again (for the broadcast size bound). */
+    static int length(J value) {
+        return write(value, new Random(0), false).length();
+    }
+
     static boolean parses(J value) {
         return parses(value, 1);
     }

@@ -10,20 +10,35 @@ import dev.rowcast.chat.it.fuzz.Expect.Lane;
 import dev.rowcast.chat.it.fuzz.Expect.Outcome;
 
 /**
- * What the server must answer to a client message, from docs/protocol.md ("Client to server", "Error codes") and
- * the chat's rules (members of a conversation and admins may follow it). Where the spec leaves a detail to the
- * parser (how deep, how long a number, when a number is an integer), this follows what the server's parser does,
- * so the fuzzer checks Rowcast and not the parser.
+ * What the server must answer to a client message, from docs/protocol.md ("Client to server", "Talking back",
+ * "Error codes") and the chat's rules (members of a conversation and admins may follow it; {@code admin_note} is for
+ * role admin only). Where the spec leaves a detail to the parser (how deep, how long a number), this follows what the
+ * server's parser does, so the fuzzer checks Rowcast and not the parser.
  */
 final class Oracle {
 
     static final String CHANNEL = "message";
     static final String COLUMN = "conversation_id";
+    /** A channel with {@code rolesAllowed = "admin"}: roles are checked before its scope. */
+    static final String ADMIN_CHANNEL = "admin_note";
+    static final String ADMIN_COLUMN = "topic";
+    /** The names of broadcast events and proposals: 1 to 64 printable ASCII characters, no spaces. */
+    static final int MAX_NAME = 64;
+    static final int BROADCAST_MAX_CHARS = 2_048;
+
+    /** One stream: a channel, a scope column and its (integral) value. */
+    record Stream(String channel, String column, long value) {
+
+        @Override
+        public String toString() {
+            return (channel.equals(CHANNEL) ? "" : channel + ":") + value;
+        }
+    }
 
     /** What the oracle knows of one socket: the streams it follows, as the server must see them. */
     static final class SocketModel {
         final String user;
-        final Set<Long> following = new HashSet<>();
+        final Set<Stream> following = new HashSet<>();
 
         SocketModel(String user) {
             this.user = user;
@@ -38,6 +53,8 @@ final class Oracle {
         }
     }
 
+    private enum Kind { SUBSCRIBE, UNSUBSCRIBE, JOIN, LEAVE, BROADCAST }
+
     private final Map<Long, Set<String>> members;
     private final int maxSubscriptions;
 
@@ -49,7 +66,7 @@ final class Oracle {
 
     /**
      * The expected reply to one text frame whose JSON is {@code message}. Certain outcomes update the model at
-     * once, since the server handles a socket's frames in order; uncertain ones when their reply comes.
+     * once, since the server handles a socket's requests in order; uncertain ones when their reply comes.
      */
     Expect expect(J message, SocketModel socket) {
         if (!J.parses(message)) {
@@ -67,93 +84,136 @@ final class Oracle {
         }
         return switch (type.value()) {
             case "ping" -> Expect.sync("pong", null, id);
-            case "subscribe" -> subscription(message, true, id, socket);
-            case "unsubscribe" -> subscription(message, false, id, socket);
+            case "subscribe" -> stream(message, Kind.SUBSCRIBE, id, socket);
+            case "unsubscribe" -> stream(message, Kind.UNSUBSCRIBE, id, socket);
+            case "join" -> stream(message, Kind.JOIN, id, socket);
+            case "leave" -> stream(message, Kind.LEAVE, id, socket);
+            case "broadcast" -> stream(message, Kind.BROADCAST, id, socket);
+            case "propose" -> propose(message, id);
             default -> Expect.error("unknown_message_type", id);
         };
     }
 
-    private Expect subscription(J message, boolean subscribe, J id, SocketModel socket) {
+    /**
+     * A message that names a stream, checked in the server's order: shape, cursor, event, channel, roles, scope.
+     * docs/protocol.md: replies to subscribe and unsubscribe, refusals included, come in the order of the requests
+     * (the SUB lane); presence and broadcasts are answered by another thread (the TALK lane), or at once.
+     */
+    private Expect stream(J message, Kind kind, J id, SocketModel socket) {
+        boolean ordered = kind == Kind.SUBSCRIBE || kind == Kind.UNSUBSCRIBE;
+        Lane refusals = ordered ? Lane.SUB : Lane.SYNC;
         if (!(J.get(message, "channel") instanceof J.Str channel)) {
-            return Expect.error("invalid_message", id);
+            return Expect.in(refusals, "invalid_message", id);
         }
         if (!(J.get(message, "scope") instanceof J.Obj scope)) {
-            return Expect.error("invalid_message", id);
+            return Expect.in(refusals, "invalid_message", id);
         }
         if (!(J.get(scope, "col") instanceof J.Str column) || !J.has(scope, "value")) {
-            return Expect.error("invalid_message", id);
+            return Expect.in(refusals, "invalid_message", id);
         }
-        FromVerdict from = subscribe && J.has(message, "from") ? from(J.get(message, "from")) : FromVerdict.VALID;
-        if (from == FromVerdict.INVALID) {
-            return Expect.error("invalid_message", id);
+        if (kind == Kind.SUBSCRIBE && J.has(message, "from") && !validFrom(J.get(message, "from"))) {
+            return Expect.in(refusals, "invalid_message", id);
         }
-        if (!channel.value().equals(CHANNEL)) {
-            return Expect.error("unknown_channel", id);
+        if (kind == Kind.BROADCAST && !(J.get(message, "event") instanceof J.Str event && isName(event.value()))) {
+            return Expect.in(refusals, "invalid_message", id);
         }
-        if (!column.value().equals(COLUMN)) {
-            return Expect.error("invalid_scope", id);
+        boolean admin = channel.value().equals(ADMIN_CHANNEL);
+        if (!channel.value().equals(CHANNEL) && !admin) {
+            return Expect.in(refusals, "unknown_channel", id);
+        }
+        if (admin && !socket.user.equals("admin")) {
+            return Expect.in(refusals, "forbidden", id); // before the scope: its errors list the scopes
+        }
+        if (!column.value().equals(admin ? ADMIN_COLUMN : COLUMN)) {
+            return Expect.in(refusals, "invalid_scope", id);
         }
         Long value = scopeValue(J.get(scope, "value"));
         if (value == null) {
-            return Expect.error("invalid_scope", id);
+            return Expect.in(refusals, "invalid_scope", id);
         }
-        if (from == FromVerdict.OVERFLOW) {
-            // beyond a long: refusing it (invalid_message) and resuming from "ahead" (replay_unavailable) both fit
-            return Expect.error("invalid_message", id).or(outcome(subscribe, id, value, socket, false));
-        }
-        return outcome(subscribe, id, value, socket, true);
+        Stream stream = new Stream(channel.value(), column.value(), value);
+        return switch (kind) {
+            case SUBSCRIBE, UNSUBSCRIBE -> outcome(kind == Kind.SUBSCRIBE, id, stream, socket);
+            case JOIN -> Expect.talk(socket.following.contains(stream)
+                    ? new Outcome(Lane.TALK, "presence", null, id, stream, 0)
+                    : new Outcome(Lane.TALK, "error", "not_subscribed", id, null, 0));
+            case LEAVE -> Expect.talk(new Outcome(Lane.TALK, "left", null, id, stream, 0));
+            case BROADCAST -> broadcast(message, id, stream, socket);
+        };
     }
 
-    private Expect outcome(boolean subscribe, J id, long value, SocketModel socket, boolean apply) {
-        Outcome outcome;
-        if (!subscribe) {
-            outcome = new Outcome(Lane.SUB, "unsubscribed", null, id, value, -1);
-        } else if (!mayFollow(socket.user, value)) {
-            outcome = new Outcome(Lane.SUB, "error", "forbidden", id, null, 0);
-        } else if (socket.following.contains(value)) {
-            outcome = new Outcome(Lane.SUB, "subscribed", null, id, value, 0);
-        } else if (socket.following.size() >= maxSubscriptions) {
-            outcome = new Outcome(Lane.SUB, "error", "too_many_subscriptions", id, null, 0);
-        } else {
-            outcome = new Outcome(Lane.SUB, "subscribed", null, id, value, +1);
+    /** A broadcast has no reply unless it is refused: too large (at once), or from a socket not following. */
+    private static Expect broadcast(J message, J id, Stream stream, SocketModel socket) {
+        J data = J.has(message, "data") ? J.get(message, "data") : J.NULL;
+        if (J.length(data) > BROADCAST_MAX_CHARS) {
+            return Expect.error("too_large", id);
         }
-        if (apply) {
-            socket.apply(outcome);
+        if (!socket.following.contains(stream)) {
+            return Expect.talk(new Outcome(Lane.TALK, "error", "not_subscribed", id, null, 0));
         }
-        return new Expect(List.of(outcome), !apply);
-    }
-
-    boolean mayFollow(String user, long conversation) {
-        return user.equals("admin") || members.getOrDefault(conversation, Set.of()).contains(user);
-    }
-
-    enum FromVerdict { VALID, INVALID, OVERFLOW }
-
-    /** {@code from}: {"epoch": string of at most 128 chars, "seq": integer >= 0}. */
-    static FromVerdict from(J from) {
-        if (!(J.get(from, "epoch") instanceof J.Str epoch) || !(J.get(from, "seq") instanceof J.Num seq)
-                || epoch.value().length() > 128) {
-            return FromVerdict.INVALID;
-        }
-        BigDecimal value = seq.decimal();
-        // the parser calls a number integral when it has no fraction digits and no exponent left (scale 0)
-        if (value.scale() != 0 || value.signum() < 0) {
-            return FromVerdict.INVALID;
-        }
-        if (value.compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) <= 0) {
-            return FromVerdict.VALID;
-        }
-        return isSeqOverflow(value) ? FromVerdict.OVERFLOW : FromVerdict.INVALID;
-    }
-
-    /** Beyond a long, yet equal to Long.MAX_VALUE as a double: where a check by double lets it through. */
-    static boolean isSeqOverflow(BigDecimal seq) {
-        return seq.compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) > 0 && seq.doubleValue() <= (double) Long.MAX_VALUE;
+        return Expect.ALONE_NOTHING;
     }
 
     /**
-     * A conversation id scope value, or null when it cannot be one. docs/protocol.md: 42, "42" and 42.0 are one
-     * stream; "abc", 1.5 and null are invalid_scope. Strings are read as decimals, as the server does.
+     * A proposal: {@code id} and {@code name} are checked at once; the handler is looked up in the socket's turn.
+     * The fuzzer names no handler that exists, so nothing is written.
+     */
+    private static Expect propose(J message, J id) {
+        if (id == null) {
+            return Expect.error("invalid_message", null);
+        }
+        if (!(J.get(message, "name") instanceof J.Str name) || !isName(name.value())) {
+            return Expect.error("invalid_message", id);
+        }
+        return Expect.in(Lane.SUB, "unknown_proposal", id);
+    }
+
+    static boolean isName(String name) {
+        return name.length() >= 1 && name.length() <= MAX_NAME && name.chars().allMatch(c -> c > 0x20 && c < 0x7f);
+    }
+
+    private Expect outcome(boolean subscribe, J id, Stream stream, SocketModel socket) {
+        Outcome outcome;
+        if (!subscribe) {
+            outcome = new Outcome(Lane.SUB, "unsubscribed", null, id, stream, -1);
+        } else if (!mayFollow(socket.user, stream)) {
+            outcome = new Outcome(Lane.SUB, "error", "forbidden", id, null, 0);
+        } else if (socket.following.contains(stream)) {
+            outcome = new Outcome(Lane.SUB, "subscribed", null, id, stream, 0);
+        } else if (socket.following.size() >= maxSubscriptions) {
+            outcome = new Outcome(Lane.SUB, "error", "too_many_subscriptions", id, null, 0);
+        } else {
+            outcome = new Outcome(Lane.SUB, "subscribed", null, id, stream, +1);
+        }
+        socket.apply(outcome);
+        return new Expect(List.of(outcome), false);
+    }
+
+    boolean mayFollow(String user, Stream stream) {
+        return user.equals("admin")
+                || stream.channel().equals(CHANNEL) && members.getOrDefault(stream.value(), Set.of()).contains(user);
+    }
+
+    /**
+     * {@code from}: {"epoch": string of at most 128 chars, "seq": an integer from 0 to 2^63-1}, compared exactly
+     * (docs/protocol.md, "Numbers"): {@code 5.0} and {@code 5e0} are 5, {@code -0} is 0; {@code 1.5}, {@code -1} and
+     * anything past 2^63-1 are refused.
+     */
+    static boolean validFrom(J from) {
+        if (!(J.get(from, "epoch") instanceof J.Str epoch) || !(J.get(from, "seq") instanceof J.Num seq)
+                || epoch.value().length() > 128) {
+            return false;
+        }
+        try {
+            return seq.decimal().longValueExact() >= 0;
+        } catch (ArithmeticException e) {
+            return false;
+        }
+    }
+
+    /**
+     * A scope value (a conversation id or a topic), or null when it cannot be one. docs/protocol.md: 42, "42" and
+     * 42.0 are one stream; "abc", 1.5 and null are invalid_scope. Strings are read as decimals, as the server does.
      */
     static Long scopeValue(J value) {
         BigDecimal number;

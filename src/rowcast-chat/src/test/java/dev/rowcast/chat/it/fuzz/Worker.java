@@ -133,7 +133,12 @@ final class Worker implements Runnable {
     }
 
     /** Streams the socket follows by the replies it has read: subscribed adds one, unsubscribed removes it. */
-    private final Set<Long> following = new HashSet<>();
+    private final Set<Oracle.Stream> following = new HashSet<>();
+    /**
+     * Streams it followed at some time in this episode: presence and broadcast frames come from another thread than
+     * the unsubscribed reply, so one may still arrive just after it.
+     */
+    private final Set<Oracle.Stream> followedOnce = new HashSet<>();
 
     private void episode() throws IOException {
         episode++;
@@ -150,6 +155,7 @@ final class Worker implements Runnable {
         }
         stats.count("connections");
         following.clear();
+        followedOnce.clear();
         try {
             if (flood != null) {
                 flood(socket, flood);
@@ -172,7 +178,7 @@ final class Worker implements Runnable {
             while (steps.size() < batch && length > 0) {
                 Step step = carried != null ? carried : generator.next(model);
                 carried = null;
-                if (!steps.isEmpty() && (step.alone() || outOfOrderForbidden(step, steps))) {
+                if (!steps.isEmpty() && (step.alone() || confusable(step, steps))) {
                     carried = step;
                     break;
                 }
@@ -207,13 +213,20 @@ final class Worker implements Runnable {
     }
 
     /**
-     * With {@code sub-order} skipped, a subscribe that will be refused (forbidden, answered at once) does not
-     * follow a subscribe or unsubscribe still waiting for its reply, so the known reordering is not hit.
+     * Whether a reply due to the step could be taken for one due in the other lane to a step of the batch (the same
+     * error with the same id): lanes are matched in order each, so such a step waits for the next batch.
      */
-    private boolean outOfOrderForbidden(Step step, List<Step> before) {
-        return settings.skip().contains("sub-order")
-                && step.reply().outcomes().stream().anyMatch(o -> "forbidden".equals(o.code()))
-                && before.stream().anyMatch(s -> s.reply().outcomes().stream().anyMatch(o -> o.lane() == Lane.SUB));
+    private static boolean confusable(Step step, List<Step> batch) {
+        for (Outcome o : step.reply().outcomes()) {
+            for (Step earlier : batch) {
+                for (Outcome p : earlier.reply().outcomes()) {
+                    if (o.lane() != p.lane() && o.alike(p)) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
     }
 
     /** Writes the steps' frames, pacing messages, and registers what is due. False if the connection broke. */
@@ -409,7 +422,7 @@ final class Worker implements Runnable {
         switch (type) {
             case "change", "snapshot" -> {
                 stats.count(type + " frames");
-                Long stream = streamOf(reply);
+                Oracle.Stream stream = streamOf(reply);
                 if (stream == null || !following.contains(stream)) {
                     violation("server", "a " + type + " for a stream this socket does not follow (by the replies it"
                             + " read: " + following + "): " + Fuzz.clip(text, 300), "");
@@ -417,6 +430,16 @@ final class Worker implements Runnable {
                 }
                 return true;
             }
+            case "joined", "broadcast" -> {
+                return unsolicited(type, reply, text, pending);
+            }
+            case "left" -> {
+                if (pending.either == null || pending.either.step().reply().match(reply) == null) {
+                    return unsolicited(type, reply, text, pending); // another user's last socket left
+                }
+                lane = Lane.TALK;
+            }
+            case "presence" -> lane = Lane.TALK;
             case "pong" -> lane = Lane.SYNC;
             case "subscribed", "unsubscribed" -> lane = Lane.SUB;
             case "error" -> {
@@ -429,8 +452,9 @@ final class Worker implements Runnable {
                         stats.count("rate_limited on a paced socket (episode ended)");
                         return false;
                     }
-                    case "forbidden", "too_many_subscriptions" -> lane = Lane.SUB;
-                    default -> lane = Lane.SYNC;
+                    case "not_subscribed" -> lane = Lane.TALK;
+                    default -> lane = pending.either != null ? pending.either.step().reply().lane() : laneOf(code,
+                            reply, pending);
                 }
             }
             default -> {
@@ -480,6 +504,7 @@ final class Worker implements Runnable {
         }
         if (type.equals("subscribed")) {
             following.add(outcome.stream());
+            followedOnce.add(outcome.stream());
         } else if (type.equals("unsubscribed")) {
             following.remove(outcome.stream());
         }
@@ -487,15 +512,62 @@ final class Worker implements Runnable {
         return true;
     }
 
-    private static Long streamOf(JsonObject frame) {
-        if (!"message".equals(frame.getString("channel", null)) || !(frame.get("scope") instanceof JsonObject scope)
-                || !"conversation_id".equals(scope.getString("col", null))
+    /**
+     * The lane of an error reply, when the error could answer a frame in either lane (invalid_message, say): the
+     * lane whose oldest due frame accepts it, and of two, the one sent first. A frame answered at once (SYNC) is
+     * answered before anything of a later frame, so the earlier of the two candidates is the one answered now, or,
+     * when the earlier is in the SUB lane, the two replies are alike and either will do.
+     */
+    private static Lane laneOf(String code, JsonObject reply, Pending pending) {
+        Entry sub = pending.sub.peek();
+        Entry sync = pending.sync.peek();
+        boolean subFits = sub != null && sub.step().reply().match(reply) != null;
+        boolean syncFits = sync != null && sync.step().reply().match(reply) != null;
+        if (subFits && syncFits) {
+            return sub.frame() < sync.frame() ? Lane.SUB : Lane.SYNC;
+        }
+        if (subFits) {
+            return Lane.SUB;
+        }
+        if (syncFits) {
+            return Lane.SYNC;
+        }
+        return code.equals("forbidden") || code.equals("too_many_subscriptions") || code.equals("unknown_proposal")
+                ? Lane.SUB : Lane.SYNC;
+    }
+
+    /**
+     * A presence or broadcast frame nobody asked for: only of a stream this socket followed in this episode, or one
+     * whose subscribe reply is still due (docs/protocol.md: such a frame may come just before {@code subscribed}).
+     */
+    private boolean unsolicited(String type, JsonObject reply, String text, Pending pending) {
+        stats.count(type + " frames");
+        Oracle.Stream stream = streamOf(reply);
+        boolean subscribing = stream != null && pending.sub.stream().anyMatch(e -> e.step().reply().outcomes()
+                .stream().anyMatch(o -> o.effect() > 0 && stream.equals(o.stream())));
+        if (subscribing) {
+            stats.count(type + " frames before their subscribed reply");
+        }
+        if (stream == null || !followedOnce.contains(stream) && !subscribing) {
+            violation("server", "a " + type + " for a stream this socket never followed (by the replies it read: "
+                    + followedOnce + "): " + Fuzz.clip(text, 300), "");
+            return false;
+        }
+        return true;
+    }
+
+    private static Oracle.Stream streamOf(JsonObject frame) {
+        String channel = frame.getString("channel", "");
+        String column = channel.equals(Oracle.CHANNEL) ? Oracle.COLUMN
+                : channel.equals(Oracle.ADMIN_CHANNEL) ? Oracle.ADMIN_COLUMN : null;
+        if (column == null || !(frame.get("scope") instanceof JsonObject scope)
+                || !column.equals(scope.getString("col", null))
                 || !(scope.get("value") instanceof JsonNumber value)) {
             return null;
         }
         BigDecimal v = value.bigDecimalValue();
         try {
-            return v.longValueExact();
+            return new Oracle.Stream(channel, column, v.longValueExact());
         } catch (ArithmeticException e) {
             return null;
         }

@@ -10,7 +10,10 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
-/** Test probe: the server's heap after a full GC, for the fuzzer's before/after comparison. */
+/**
+ * Test probe: the server's heap after a full GC, for the fuzzer's before/after comparison, and the classes that hold
+ * it (the JVM's class histogram, which runs a full GC first).
+ */
 @Path("it/heap")
 public class HeapProbeResource {
 
@@ -25,5 +28,27 @@ public class HeapProbeResource {
         MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
         return Json.createObjectBuilder().add("used", heap.getUsed()).add("committed", heap.getCommitted())
                 .add("max", heap.getMax()).build();
+    }
+
+    /** The top of {@code jcmd GC.class_histogram}: the classes with the most bytes live after a full GC. */
+    @GET
+    @Path("histogram")
+    @Produces(MediaType.APPLICATION_JSON)
+    public JsonObject histogram(@jakarta.ws.rs.QueryParam("top") @jakarta.ws.rs.DefaultValue("40") int top,
+            @jakarta.ws.rs.QueryParam("match") String match) throws Exception {
+        javax.management.ObjectName command = new javax.management.ObjectName(
+                "com.sun.management:type=DiagnosticCommand");
+        String text = (String) ManagementFactory.getPlatformMBeanServer().invoke(command, "gcClassHistogram",
+                new Object[] { new String[0] }, new String[] { String[].class.getName() });
+        java.util.regex.Pattern wanted = java.util.regex.Pattern.compile(match == null ? "^$" : match);
+        java.util.List<String> lines = text.lines().toList();
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < lines.size(); i++) {
+            // the top classes, then the ones asked for by name
+            if (i < top + 2 || wanted.matcher(lines.get(i)).find()) {
+                out.append(lines.get(i)).append('\n');
+            }
+        }
+        return Json.createObjectBuilder().add("histogram", out.toString()).build();
     }
 }

@@ -22,6 +22,7 @@ import dev.rowcast.chat.it.probe.CaptureProbeResource;
 import dev.rowcast.chat.it.probe.ChangeRecorder;
 import dev.rowcast.chat.it.probe.DecodedNote;
 import dev.rowcast.chat.it.probe.DelayedCompletionResource;
+import dev.rowcast.chat.it.probe.DenyListFilter;
 import dev.rowcast.chat.it.probe.FatalRowFilter;
 import dev.rowcast.chat.it.probe.FragileNote;
 import dev.rowcast.chat.it.probe.FragileNoteResource;
@@ -132,14 +133,16 @@ public final class Deployments {
 
     /**
      * The reference WAR for the fuzzer: the default inbound limits, named so the fuzzer's oracle and the server
-     * agree, and a probe that reports the heap after a full GC.
+     * agree, a probe that reports the heap after a full GC, and a channel for role admin only ({@code admin_note}).
      */
     public static WebArchive chatWarForFuzz() {
-        return withContextParams(chatWar(), Map.of(
+        WebArchive war = withContextParams(chatWar(), Map.of(
                 "rowcast.inbound.ratePerSecond", String.valueOf(FuzzSettings.SERVER_RATE),
                 "rowcast.inbound.burst", String.valueOf(FuzzSettings.SERVER_BURST),
-                "rowcast.inbound.rateLimitStrikes", String.valueOf(FuzzSettings.STRIKES)))
-                .addClass(HeapProbeResource.class);
+                "rowcast.inbound.rateLimitStrikes", String.valueOf(FuzzSettings.STRIKES)));
+        war.delete("WEB-INF/classes/META-INF/persistence.xml");
+        return war.addClasses(HeapProbeResource.class, AdminNote.class, SecretNote.class)
+                .addAsResource("it/security-persistence.xml", "META-INF/persistence.xml");
     }
 
     /** The reference WAR with heartbeats every 300 ms and a 700 ms pong timeout. */
@@ -230,14 +233,15 @@ public final class Deployments {
     }
 
     /**
-     * The reference WAR plus a row filter that throws for bob, an entity with an admin-only column, and a slow,
-     * asynchronous authorizer for some of its topics.
+     * The reference WAR plus a row filter that throws for bob, an entity with an admin-only column, a slow (or
+     * hanging) asynchronous authorizer for some of its topics, a deny-list row filter on that entity, and a probe that
+     * reports the heap after a full GC.
      */
     public static WebArchive chatWarForSecurity() {
         WebArchive war = chatWar();
         war.delete("WEB-INF/classes/META-INF/persistence.xml");
         return war.addClasses(ThrowingRowFilter.class, SecretNote.class, SecretNoteResource.class, AdminNote.class,
-                SlowAuthorizer.class)
+                SlowAuthorizer.class, DenyListFilter.class, HeapProbeResource.class)
                 .addAsResource("it/security-persistence.xml", "META-INF/persistence.xml");
     }
 
