@@ -21,8 +21,11 @@ const profile = (name) => {
 };
 // paths of this machine never reach docs/: files of the tree are named from its root
 const root = join(docs, '..');
-const relative = (key, value) => (typeof value === 'string' && value.startsWith(root + '/')
-  ? value.slice(root.length + 1) : value);
+// no absolute path of this machine in docs/: the checkout's become relative, the rest (Payara's temporary runtime
+// directory, in thread names) is replaced
+const scrub = (text) => text.replace(/\/tmp\/payaramicro-rt\d+tmp/g, '<payara-runtime>');
+const relative = (key, value) => (typeof value === 'string'
+  ? scrub(value.startsWith(root + '/') ? value.slice(root.length + 1) : value) : value);
 const findingsFile = join(dirname(fileURLToPath(import.meta.url)), '..', 'findings.md');
 
 const f = (x, d = 1) => (x === null || x === undefined || Number.isNaN(x) ? 'n/a' : Number(x).toLocaleString('en-US', {
@@ -318,7 +321,7 @@ for (const [name, title] of [['ws', 'Rowcast fan-out'], ['raw', 'raw broadcast (
 p('## Findings', '');
 p(existsSync(findingsFile) ? readFileSync(findingsFile, 'utf8').trim() : '_findings.md is missing_', '');
 
-writeFileSync(join(docs, 'benchmarks.md'), out.join('\n'));
+writeFileSync(join(docs, 'benchmarks.md'), scrub(out.join('\n')));
 writeFileSync(join(docs, 'benchmark-results.json'), JSON.stringify({
   run, clusterRun, results, profiles: { ws: profile('ws'), raw: profile('raw'), write: profile('write') },
 }, relative, 1) + '\n');
