@@ -161,6 +161,60 @@ class WireIT extends DeployedChat {
                 + closes + " connections closed with 1009");
     }
 
+    /**
+     * Each connection closed after one frame near the limit: Payara recycles the upgraded request into a worker
+     * thread's cache still pointing at Tyrus's upgrade handler, whose buffers had grown to that frame (160-200 KB
+     * with the session behind them), up to 16 per thread. A million-frame fuzz run kept 362 MB that way. Closed by
+     * the client (close frame or a dropped TCP connection) and by the server, after a warm-up, the heap after a
+     * full GC must stay about where it was.
+     */
+    @Test
+    void should_not_keep_heap_for_closed_connections_that_sent_large_frames() throws Exception {
+        String frame = ping("x".repeat(60_000)); // under the 64 KB limit: Tyrus's buffers grow to it
+        endAfterLargeFrame(frame, 40); // warm-up: thread pools and their buffers grow to the load
+        long before = heapAfterGc();
+        int closes = 400;
+        endAfterLargeFrame(frame, closes);
+        long after = heapAfterGc();
+        System.out.printf("WireIT: heap after a full GC before %.1f MB, after %d connections ended after a 60 KB "
+                + "frame %.1f MB (%+.1f KB per connection)%n", before / 1048576.0, closes, after / 1048576.0,
+                (after - before) / 1024.0 / closes);
+        assertTrue(after - before < closes * 24L * 1024, "heap grew by " + (after - before) / 1024 + " KB over "
+                + closes + " connections that sent a 60 KB frame and closed");
+    }
+
+    /** Connections that each send one large frame, read its reply, then end: by close frame, TCP drop or 1009. */
+    private void endAfterLargeFrame(String frame, int connections) throws Exception {
+        String oversized = ping("x".repeat(70_000));
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            List<java.util.concurrent.Future<Integer>> codes = new ArrayList<>();
+            for (int i = 0; i < connections; i++) {
+                int way = i % 3;
+                codes.add(pool.submit(() -> {
+                    try (RawSocket client = RawSocket.connect(base, "alice")) {
+                        client.sendText(frame);
+                        client.readText();
+                        if (way == 0) {
+                            client.sendFrame(0x8, new byte[] { 0x03, (byte) 0xE8 }); // 1000
+                            return client.readUntilClosed().code();
+                        }
+                        if (way == 1) {
+                            client.sendText(oversized);
+                            return client.readUntilClosed().code();
+                        }
+                        return 1000; // dropped: the socket closes without a close frame
+                    }
+                }));
+            }
+            for (java.util.concurrent.Future<Integer> code : codes) {
+                assertTrue(Set.of(1000, 1009).contains(code.get(60, TimeUnit.SECONDS)));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     private void closeWith1009(String frame, int connections) throws Exception {
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
         try {

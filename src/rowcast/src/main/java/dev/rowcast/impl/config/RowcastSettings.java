@@ -17,7 +17,8 @@ public record RowcastSettings(String endpointPath, int maxFrameBytes, int maxSub
         int heartbeatTimeoutMillis, int inboundRatePerSecond, int inboundBurst, int rateLimitStrikes,
         int shutdownFlushMillis, int maxConnectionAgeSeconds, int authorizerTimeoutMillis, EngineLimits engine,
         Admin admin, List<String> captureDatabase, boolean captureInstallTriggers, String captureSqlFile,
-        int captureRetentionSeconds, int capturePollMillis, Talk talk, Cluster cluster, Outbound outbound) {
+        int captureRetentionSeconds, int capturePollMillis, Talk talk, Cluster cluster, Outbound outbound,
+        Container container) {
 
     /**
      * Settings of clients that talk back: presence, broadcasts, proposals. One component, so the settings of the
@@ -103,6 +104,28 @@ public record RowcastSettings(String endpointPath, int maxFrameBytes, int maxSub
             }
             return new Outbound(integer(parameters, OUTBOUND_SENDERS, 0, 0, 256, problems),
                     integer(parameters, OUTBOUND_MAX_BATCH_BYTES, 64 * 1024, 0, 16 * 1024 * 1024, problems), on);
+        }
+    }
+
+    // --- workarounds for the container (docs/configuration.md, "Sending"; docs/architecture.md, "Platform notes") ---
+    public static final String CONTAINER_RELEASE_UPGRADE_HANDLERS = "rowcast.container.releaseUpgradeHandlers";
+
+    /**
+     * Workarounds for the container's own memory.
+     *
+     * @param releaseUpgradeHandlers whether a closed socket's upgrade handler drops its Tyrus connection, which Payara's
+     *         recycled requests otherwise keep (docs/architecture.md, "Platform notes")
+     */
+    public record Container(boolean releaseUpgradeHandlers) {
+
+        static Container read(Function<String, String> parameters, List<String> problems) {
+            String release = parameters.apply(CONTAINER_RELEASE_UPGRADE_HANDLERS);
+            boolean on = release == null || release.isBlank() || release.strip().equalsIgnoreCase("true");
+            if (!on && !release.strip().equalsIgnoreCase("false")) {
+                problems.add("context-param " + CONTAINER_RELEASE_UPGRADE_HANDLERS + " is '" + release
+                        + "'. Fix: use true or false (default true).");
+            }
+            return new Container(on);
         }
     }
 
@@ -270,6 +293,7 @@ public record RowcastSettings(String endpointPath, int maxFrameBytes, int maxSub
                 integer(parameters, PRESENCE_TTL, 15_000, 300, 3_600_000, problems));
         Cluster cluster = Cluster.read(parameters, problems);
         Outbound outbound = Outbound.read(parameters, problems);
+        Container container = Container.read(parameters, problems);
         if (!problems.isEmpty()) {
             throw new RowcastConfigurationException(problems);
         }
@@ -278,7 +302,7 @@ public record RowcastSettings(String endpointPath, int maxFrameBytes, int maxSub
                 maxQueued, heartbeat, heartbeatTimeout, rate, burst, strikes, flush, maxAge, authorizerTimeout,
                 engine, admin, list(parameters.apply(CAPTURE_DATABASE)), installTriggers,
                 sqlFile == null || sqlFile.isBlank() ? null : sqlFile.strip(), retention, poll, talk, cluster,
-                outbound);
+                outbound, container);
     }
 
     private static List<String> list(String raw) {
