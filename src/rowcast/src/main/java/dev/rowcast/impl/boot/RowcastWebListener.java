@@ -47,7 +47,7 @@ import dev.rowcast.impl.security.OriginFilter;
 import dev.rowcast.impl.security.SubscriptionGate;
 import dev.rowcast.impl.socket.Connections;
 import dev.rowcast.impl.socket.IdleTimerBypass;
-import dev.rowcast.impl.socket.UpgradeHandlerRelease;
+import dev.rowcast.impl.socket.ClosedSocketRelease;
 import dev.rowcast.impl.socket.RowcastEndpoint;
 import dev.rowcast.impl.socket.Senders;
 import dev.rowcast.spi.ReplayStore;
@@ -159,10 +159,10 @@ public class RowcastWebListener implements ServletContextListener {
         senders = Senders.start(settings.outbound().senderThreads(), threads);
         idleTimer = settings.outbound().idleTimerBypass()
                 ? IdleTimerBypass.create(threads, metrics::idleTimerRearmSkipped) : IdleTimerBypass.off();
-        UpgradeHandlerRelease upgradeRelease = settings.container().releaseUpgradeHandlers()
-                ? UpgradeHandlerRelease.create(timers, 1_000, () -> { }) : UpgradeHandlerRelease.off();
+        ClosedSocketRelease closedRelease = settings.container().releaseClosedSockets()
+                ? ClosedSocketRelease.create(timers, 1_000, () -> { }) : ClosedSocketRelease.off();
         RowcastEndpoint endpoint = new RowcastEndpoint(dispatcher, gate, identities, timers, connections,
-                senders, idleTimer, upgradeRelease, settings, metrics, talkBack.talk, talkBack.proposals,
+                senders, idleTimer, closedRelease, settings, metrics, talkBack.talk, talkBack.proposals,
                 talkBack::group,
                 cluster != null && settings.cluster().userSubscribesPerSecond() > 0 ? cluster::allowSubscribe : null);
         if (settings.admin().enabled()) {

@@ -108,21 +108,21 @@ public record RowcastSettings(String endpointPath, int maxFrameBytes, int maxSub
     }
 
     // --- workarounds for the container (docs/configuration.md, "Sending"; docs/architecture.md, "Platform notes") ---
-    public static final String CONTAINER_RELEASE_UPGRADE_HANDLERS = "rowcast.container.releaseUpgradeHandlers";
+    public static final String CONTAINER_RELEASE_CLOSED_SOCKETS = "rowcast.container.releaseClosedSockets";
 
     /**
      * Workarounds for the container's own memory.
      *
-     * @param releaseUpgradeHandlers whether a closed socket's upgrade handler drops its Tyrus connection, which Payara's
+     * @param releaseClosedSockets whether a closed socket's upgrade handler drops its Tyrus connection, which Payara's
      *         recycled requests otherwise keep (docs/architecture.md, "Platform notes")
      */
-    public record Container(boolean releaseUpgradeHandlers) {
+    public record Container(boolean releaseClosedSockets) {
 
         static Container read(Function<String, String> parameters, List<String> problems) {
-            String release = parameters.apply(CONTAINER_RELEASE_UPGRADE_HANDLERS);
+            String release = parameters.apply(CONTAINER_RELEASE_CLOSED_SOCKETS);
             boolean on = release == null || release.isBlank() || release.strip().equalsIgnoreCase("true");
             if (!on && !release.strip().equalsIgnoreCase("false")) {
-                problems.add("context-param " + CONTAINER_RELEASE_UPGRADE_HANDLERS + " is '" + release
+                problems.add("context-param " + CONTAINER_RELEASE_CLOSED_SOCKETS + " is '" + release
                         + "'. Fix: use true or false (default true).");
             }
             return new Container(on);

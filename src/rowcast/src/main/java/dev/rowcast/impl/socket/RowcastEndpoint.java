@@ -50,18 +50,18 @@ public final class RowcastEndpoint extends Endpoint {
     private final RowcastMetrics metrics;
     private final Senders senders;
     private final IdleTimerBypass idleTimer;
-    private final UpgradeHandlerRelease upgradeRelease;
+    private final ClosedSocketRelease closedRelease;
 
     public RowcastEndpoint(ChangeDispatcher dispatcher, SubscriptionGate gate, HandshakeIdentities identities,
             ScheduledExecutorService expiries, Connections connections, Senders senders, IdleTimerBypass idleTimer,
-            UpgradeHandlerRelease upgradeRelease, RowcastSettings settings,
+            ClosedSocketRelease closedRelease, RowcastSettings settings,
             RowcastMetrics metrics, Talk talk, Proposals proposals,
             Function<String, Optional<ReactiveEntityModel>> groups, UserRateLimit userLimit) {
         this.dispatcher = dispatcher;
         this.metrics = metrics;
         this.senders = senders;
         this.idleTimer = idleTimer;
-        this.upgradeRelease = upgradeRelease;
+        this.closedRelease = closedRelease;
         metrics.knownErrors(java.util.Arrays.stream(ErrorCode.values()).map(ErrorCode::wireName).toList());
         this.protocol = new ProtocolHandler(dispatcher, gate, settings.maxFrameBytes(), expiries, metrics, talk,
                 proposals, groups, userLimit);
@@ -127,7 +127,7 @@ public final class RowcastEndpoint extends Endpoint {
         if (session.getUserProperties().get(EXPIRY) instanceof ScheduledFuture<?> expiry) {
             expiry.cancel(false);
         }
-        upgradeRelease.closed(session); // else Payara's recycled request keeps this socket (UpgradeHandlerRelease)
+        closedRelease.closed(session); // else Payara's recycled request keeps this socket (ClosedSocketRelease)
     }
 
     @Override

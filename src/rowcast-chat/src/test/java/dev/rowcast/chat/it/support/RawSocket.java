@@ -115,6 +115,23 @@ public final class RawSocket implements AutoCloseable {
         socket.getOutputStream().flush();
     }
 
+    /** One text message sent as {@code parts} fragments (text, then continuations, the last one final). */
+    public void sendFragmentedText(String text, int parts) throws IOException {
+        byte[] payload = text.getBytes(StandardCharsets.UTF_8);
+        ByteArrayOutputStream burst = new ByteArrayOutputStream();
+        int size = (payload.length + parts - 1) / parts;
+        for (int i = 0; i < parts; i++) {
+            byte[] part = java.util.Arrays.copyOfRange(payload, i * size, Math.min(payload.length, (i + 1) * size));
+            byte[] frame = frame(i == 0 ? 0x1 : 0x0, part);
+            if (i < parts - 1) {
+                frame[0] &= 0x7F; // not final
+            }
+            burst.write(frame);
+        }
+        socket.getOutputStream().write(burst.toByteArray());
+        socket.getOutputStream().flush();
+    }
+
     /** Text frames written in one call, as a client's socket coalesces a burst of sends. */
     public void sendTexts(List<String> texts) throws IOException {
         ByteArrayOutputStream burst = new ByteArrayOutputStream();

@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Delayed;
 import java.util.concurrent.ScheduledExecutorService;
@@ -28,7 +30,7 @@ import org.junit.jupiter.api.Test;
  * The release of a closed socket's upgrade handler, against objects shaped like Tyrus 2.1's: the session's path to the
  * handler (through the writer's proxy), the handler's fields, and shapes it does not know.
  */
-class UpgradeHandlerReleaseTest {
+class ClosedSocketReleaseTest {
 
     /** Shaped like org.glassfish.tyrus.servlet.TyrusHttpUpgradeHandler. */
     static class TyrusHttpUpgradeHandler {
@@ -88,11 +90,22 @@ class UpgradeHandlerReleaseTest {
         }
     }
 
+    /** ComponentProviderService: Tyrus's map of session to endpoint instance (in a superclass, as Tyrus subclasses it). */
+    static class ComponentProviderService {
+        private final Map<Object, Object> sessionToObject = new ConcurrentHashMap<>();
+    }
+
+    static final class EndpointWrapper {
+        private final ComponentProviderService componentProvider = new ComponentProviderService() { };
+    }
+
     static final class TyrusLikeSession {
         private final Async asyncRemote;
+        private final EndpointWrapper endpointWrapper;
 
-        TyrusLikeSession(Async asyncRemote) {
+        TyrusLikeSession(Async asyncRemote, EndpointWrapper endpointWrapper) {
             this.asyncRemote = asyncRemote;
+            this.endpointWrapper = endpointWrapper;
         }
     }
 
@@ -159,10 +172,10 @@ class UpgradeHandlerReleaseTest {
 
     private final ManualTimers timers = new ManualTimers();
     private final AtomicInteger released = new AtomicInteger();
-    private final UpgradeHandlerRelease release = UpgradeHandlerRelease.create(timers, 1_000,
+    private final ClosedSocketRelease release = ClosedSocketRelease.create(timers, 1_000,
             released::incrementAndGet);
     private final List<String> warnings = new CopyOnWriteArrayList<>();
-    private final Logger logger = Logger.getLogger(UpgradeHandlerRelease.class.getName());
+    private final Logger logger = Logger.getLogger(ClosedSocketRelease.class.getName());
     private final Handler log = new Handler() {
         @Override
         public void publish(LogRecord record) {
@@ -189,10 +202,16 @@ class UpgradeHandlerReleaseTest {
         timers.shutdownNow();
     }
 
-    private static TyrusLikeSession sessionOf(TyrusHttpUpgradeHandler handler) {
+    private final EndpointWrapper wrapper = new EndpointWrapper();
+
+    private TyrusLikeSession sessionOf(TyrusHttpUpgradeHandler handler) {
         Writer writer = new Writer(new TyrusHttpUpgradeHandlerProxy(handler));
         handler.writer = writer;
-        return new TyrusLikeSession(new Async(new WebSocket(new ProtocolHandler(writer))));
+        return new TyrusLikeSession(new Async(new WebSocket(new ProtocolHandler(writer))), wrapper);
+    }
+
+    private Map<Object, Object> componentMap() {
+        return wrapper.componentProvider.sessionToObject;
     }
 
     @Test
@@ -234,19 +253,41 @@ class UpgradeHandlerReleaseTest {
     }
 
     @Test
-    void should_change_nothing_and_warn_once_for_another_container() {
+    void should_remove_a_closed_session_that_tyrus_put_back_in_its_component_map_then_and_later() {
+        TyrusHttpUpgradeHandler handler = new TyrusHttpUpgradeHandler();
+        handler.closed = true;
+        TyrusLikeSession session = sessionOf(handler);
+        TyrusLikeSession open = sessionOf(new TyrusHttpUpgradeHandler());
+        componentMap().put(open, "endpoint");
+        release.closedObject(session);
+        componentMap().put(session, "endpoint"); // a message handled on another thread while it closed
+
+        timers.runDue();
+        assertFalse(componentMap().containsKey(session));
+        assertTrue(componentMap().containsKey(open), "other sessions stay");
+
+        componentMap().put(session, "endpoint"); // a thread that stalled puts it back later still
+        timers.runDue();
+        assertFalse(componentMap().containsKey(session));
+        assertTrue(componentMap().containsKey(open));
+        assertTrue(timers.due.isEmpty(), "no look scheduled forever");
+        assertEquals(2, released.get());
+    }
+
+    @Test
+    void should_change_nothing_and_warn_once_per_part_for_another_container() {
         assertFalse(release.closedObject(new OtherSession()));
         assertFalse(release.closedObject(new OtherSession()));
         assertTrue(timers.due.isEmpty());
-        assertEquals(1, warnings.size(), warnings.toString());
-        assertTrue(warnings.get(0).startsWith("ROWCAST-095"), warnings.get(0));
+        assertEquals(2, warnings.size(), warnings.toString());
+        assertTrue(warnings.stream().allMatch(warning -> warning.startsWith("ROWCAST-095")), warnings.toString());
     }
 
     @Test
     void should_change_nothing_when_off() {
         TyrusHttpUpgradeHandler handler = new TyrusHttpUpgradeHandler();
         handler.closed = true;
-        assertFalse(UpgradeHandlerRelease.off().closedObject(sessionOf(handler)));
+        assertFalse(ClosedSocketRelease.off().closedObject(sessionOf(handler)));
         assertNotNull(handler.buf);
     }
 
@@ -254,7 +295,7 @@ class UpgradeHandlerReleaseTest {
     void should_not_fail_when_the_timers_are_shut_down() {
         ScheduledExecutorService stopped = new ScheduledThreadPoolExecutor(1);
         stopped.shutdownNow();
-        assertTrue(UpgradeHandlerRelease.create(stopped, 1, () -> { })
+        assertTrue(ClosedSocketRelease.create(stopped, 1, () -> { })
                 .closedObject(sessionOf(new TyrusHttpUpgradeHandler())));
     }
 }
