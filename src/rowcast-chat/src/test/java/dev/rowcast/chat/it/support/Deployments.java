@@ -154,6 +154,18 @@ public final class Deployments {
     }
 
     /**
+     * The heartbeat suite's WAR (pings every 300 ms, 700 ms pong timeout, sockets without expiry live 10 s) with the
+     * release of each socket's HTTP upgrade request on or off.
+     */
+    public static WebArchive chatWarForUpgradeRelease(boolean release) {
+        return withContextParams(chatWar(), Map.of(
+                "rowcast.heartbeat.intervalMillis", "300",
+                "rowcast.heartbeat.timeoutMillis", "700",
+                "rowcast.security.maxConnectionAgeSeconds", "10",
+                "rowcast.connection.releaseUpgradeRequest", String.valueOf(release)));
+    }
+
+    /**
      * The reference WAR capturing its message table from the database (triggers installed at deployment), plus a
      * JPA-captured mirror of that table, a large-row table captured by annotation, a table in a schema of its own, a
      * table with the application's own NOTIFY trigger and its decoder, and a probe resource. Sockets may hold 4 MiB,
