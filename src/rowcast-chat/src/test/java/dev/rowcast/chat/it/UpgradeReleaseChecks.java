@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import java.net.URI;
 import java.net.http.WebSocketHandshakeException;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -23,7 +24,9 @@ import dev.rowcast.chat.it.support.WsClient;
 /**
  * What a socket must still do once the container's copy of its HTTP upgrade request is let go
  * ({@code rowcast.connection.releaseUpgradeRequest}), checked with the release on (UpgradeReleaseIT) and off
- * (UpgradeReleaseOffIT): every test waits until its sockets were released (or, off, were not) before using them.
+ * (UpgradeReleaseOffIT). The release happens on a socket's first read after the handshake (a message, or the pong to
+ * a heartbeat), so every test makes its sockets read, then waits until they were released (or, off, were not) before
+ * using them further.
  */
 abstract class UpgradeReleaseChecks extends DeployedChat {
 
@@ -48,6 +51,7 @@ abstract class UpgradeReleaseChecks extends DeployedChat {
         long conversation = api.createConversation("released");
         Metrics before = Metrics.scrape(base);
         try (WsClient alice = WsClient.connect(base)) {
+            assertEquals("pong", alice.request("{\"type\":\"ping\"}").getString("type"));
             awaitReleased(before, 1);
             alice.subscribeConversation(conversation);
             for (int i = 0; i < 3; i++) {
@@ -65,6 +69,9 @@ abstract class UpgradeReleaseChecks extends DeployedChat {
     void should_close_with_the_protocol_codes_after_the_release() throws Exception {
         Metrics before = Metrics.scrape(base);
         try (RawSocket silent = RawSocket.connect(base, "alice"); RawSocket large = RawSocket.connect(base, "alice")) {
+            // an application-level ping is a read; the silent socket never answers the server's WebSocket pings
+            silent.sendText("{\"type\":\"ping\"}");
+            large.sendText("{\"type\":\"ping\"}");
             awaitReleased(before, 2);
             large.sendText("x".repeat(70_000)); // over rowcast.inbound.maxFrameBytes (64 KiB)
             assertEquals(1009, large.awaitCloseCode(), "too large");
@@ -78,8 +85,8 @@ abstract class UpgradeReleaseChecks extends DeployedChat {
         String token = api.token("alice", 2);
         Metrics before = Metrics.scrape(base);
         try (WsClient client = WsClient.connect(WsClient.endpoint(base, "?access_token=" + token), Map.of())) {
-            awaitReleased(before, 1);
             client.subscribeConversation(conversation);
+            awaitReleased(before, 1);
             assertEquals(4401, client.closeCode(), "closed at the token's expiry");
         }
     }
@@ -93,8 +100,8 @@ abstract class UpgradeReleaseChecks extends DeployedChat {
         Metrics before = Metrics.scrape(base);
         for (int i = 0; i < 20; i++) {
             try (WsClient client = WsClient.connect(base)) {
-                awaitReleased(before, i + 1);
                 assertEquals("pong", client.request("{\"type\":\"ping\"}").getString("type"));
+                awaitReleased(before, i + 1);
             }
         }
         Map<String, String> foreign = new HashMap<>(Map.of("Authorization", ChatApi.basic("alice", "alice")));
@@ -109,6 +116,9 @@ abstract class UpgradeReleaseChecks extends DeployedChat {
         try (WsClient alice = WsClient.connect(WsClient.endpoint(base, ""), own);
                 WsClient byQuery = WsClient.connect(WsClient.endpoint(base, "?access_token=" + token), Map.of());
                 WsClient bob = WsClient.connect(base, "bob")) {
+            for (WsClient client : List.of(alice, byQuery, bob)) {
+                assertEquals("pong", client.request("{\"type\":\"ping\"}").getString("type"));
+            }
             awaitReleased(before, 23);
             String subscribe = WsClient.subscribeConversationFrame(conversation, null);
             assertEquals("subscribed", alice.request(subscribe).getString("type"));

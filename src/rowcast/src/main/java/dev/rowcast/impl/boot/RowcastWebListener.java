@@ -160,7 +160,7 @@ public class RowcastWebListener implements ServletContextListener {
         idleTimer = settings.outbound().idleTimerBypass()
                 ? IdleTimerBypass.create(threads, metrics::idleTimerRearmSkipped) : IdleTimerBypass.off();
         UpgradeRequestRelease upgradeRelease = settings.releaseUpgradeRequest()
-                ? UpgradeRequestRelease.create(timers, metrics::upgradeRequestReleased) : UpgradeRequestRelease.off();
+                ? UpgradeRequestRelease.create(metrics::upgradeRequestReleased) : UpgradeRequestRelease.off();
         RowcastEndpoint endpoint = new RowcastEndpoint(dispatcher, gate, identities, timers, connections,
                 senders, idleTimer, upgradeRelease, settings, metrics, talkBack.talk, talkBack.proposals, talkBack::group,
                 cluster != null && settings.cluster().userSubscribesPerSecond() > 0 ? cluster::allowSubscribe : null);

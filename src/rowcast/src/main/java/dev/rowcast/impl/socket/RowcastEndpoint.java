@@ -94,7 +94,13 @@ public final class RowcastEndpoint extends Endpoint {
         metrics.opened();
         session.getUserProperties().put(CONNECTION, connection);
         connections.add(connection);
-        session.addMessageHandler(PongMessage.class, pong -> protocol.pong(connection, pong.getApplicationData()));
+        // the identity, roles and expiry are copied by now: the container's copy of the handshake can go, on a read
+        UpgradeRequestRelease.Handle release = upgradeRelease.afterOpen(session);
+        session.getUserProperties().put(RELEASE, release);
+        session.addMessageHandler(PongMessage.class, pong -> {
+            release.onRead();
+            protocol.pong(connection, pong.getApplicationData());
+        });
         if (identity.expiresAt() != null) {
             long delay = Math.max(0, Duration.between(Instant.now(), identity.expiresAt()).toMillis());
             ScheduledFuture<?> expiry = expiries.schedule(() -> connection.close(
@@ -105,17 +111,17 @@ public final class RowcastEndpoint extends Endpoint {
         session.addMessageHandler(String.class, new MessageHandler.Whole<String>() {
             @Override
             public void onMessage(String text) {
+                release.onRead();
                 protocol.text(connection, text);
             }
         });
         session.addMessageHandler(ByteBuffer.class, new MessageHandler.Whole<ByteBuffer>() {
             @Override
             public void onMessage(ByteBuffer bytes) {
+                release.onRead();
                 protocol.binary(connection, bytes);
             }
         });
-        // the identity, roles and expiry are copied by now: the container's copy of the handshake can go
-        session.getUserProperties().put(RELEASE, upgradeRelease.afterOpen(session));
     }
 
     @Override

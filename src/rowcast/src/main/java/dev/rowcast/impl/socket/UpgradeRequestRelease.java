@@ -3,9 +3,6 @@ package dev.rowcast.impl.socket;
 import java.lang.reflect.Array;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -18,63 +15,73 @@ import jakarta.websocket.Session;
  * A servlet upgrade suspends the container's HTTP response until the socket closes, so Grizzly's request and response
  * (their header fields, each with three chunk objects, and the query-parameter parser's two 2 KB scratch buffers) and
  * Tyrus's handshake record ({@code TyrusHttpUpgradeHandler.upgradeInfo}: a copy of every request and response header)
- * stay reachable: about 12 KB of the ~30 KB each idle socket keeps (docs/benchmarks.md, "Idle subscribed
- * connections"). Rowcast copies what it needs at the handshake ({@code HandshakeIdentities}), Tyrus never reads the
- * handshake record after {@code init}, and reading frames goes through the request's input buffer, not its headers.
- * So once the container has left the handshake's service call, this empties the header lists, drops the scratch
- * buffers (Grizzly allocates them again if the request object is reused) and the handshake record. No setting of
- * Payara 6, Grizzly 4 or Tyrus 2 releases them (docs/architecture.md, "Platform notes", has the upstream report's text).
+ * stay reachable: about 10 KB of the ~30 KB each idle socket keeps (docs/benchmarks.md, "Idle subscribed
+ * connections"). Rowcast copies what it needs at the handshake ({@code HandshakeIdentities}), and Tyrus never reads
+ * the handshake record after {@code init}. No setting of Payara 6, Grizzly 4 or Tyrus 2 releases them
+ * (docs/architecture.md, "Platform notes", has the upstream report's text). So this empties the header lists, drops
+ * the scratch buffers (Grizzly allocates them again if it reuses the request object) and the handshake record.
  * <p>
- * Guarded: each step finds its field by name and type; when one is missing (another container or version), nothing
- * more is changed and that is logged once. The release runs under the same lock as {@link Handle#cancel()}, which
- * {@code onClose} calls before the container closes the connection and recycles the request, so it never touches a
- * request that already serves another client.
+ * When: Grizzly's HTTP/2 filter reads the request's {@code Connection} header on every read of an upgraded connection
+ * ({@code Http2ServerFilter.handleRead} → {@code checkRequestHeadersOnUpgrade}), so the release runs on the socket's
+ * own read path ({@link Handle#onRead()}, from the message and pong handlers), where Grizzly has finished that check
+ * and reads no more of this connection until the handler returns; and only once Catalina's {@code afterService} says
+ * the container left the handshake's service call. A socket that reads nothing after that keeps its request until
+ * the next heartbeat's pong.
+ * <p>
+ * Guarded: each step finds its field by name; when one is missing (another container or version), nothing more is
+ * changed and that is logged once. {@link Handle#cancel()}, which {@code onClose} calls before the container closes
+ * the connection and recycles the request, takes the same lock, so a request that already serves another client is
+ * never touched.
  */
 public final class UpgradeRequestRelease {
 
     private static final Logger LOG = Logger.getLogger(UpgradeRequestRelease.class.getName());
-    /** First look soon after the handshake, then back off; give up after about 5 s of a busy handshake thread. */
-    private static final long FIRST_MILLIS = 20;
-    private static final long NEXT_MILLIS = 100;
-    private static final int ATTEMPTS = 50;
 
-    private final ScheduledExecutorService timers;
     private final Runnable released;
     private final AtomicBoolean reported = new AtomicBoolean();
 
-    private UpgradeRequestRelease(ScheduledExecutorService timers, Runnable released) {
-        this.timers = timers;
+    private UpgradeRequestRelease(Runnable released) {
         this.released = released;
     }
 
     /** A release that changes nothing: the setting is off. */
     public static UpgradeRequestRelease off() {
-        return new UpgradeRequestRelease(null, null);
+        return new UpgradeRequestRelease(null);
     }
 
     /** @param released told once per socket whose upgrade request was let go */
-    public static UpgradeRequestRelease create(ScheduledExecutorService timers, Runnable released) {
-        return new UpgradeRequestRelease(timers, released);
+    public static UpgradeRequestRelease create(Runnable released) {
+        return new UpgradeRequestRelease(released);
     }
 
-    /** What {@code onClose} cancels: a socket's pending release. */
+    /** One socket's pending release. */
     public interface Handle {
+
+        /** From the socket's read path (a message or pong handler): releases once the handshake is over. */
+        void onRead();
+
+        /** From {@code onClose}: the socket's request must no longer be touched. */
         void cancel();
     }
 
-    private static final Handle NONE = () -> { };
+    private static final Handle NONE = new Handle() {
+        @Override
+        public void onRead() {
+        }
 
-    /**
-     * Called from {@code onOpen} (on the container's handshake thread): finds the socket's upgrade request and
-     * schedules its release for when the container has left the handshake.
-     */
+        @Override
+        public void cancel() {
+        }
+    };
+
+    /** Called from {@code onOpen}: finds the socket's upgrade request, for release on a later read. */
     Handle afterOpen(Session session) {
         return afterOpenOf(session);
     }
 
     /** As {@link #afterOpen}, for any object shaped like Tyrus's session. */
     Handle afterOpenOf(Object session) {
-        if (timers == null) {
+        if (released == null) {
             return NONE;
         }
         Target target;
@@ -88,35 +95,24 @@ public final class UpgradeRequestRelease {
             unavailable(session, "it is not Tyrus's servlet upgrade on Payara/Grizzly");
             return NONE;
         }
-        Pending pending = new Pending(target);
-        pending.schedule(FIRST_MILLIS);
-        return pending;
+        return new Pending(target);
     }
 
     private void unavailable(Object session, String why) {
         if (reported.compareAndSet(false, true)) {
             LOG.warning(() -> "ROWCAST-099: cannot release the HTTP upgrade request of " + session.getClass().getName()
-                    + " (" + why + "); each open socket keeps about 12 KB more heap. Delivery is correct. Fix: none "
+                    + " (" + why + "); each open socket keeps about 10 KB more heap. Delivery is correct. Fix: none "
                     + "needed; set rowcast.connection.releaseUpgradeRequest to false to silence this.");
         }
     }
 
-    /** One socket's release, until it ran, gave up or the socket closed. */
-    private final class Pending implements Handle, Runnable {
+    /** One socket's release, until it ran or the socket closed. */
+    private final class Pending implements Handle {
 
-        private Target target;
-        private int attempts;
+        private volatile Target target;
 
         Pending(Target target) {
             this.target = target;
-        }
-
-        void schedule(long millis) {
-            try {
-                timers.schedule(this, millis, TimeUnit.MILLISECONDS);
-            } catch (RejectedExecutionException e) {
-                cancel(); // undeployed
-            }
         }
 
         @Override
@@ -125,33 +121,32 @@ public final class UpgradeRequestRelease {
         }
 
         @Override
-        public synchronized void run() {
-            if (target == null) {
+        public void onRead() {
+            if (target != null) { // after the release, a read costs this volatile read only
+                attempt();
+            }
+        }
+
+        private synchronized void attempt() {
+            Target current = target;
+            if (current == null) {
                 return;
             }
             try {
-                switch (target.state()) {
-                    case GONE -> {
-                        target = null;
-                        return;
-                    }
+                switch (current.state()) {
                     case IN_HANDSHAKE -> {
-                        if (++attempts < ATTEMPTS) {
-                            schedule(NEXT_MILLIS);
-                        } else {
-                            LOG.fine("Rowcast: the container never left the handshake of a socket; its upgrade "
-                                    + "request is kept");
-                            target = null;
-                        }
-                        return;
+                        return; // the next read tries again
                     }
                     case OPEN -> {
-                        target.release();
+                        current.release();
                         released.run();
+                    }
+                    case GONE -> {
+                        // closed without onClose, or recycled: nothing of it is ours any more
                     }
                 }
             } catch (ReflectiveOperationException | RuntimeException e) {
-                unavailable(target.session, e.toString());
+                unavailable(current.session, e.toString());
             }
             target = null;
         }

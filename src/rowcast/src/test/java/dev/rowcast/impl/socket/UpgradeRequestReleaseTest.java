@@ -8,9 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
@@ -140,9 +137,8 @@ class UpgradeRequestReleaseTest {
     static class OtherSession {
     }
 
-    private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor();
     private final AtomicInteger released = new AtomicInteger();
-    private final UpgradeRequestRelease release = UpgradeRequestRelease.create(timers, released::incrementAndGet);
+    private final UpgradeRequestRelease release = UpgradeRequestRelease.create(released::incrementAndGet);
     private final List<String> warnings = new CopyOnWriteArrayList<>();
     private final Logger logger = Logger.getLogger(UpgradeRequestRelease.class.getName());
     private final Handler handler = new Handler() {
@@ -168,19 +164,6 @@ class UpgradeRequestReleaseTest {
     @AfterEach
     void stop() {
         logger.removeHandler(handler);
-        timers.shutdownNow();
-    }
-
-    /** Runs everything scheduled so far on the timer thread, and what that scheduled at once. */
-    private void drain() throws Exception {
-        timers.submit(() -> { }).get(5, TimeUnit.SECONDS);
-    }
-
-    private void awaitReleased(int count) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (released.get() < count && System.nanoTime() < deadline) {
-            Thread.sleep(5);
-        }
     }
 
     private static void assertUntouched(TyrusLikeSession session) {
@@ -191,18 +174,17 @@ class UpgradeRequestReleaseTest {
     }
 
     @Test
-    void should_wait_for_the_handshake_to_end_then_let_go_of_headers_buffers_and_the_handshake_record()
-            throws Exception {
+    void should_wait_for_the_handshake_to_end_then_let_go_of_headers_buffers_and_the_handshake_record() {
         TyrusLikeSession session = new TyrusLikeSession();
-        release.afterOpenOf(session);
-        Thread.sleep(150);
-        drain();
+        UpgradeRequestRelease.Handle handle = release.afterOpenOf(session);
+        handle.onRead();
         assertEquals(0, released.get(), "still in the container's service call");
         assertUntouched(session);
 
         session.request().afterService = true;
-        awaitReleased(1);
-        assertEquals(1, released.get());
+        handle.onRead();
+        handle.onRead();
+        assertEquals(1, released.get(), "once");
         assertNull(session.handler().upgradeInfo);
         for (MimeHeaders headers : List.of(session.grizzly().request.headers,
                 session.grizzly().response.packet.headers)) {
@@ -216,24 +198,28 @@ class UpgradeRequestReleaseTest {
     }
 
     @Test
-    void should_leave_a_request_alone_once_the_socket_closed() throws Exception {
+    void should_leave_a_request_alone_once_the_socket_closed() {
         TyrusLikeSession cancelled = new TyrusLikeSession();
-        release.afterOpenOf(cancelled).cancel(); // onClose
+        UpgradeRequestRelease.Handle first = release.afterOpenOf(cancelled);
+        first.cancel(); // onClose
         cancelled.request().afterService = true;
+        first.onRead();
 
         TyrusLikeSession recycled = new TyrusLikeSession();
-        release.afterOpenOf(recycled);
+        UpgradeRequestRelease.Handle second = release.afterOpenOf(recycled);
         recycled.request().upgrade = false; // WebConnectionImpl.close, as when Tyrus closed without onClose
         recycled.request().afterService = true;
+        second.onRead();
+        recycled.request().upgrade = true;
+        second.onRead();
 
         TyrusLikeSession reused = new TyrusLikeSession();
-        release.afterOpenOf(reused);
+        UpgradeRequestRelease.Handle third = release.afterOpenOf(reused);
         GrizzlyRequest original = reused.grizzly();
         reused.request().coyoteRequest = new GrizzlyRequest(); // the Catalina request serves another client
         reused.request().afterService = true;
+        third.onRead();
 
-        Thread.sleep(300);
-        drain();
         assertEquals(0, released.get());
         assertUntouched(cancelled);
         assertUntouched(recycled);
@@ -244,19 +230,18 @@ class UpgradeRequestReleaseTest {
 
     @Test
     void should_leave_another_containers_session_alone_and_say_so_once() {
-        release.afterOpenOf(new OtherSession()).cancel();
-        release.afterOpenOf(new OtherSession());
+        release.afterOpenOf(new OtherSession()).onRead();
+        release.afterOpenOf(new OtherSession()).onRead();
         assertEquals(1, warnings.size(), warnings.toString());
         assertTrue(warnings.get(0).startsWith("ROWCAST-099: "), warnings.get(0));
         assertTrue(warnings.get(0).contains(OtherSession.class.getName()), warnings.get(0));
     }
 
     @Test
-    void should_change_nothing_when_the_setting_is_off() throws Exception {
+    void should_change_nothing_when_the_setting_is_off() {
         TyrusLikeSession session = new TyrusLikeSession();
         session.request().afterService = true;
-        UpgradeRequestRelease.off().afterOpenOf(session).cancel();
-        Thread.sleep(100);
+        UpgradeRequestRelease.off().afterOpenOf(session).onRead();
         assertUntouched(session);
         assertSame(session.request(), session.handler().wc.request);
         assertTrue(warnings.isEmpty());
