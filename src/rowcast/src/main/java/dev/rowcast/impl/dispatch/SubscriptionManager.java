@@ -531,7 +531,8 @@ final class SubscriptionManager {
             LOG.log(Level.SEVERE, "ROWCAST-102: the snapshot of " + subscription.stream + " for " + subscription.subscriber
                     + " failed, and so did going on without it; that subscription is dropped and its socket gets "
                     + "subscription_lost", failed);
-            if (isCurrent(subscription, round)) {
+            // it was current when snapshotFailed started (else it returns at once), which may have released it
+            if (registry.find(subscription.subscriber, subscription.stream) == subscription) {
                 lose(subscription.subscriber, subscription.stream, subscription, subscription.requestId);
             }
         }

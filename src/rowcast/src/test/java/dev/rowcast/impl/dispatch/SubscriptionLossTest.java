@@ -28,10 +28,12 @@ import dev.rowcast.ChangeType;
 import dev.rowcast.EntityChange;
 import dev.rowcast.impl.bridge.CaptureBridge;
 import dev.rowcast.impl.bridge.CapturedChange;
+import dev.rowcast.impl.bridge.ReactiveChannels;
 import dev.rowcast.impl.config.RowcastSettings;
 import dev.rowcast.impl.model.ColumnModel;
 import dev.rowcast.impl.model.ReactiveEntityModel;
 import dev.rowcast.impl.model.ScopeModel;
+import dev.rowcast.impl.model.SnapshotModel;
 import dev.rowcast.impl.security.ConnectionIdentity;
 import dev.rowcast.spi.Position;
 import dev.rowcast.spi.ReplayStore;
@@ -258,5 +260,27 @@ class SubscriptionLossTest {
         assertNotNull(doomed.closedFor, "its socket is closed (1011) rather than left stale");
         assertFalse(doomed.isOpen());
         assertTrue(doomed.frames.isEmpty());
+    }
+
+    @Test
+    void should_end_with_subscription_lost_a_subscription_whose_snapshot_and_its_fallback_both_fail() throws Exception {
+        ReactiveEntityModel snapshotted = new ReactiveEntityModel("LossNote", Object.class, "loss_note", "loss_note",
+                "id", "id", List.of(new ColumnModel("topic", "topic", false)),
+                List.of(new ScopeModel("topic", "topic", Long.class)), new SnapshotModel(10, "id", "id", false),
+                List.of(), Map.of(), 0);
+        ReactiveChannels.registerSnapshotSource("loss_note", (scope, value) -> {
+            store.failHeads = 1; // going on with live changes reads the head: that fails too
+            throw new IllegalStateException("probe: the snapshot query fails");
+        });
+        StreamId stream = new StreamId("loss_note", "topic", 7L);
+        Socket socket = new Socket("a");
+        dispatcher.subscribe(socket, stream, snapshotted, Json.createValue("s1"), null);
+        assertEquals("subscribed", socket.next().getString("type"));
+        assertEquals("snapshot_unavailable", socket.next().getString("code"));
+        JsonObject told = socket.next();
+        assertEquals("subscription_lost", told.getString("code"), told.toString());
+        assertEquals("s1", told.getString("id"));
+        assertEquals("loss_note", told.getString("channel"));
+        assertEquals(0, subscriptionsOf("a"), "not left holding changes for a snapshot that never comes");
     }
 }
