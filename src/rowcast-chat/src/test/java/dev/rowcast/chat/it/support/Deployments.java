@@ -24,6 +24,7 @@ import dev.rowcast.chat.it.probe.DecodedNote;
 import dev.rowcast.chat.it.probe.DelayedCompletionResource;
 import dev.rowcast.chat.it.probe.DenyListFilter;
 import dev.rowcast.chat.it.probe.FatalRowFilter;
+import dev.rowcast.chat.it.probe.FlakyReplayStore;
 import dev.rowcast.chat.it.probe.FragileNote;
 import dev.rowcast.chat.it.probe.FragileNoteResource;
 import dev.rowcast.chat.it.probe.LargeNote;
@@ -109,6 +110,14 @@ public final class Deployments {
         params.put("rowcast.catchUp.snapshotsBurst", "3");
         return withContextParams(chatWar(), params).addClasses(StallingObserver.class,
                 StallingObserver.ProbeError.class, FatalRowFilter.class);
+    }
+
+    /**
+     * The reference WAR with a replay store whose connection drops for a moment ({@link FlakyReplayStore}): a
+     * message whose body says so resets its stream, and the first subscriber's resync then fails.
+     */
+    public static WebArchive chatWarForSubscriptionLoss() {
+        return chatWar().addClasses(FlakyReplayStore.class);
     }
 
     /**
