@@ -3,6 +3,9 @@ package dev.rowcast.impl.socket;
 import java.lang.reflect.Array;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -36,6 +39,9 @@ import jakarta.websocket.Session;
 public final class UpgradeRequestRelease {
 
     private static final Logger LOG = Logger.getLogger(UpgradeRequestRelease.class.getName());
+    // the container's classes live as long as the server; a redeployed Rowcast gets new maps
+    private static final Map<Class<?>, Map<String, Optional<Field>>> FIELDS = new ConcurrentHashMap<>();
+    private static final Map<Class<?>, Map<String, Optional<Method>>> METHODS = new ConcurrentHashMap<>();
 
     private final Runnable released;
     private final AtomicBoolean reported = new AtomicBoolean();
@@ -253,30 +259,49 @@ public final class UpgradeRequestRelease {
         if (target == null) {
             throw new NoSuchMethodException("null." + name);
         }
-        for (Class<?> c = target.getClass(); c != null; c = c.getSuperclass()) {
+        Optional<Method> method = METHODS.computeIfAbsent(target.getClass(), c -> new ConcurrentHashMap<>())
+                .computeIfAbsent(name, n -> findMethod(target.getClass(), n));
+        if (method.isEmpty()) {
+            throw new NoSuchMethodException(target.getClass().getName() + "." + name + "()");
+        }
+        return method.get().invoke(target);
+    }
+
+    private static Optional<Method> findMethod(Class<?> type, String name) {
+        for (Class<?> c = type; c != null; c = c.getSuperclass()) {
             for (Method method : c.getDeclaredMethods()) {
                 if (method.getName().equals(name) && method.getParameterCount() == 0) {
-                    method.setAccessible(true);
-                    return method.invoke(target);
+                    try {
+                        method.setAccessible(true);
+                        return Optional.of(method);
+                    } catch (RuntimeException e) {
+                        return Optional.empty();
+                    }
                 }
             }
         }
-        throw new NoSuchMethodException(target.getClass().getName() + "." + name + "()");
+        return Optional.empty();
     }
 
+    /** Looked up once per class and name: a lookup that misses in a subclass throws, which is slow. */
     private static Field field(Class<?> type, String name) {
+        return FIELDS.computeIfAbsent(type, c -> new ConcurrentHashMap<>())
+                .computeIfAbsent(name, n -> findField(type, n)).orElse(null);
+    }
+
+    private static Optional<Field> findField(Class<?> type, String name) {
         for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
             try {
                 Field field = c.getDeclaredField(name);
                 field.setAccessible(true);
-                return field;
+                return Optional.of(field);
             } catch (NoSuchFieldException e) {
                 // look in the superclass
             } catch (RuntimeException e) {
                 LOG.log(Level.FINE, "Rowcast: field " + name + " of " + c.getName() + " is not accessible", e);
-                return null;
+                return Optional.empty();
             }
         }
-        return null;
+        return Optional.empty();
     }
 }
