@@ -87,10 +87,11 @@ busy_cores() { # cores busy over the next 3 s, from /proc/stat
     'BEGIN { printf "%.2f", u / t / 3 }'
 }
 load_wait=${BENCH_LOAD_WAIT:-180}
+busy=$(busy_cores)
 for ((i = 0; i < load_wait; i += 3)); do
-  busy=$(busy_cores)
   awk -v b="$busy" 'BEGIN { exit !(b < 0.3) }' && break
   [[ $i == 0 ]] && echo "== waiting up to ${load_wait}s for the machine to be idle ($busy cores busy)"
+  busy=$(busy_cores)
 done
 echo "== machine busy before the run: $busy cores"
 load_at_start=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -147,7 +148,7 @@ lat_s=${quick:+6}; lat_s=${lat_s:-20}   # long enough to overflow the slow socke
 rung_s=${quick:+3}; rung_s=${rung_s:-8}
 write_s=${quick:+1}; write_s=${write_s:-4}
 write_pg_s=${quick:+2}; write_pg_s=${write_pg_s:-8}   # a PostgreSQL commit waits for its WAL flush: fewer per second
-write_pg_warm=${quick:+1000}; write_pg_warm=${write_pg_warm:-6000}
+write_pg_warm=${quick:+1000}; write_pg_warm=${write_pg_warm:-20000}
 idle_a=${quick:+2000}; idle_a=${idle_a:-10000}
 idle_b=${quick:+4000}; idle_b=${idle_b:-20000}
 

@@ -16,6 +16,8 @@ import java.util.concurrent.locks.LockSupport;
  * After a wait that found work the consumer does not sleep but <em>lingers</em>: it parks for {@code lingerNanos}
  * without asking to be woken, then takes everything that arrived meanwhile. Under a steady stream of commits it is
  * woken by its own timer once per batch, never by a committer; a commit after a quiet spell still wakes it at once.
+ * When tasks come further apart than a linger (one commit every millisecond), it sleeps between them instead: a
+ * linger would only add a wake-up of its own per task.
  * One consumer thread at a time; any number of producers.
  */
 final class DispatchQueue {
@@ -37,7 +39,7 @@ final class DispatchQueue {
     private final long maxBytes;
     private final int maxChanges;
     private final long lingerNanos;
-    /** Consumer only: its last wait found work, so the next one lingers. */
+    /** Consumer only: work came within a linger of the last wait, so the next one lingers. */
     private boolean busy;
 
     DispatchQueue(long maxBytes, int maxChanges) {
@@ -103,15 +105,18 @@ final class DispatchQueue {
      */
     Task poll(long timeoutNanos) throws InterruptedException {
         Task task = tasks.poll();
+        boolean lingerNext = task != null;
         if (task == null && busy && lingerNanos > 0 && timeoutNanos > 0) {
             long linger = Math.min(lingerNanos, timeoutNanos);
             long start = System.nanoTime();
             LockSupport.parkNanos(this, linger);
             interrupted();
             task = tasks.poll();
+            lingerNext = task != null;
             timeoutNanos -= System.nanoTime() - start;
         }
         if (task == null && timeoutNanos > 0) {
+            long start = System.nanoTime();
             sleeper.set(Thread.currentThread());
             // a task offered before the line above saw no sleeper: look again before parking, or it would wait
             task = tasks.poll();
@@ -122,8 +127,10 @@ final class DispatchQueue {
                 task = tasks.poll();
             }
             sleeper.set(null);
+            // lingers next time only if tasks come that fast: for sparse ones a linger is one more wake-up for nothing
+            lingerNext = task != null && System.nanoTime() - start < lingerNanos;
         }
-        busy = task != null;
+        busy = lingerNext;
         return taken(task);
     }
 
