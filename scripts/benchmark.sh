@@ -9,7 +9,7 @@
 #
 # Env: BENCH_PORT (18080), BENCH_QUICK=1 (smaller counts, for trying the script), BENCH_LOAD_WAIT (seconds to wait
 # for the machine to be idle, under 0.3 busy cores, before measuring; 180), BENCH_HTTP_THREADS (Payara Micro's
-# --maxHttpThreads, 32).
+# --maxHttpThreads, 32), BENCH_HTTP_QUEUE (that pool's task queue, 16384).
 #
 #   scripts/benchmark.sh write-path # commits/s of 16 JDBC writers with and without database capture, on PostgreSQL
 #
@@ -104,9 +104,12 @@ start_server() { # a fresh Payara Micro with the WAR; embedded H2 starts empty
   if curl -s -o /dev/null "http://127.0.0.1:$port/"; then
     echo "port $port is already taken by another process; set BENCH_PORT"; exit 1
   fi
-  # handshakes need HTTP worker threads, idle sockets none: a ramp of 10k connections must not leave hundreds behind
+  # handshakes need HTTP worker threads, idle sockets none: a ramp of 10k connections must not leave hundreds behind;
+  # with few threads, 10k clients closing at once overflow the default 4,096-task queue (docs/operations.md)
+  echo "set configs.config.server-config.thread-pools.thread-pool.http-thread-pool.max-queue-size=${BENCH_HTTP_QUEUE:-16384}" \
+    > "$out/preboot.txt"
   java "${java_opts[@]}" -jar "$module/target/payara-micro.jar" --nocluster --port "$port" --contextroot / \
-    --maxHttpThreads "${BENCH_HTTP_THREADS:-32}" \
+    --maxHttpThreads "${BENCH_HTTP_THREADS:-32}" --prebootcommandfile "$out/preboot.txt" \
     --deploy "$module/target/rowcast-bench.war" >> "$out/server.log" 2>&1 &
   server=$!
   local i started=$SECONDS

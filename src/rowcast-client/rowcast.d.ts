@@ -62,11 +62,12 @@ export interface ErrorFrame {
   id?: string | number;
   code: 'invalid_json' | 'invalid_message' | 'unknown_message_type' | 'unknown_channel' | 'invalid_scope'
     | 'forbidden' | 'too_many_subscriptions' | 'rate_limited' | 'replay_unavailable' | 'snapshot_unavailable'
-    | 'revoked' | 'not_subscribed' | 'too_large' | 'full' | 'unknown_proposal' | 'invalid_proposal'
+    | 'revoked' | 'subscription_lost' | 'not_subscribed' | 'too_large' | 'full' | 'unknown_proposal' | 'invalid_proposal'
     | 'proposal_refused' | 'proposal_conflict' | 'proposal_failed' | 'overloaded' | string;
   message: string;
   /** An unsolicited `replay_unavailable` (no `id`): the server lost changes of this stream, which starts again at
-   * `position`; a snapshot follows when the channel has one. */
+   * `position`; a snapshot follows when the channel has one. Also on `subscription_lost` (with the `id` of the
+   * subscribe): the server could not keep the subscription; the client subscribes again by itself, with backoff. */
   channel?: string;
   scope?: Scope;
   position?: Position;
@@ -130,7 +131,8 @@ export interface Handlers {
 export interface Subscription {
   readonly channel: string;
   readonly scope: Scope;
-  /** False once unsubscribed, or refused (forbidden, unknown_channel, invalid_scope). */
+  /** False once unsubscribed, refused (forbidden, unknown_channel, invalid_scope) or revoked. Stays true after
+   * `subscription_lost`: the client subscribes again by itself. */
   readonly active: boolean;
   /** The last position applied; sent as `from` when the client resubscribes after a reconnect. */
   readonly position: Position | null;

@@ -433,6 +433,7 @@ export class RowcastClient {
     subscription.key = streamKey(frame.channel, frame.scope); // the server's canonical value: "42" becomes 42
     this.byStream.set(subscription.key, subscription);
     subscription.head = frame.position || null;
+    subscription.confirmedAt = Date.now();
     if (!subscription.position && frame.position) subscription.position = frame.position;
     call(subscription.handlers.subscribed, frame);
     this.sendJoin(subscription); // presence needs a confirmed subscription
@@ -509,6 +510,8 @@ export class RowcastClient {
       } else if (frame.code === 'replay_unavailable') {
         // the cursor is gone: go on from where the server's stream is; a snapshot, if any, follows
         subscription.position = subscription.head || null;
+      } else if (frame.code === 'subscription_lost') {
+        this.resubscribeLost(subscription, frame.id);
       } else if (frame.code === 'rate_limited' && subscription.active) {
         const delay = backoffDelay(0, this.options.reconnect); // the server's bucket refills within that
         this.timers.setTimeout(() => {
@@ -521,6 +524,27 @@ export class RowcastClient {
       return;
     }
     this.emit('error', frame);
+  }
+
+  /**
+   * The server could not keep this subscription (its resync or its subscribe failed there) and follows it no more:
+   * subscribe again by ourselves, with backoff, from the last position, so it resumes, or gets replay_unavailable and
+   * a snapshot. Not for `revoked`: that one is final.
+   */
+  resubscribeLost(subscription, lostId) {
+    if (!subscription.active) return;
+    const { stableMs } = this.options.reconnect;
+    // a subscription that stayed up a while starts its backoff over; one lost again at once waits longer each time
+    if (subscription.confirmedAt && Date.now() - subscription.confirmedAt >= stableMs) subscription.lostAttempt = 0;
+    const attempt = subscription.lostAttempt || 0;
+    subscription.lostAttempt = attempt + 1;
+    const delay = backoffDelay(attempt, this.options.reconnect);
+    this.timers.setTimeout(() => {
+      // a reconnect meanwhile has resubscribed it already (a newer request id)
+      if (subscription.active && subscription.requestId === lostId && this.socket && this.state === 'open') {
+        this.sendSubscribe(subscription);
+      }
+    }, delay);
   }
 }
 

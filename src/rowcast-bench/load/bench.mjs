@@ -644,6 +644,9 @@ async function idle(o) {
   const histBefore = o.histogram ? histogram(pid) : null;
   const started = performance.now();
   const cpuBefore = cpuUs(pid);
+  // the ramp's handshakes need HTTP worker threads: the most the server had at once, sampled
+  let threadsPeak = threadsBefore;
+  const sampler = setInterval(() => { threadsPeak = Math.max(threadsPeak, threads(pid)); }, 200);
   const children = [];
   const share = Math.ceil(sockets / procs);
   const ready = [];
@@ -661,6 +664,7 @@ async function idle(o) {
   const connectSeconds = (performance.now() - started) / 1000;
   const connectCpuUs = cpuUs(pid) - cpuBefore;
   await sleep(holdMs);
+  clearInterval(sampler);
   const connected = reports.reduce((s, r) => s + r.connected, 0);
   const rssAfter = rssKb(pid);
   const fdsAfter = countFds(pid);
@@ -670,14 +674,17 @@ async function idle(o) {
   } catch (e) {
     heapError = `jcmd failed (${e.code ?? e.message}); the attach socket needs a file descriptor`;
   }
+  // "before" was read after a full GC as well: this pair leaves out the handshakes' garbage that G1 has not returned
+  const rssAfterGc = heapAfter !== null ? rssKb(pid) : null;
   const result = {
     scenario: 'idle', server: o.server ?? 'rowcast', target: sockets, procs, connected, failed: reports.reduce((s, r) => s + r.failed, 0),
     firstError: reports.map((r) => r.firstError).find(Boolean) ?? null, connectSeconds,
     serverCpuUsPerConnect: connected ? connectCpuUs / connected : null,
     rssKbBefore: rssBefore, rssKbAfter: rssAfter, heapKbBefore: heapBefore, heapKbAfter: heapAfter,
     rssKbPerConnection: connected ? (rssAfter - rssBefore) / connected : null,
+    rssKbAfterGc: rssAfterGc, rssKbPerConnectionAfterGc: connected && rssAfterGc !== null ? (rssAfterGc - rssBefore) / connected : null,
     heapKbPerConnection: connected && heapAfter !== null ? (heapAfter - heapBefore) / connected : null, heapError,
-    serverThreadsBefore: threadsBefore, serverThreadsAfter: threads(pid),
+    serverThreadsBefore: threadsBefore, serverThreadsPeak: threadsPeak, serverThreadsAfter: threads(pid),
     serverOpenFds: fdsAfter, loadAvg: loadAvg(),
   };
   if (histBefore && connected && heapAfter !== null) result.heapGrowthByClass = histogramGrowth(histBefore, histogram(pid), connected);

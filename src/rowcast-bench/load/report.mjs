@@ -213,11 +213,12 @@ if (idle.length) {
   p('## Idle subscribed connections', '',
     'Sockets opened by several Node processes (each under the per-process file limit), each subscribed to one of 10',
     'topics, then left idle. Per-connection cost = (reading with sockets − reading before) ÷ sockets connected; the',
-    'heap figure is after a full GC (`jcmd GC.run`), so it is what each connection keeps alive.', '',
-    '| target | connected | failed (first error) | connect time s | server CPU ms / handshake | RSS before → after MB | RSS KB / connection | live heap KB / connection | server fds | server threads before → after |',
-    '|---|---|---|---|---|---|---|---|---|---|');
+    'heap figure is after a full GC (`jcmd GC.run`), so it is what each connection keeps alive. "RSS before" is read after',
+    'a full GC too; "after full GC" is RSS read again once the heap figure was taken, the like-for-like pair.', '',
+    '| target | connected | failed (first error) | connect time s | server CPU ms / handshake | RSS before → after MB | RSS KB / connection | RSS KB / connection after full GC | live heap KB / connection | server fds | server threads before → peak → after |',
+    '|---|---|---|---|---|---|---|---|---|---|---|');
   for (const r of idle) {
-    p(`| ${i(r.target)} | ${i(r.connected)} | ${i(r.failed)}${r.firstError ? ` (${r.firstError})` : ''} | ${f(r.connectSeconds)} | ${f(r.serverCpuUsPerConnect / 1000, 2)} | ${f(r.rssKbBefore / 1024)} → ${f(r.rssKbAfter / 1024)} | ${f(r.rssKbPerConnection)} | ${r.heapError ? `n/a: ${r.heapError}` : f(r.heapKbPerConnection)} | ${i(r.serverOpenFds)} | ${i(r.serverThreadsBefore)} → ${i(r.serverThreadsAfter)} |`);
+    p(`| ${i(r.target)} | ${i(r.connected)} | ${i(r.failed)}${r.firstError ? ` (${r.firstError})` : ''} | ${f(r.connectSeconds)} | ${f(r.serverCpuUsPerConnect / 1000, 2)} | ${f(r.rssKbBefore / 1024)} → ${f(r.rssKbAfter / 1024)} | ${f(r.rssKbPerConnection)} | ${r.rssKbPerConnectionAfterGc == null ? 'n/a' : f(r.rssKbPerConnectionAfterGc)} | ${r.heapError ? `n/a: ${r.heapError}` : f(r.heapKbPerConnection)} | ${i(r.serverOpenFds)} | ${i(r.serverThreadsBefore)} → ${r.serverThreadsPeak == null ? '?' : i(r.serverThreadsPeak)} → ${i(r.serverThreadsAfter)} |`);
   }
   p('');
   const h = idle.find((r) => r.heapGrowthByClass);

@@ -408,6 +408,64 @@ test('a revoked subscription reports to its error handler and ends', async () =>
   assert.equal(sub.active, false);
 });
 
+test('a lost subscription is told to its handler and resubscribed with backoff from its last position', async () => {
+  const { client, socket, timers } = await openClient({ reconnect: { initialDelayMs: 100, jitter: 0 } });
+  const errors = [];
+  const changes = [];
+  const sub = client.subscribe('message', scope, { error: (e) => errors.push(e.code), change: (e) => changes.push(e.row.body) });
+  socket.open();
+  const id = socket.last().id;
+  socket.receive({ type: 'subscribed', id, channel: 'message', scope, position: position(0) });
+  socket.receive(insert(1, 'a', 1));
+  socket.receive({ type: 'error', id, code: 'subscription_lost', message: 'lost', channel: 'message', scope });
+  assert.deepEqual(errors, ['subscription_lost'], 'the application hears of it');
+  assert.equal(sub.active, true, 'still wanted: the client subscribes again');
+  assert.equal(timers.due.length, 1);
+  assert.equal(timers.due[0].ms, 100, 'not at once: the first backoff delay');
+  assert.equal(socket.last().type, 'subscribe', 'nothing sent before the delay');
+  assert.equal(socket.last().id, id);
+  timers.fire();
+  const again = socket.last();
+  assert.equal(again.type, 'subscribe');
+  assert.notEqual(again.id, id);
+  assert.deepEqual(again.from, position(1), 'from its last position: it resumes, or gets replay_unavailable');
+  socket.receive({ type: 'subscribed', id: again.id, channel: 'message', scope, position: position(1) });
+  socket.receive(insert(2, 'b', 2));
+  assert.deepEqual(changes, ['a', 'b'], 'changes flow again, without a gap');
+
+  // lost again at once: the next attempt waits longer
+  socket.receive({ type: 'error', id: again.id, code: 'subscription_lost', message: 'lost', channel: 'message', scope });
+  assert.equal(timers.due.length, 1);
+  assert.equal(timers.due[0].ms, 200, 'backoff grows while the subscription keeps being lost');
+});
+
+test('a subscribe answered with subscription_lost is sent again, and a reconnect meanwhile sends it only once', async () => {
+  const { client, socket, timers } = await openClient({ reconnect: { initialDelayMs: 100, jitter: 0 } });
+  client.subscribe('message', scope, {});
+  socket.open();
+  const first = socket.last();
+  socket.receive({ type: 'error', id: first.id, code: 'subscription_lost', message: 'lost', channel: 'message', scope });
+  const second = await reconnectAfterDrop(socket, timers); // fires the resubscribe timer too, while disconnected
+  const subscribes = second.sent.filter((m) => m.type === 'subscribe');
+  assert.equal(subscribes.length, 1, 'resubscribed by the reconnect');
+  timers.fire();
+  assert.equal(second.sent.filter((m) => m.type === 'subscribe').length, 1, 'the stale timer sends nothing more');
+});
+
+test('a revoked subscription is not resubscribed', async () => {
+  const { client, socket, timers } = await openClient();
+  const sub = client.subscribe('message', scope, {});
+  socket.open();
+  const id = socket.last().id;
+  socket.receive({ type: 'subscribed', id, channel: 'message', scope, position: position(0) });
+  socket.receive({ type: 'error', id, code: 'revoked', message: 'ended' });
+  assert.equal(sub.active, false);
+  timers.fire();
+  assert.equal(socket.sent.filter((m) => m.type === 'subscribe').length, 1);
+  const second = await reconnectAfterDrop(socket, timers);
+  assert.deepEqual(second.sent, []);
+});
+
 // --- talking back: proposals, broadcasts, presence, the browser's online event ---
 
 async function subscribedClient(extra = {}) {

@@ -89,7 +89,11 @@ const handlers: Handlers = {
   change: (event: ChangeEvent, frame: ChangeFrame) => console.log(event.type, event.row, frame.replayed),
   enter: (event, frame) => console.log(event.changed, event.previous, frame.count),
   leave: (event) => console.log(event.primaryKey),
-  error: (frame) => console.log(frame.code),
+  error: (frame) => {
+    // the client resubscribes a lost subscription by itself; the application may show it is catching up
+    if (frame.code === 'subscription_lost') console.log('resubscribing', frame.id, frame.channel, frame.scope?.value);
+    else console.log(frame.code);
+  },
 };
 const titles = other.subscribe('conversation', { col: 'owner', value: 'alice' }, handlers);
 const plain = other.subscribe('message', { col: 'pinned', value: true });

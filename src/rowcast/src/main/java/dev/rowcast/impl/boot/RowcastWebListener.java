@@ -47,6 +47,7 @@ import dev.rowcast.impl.security.OriginFilter;
 import dev.rowcast.impl.security.SubscriptionGate;
 import dev.rowcast.impl.socket.Connections;
 import dev.rowcast.impl.socket.IdleTimerBypass;
+import dev.rowcast.impl.socket.UpgradeRequestRelease;
 import dev.rowcast.impl.socket.RowcastEndpoint;
 import dev.rowcast.impl.socket.Senders;
 import dev.rowcast.spi.ReplayStore;
@@ -158,8 +159,10 @@ public class RowcastWebListener implements ServletContextListener {
         senders = Senders.start(settings.outbound().senderThreads(), threads);
         idleTimer = settings.outbound().idleTimerBypass()
                 ? IdleTimerBypass.create(threads, metrics::idleTimerRearmSkipped) : IdleTimerBypass.off();
+        UpgradeRequestRelease upgradeRelease = settings.releaseUpgradeRequest()
+                ? UpgradeRequestRelease.create(metrics::upgradeRequestReleased) : UpgradeRequestRelease.off();
         RowcastEndpoint endpoint = new RowcastEndpoint(dispatcher, gate, identities, timers, connections,
-                senders, idleTimer, settings, metrics, talkBack.talk, talkBack.proposals, talkBack::group,
+                senders, idleTimer, upgradeRelease, settings, metrics, talkBack.talk, talkBack.proposals, talkBack::group,
                 cluster != null && settings.cluster().userSubscribesPerSecond() > 0 ? cluster::allowSubscribe : null);
         if (settings.admin().enabled()) {
             startAdmin(context);

@@ -17,7 +17,8 @@ public record RowcastSettings(String endpointPath, int maxFrameBytes, int maxSub
         int heartbeatTimeoutMillis, int inboundRatePerSecond, int inboundBurst, int rateLimitStrikes,
         int shutdownFlushMillis, int maxConnectionAgeSeconds, int authorizerTimeoutMillis, EngineLimits engine,
         Admin admin, List<String> captureDatabase, boolean captureInstallTriggers, String captureSqlFile,
-        int captureRetentionSeconds, int capturePollMillis, Talk talk, Cluster cluster, Outbound outbound) {
+        int captureRetentionSeconds, int capturePollMillis, Talk talk, Cluster cluster, Outbound outbound,
+        boolean releaseUpgradeRequest) {
 
     /**
      * Settings of clients that talk back: presence, broadcasts, proposals. One component, so the settings of the
@@ -74,6 +75,8 @@ public record RowcastSettings(String endpointPath, int maxFrameBytes, int maxSub
     public static final String CATCH_UP_SNAPSHOTS_BURST = "rowcast.catchUp.snapshotsBurst";
     public static final String MAX_PENDING_REQUESTS = "rowcast.connection.maxPendingRequests";
     public static final String MAX_PENDING_BYTES = "rowcast.connection.maxPendingBytes";
+    /** Whether each socket's HTTP upgrade request is let go once open (docs/architecture.md, "Platform notes"). */
+    public static final String RELEASE_UPGRADE_REQUEST = "rowcast.connection.releaseUpgradeRequest";
 
     // --- sending (docs/configuration.md, "Sending") ---
     public static final String OUTBOUND_SENDERS = "rowcast.outbound.senders";
@@ -275,6 +278,12 @@ public record RowcastSettings(String endpointPath, int maxFrameBytes, int maxSub
                 integer(parameters, PRESENCE_TTL, 15_000, 300, 3_600_000, problems));
         Cluster cluster = Cluster.read(parameters, problems);
         Outbound outbound = Outbound.read(parameters, problems);
+        String release = parameters.apply(RELEASE_UPGRADE_REQUEST);
+        boolean releaseUpgradeRequest = release == null || release.isBlank() || release.strip().equalsIgnoreCase("true");
+        if (!releaseUpgradeRequest && !release.strip().equalsIgnoreCase("false")) {
+            problems.add("context-param " + RELEASE_UPGRADE_REQUEST + " is '" + release
+                    + "'. Fix: use true or false (default true).");
+        }
         if (!problems.isEmpty()) {
             throw new RowcastConfigurationException(problems);
         }
@@ -283,7 +292,7 @@ public record RowcastSettings(String endpointPath, int maxFrameBytes, int maxSub
                 maxQueued, heartbeat, heartbeatTimeout, rate, burst, strikes, flush, maxAge, authorizerTimeout,
                 engine, admin, list(parameters.apply(CAPTURE_DATABASE)), installTriggers,
                 sqlFile == null || sqlFile.isBlank() ? null : sqlFile.strip(), retention, poll, talk, cluster,
-                outbound);
+                outbound, releaseUpgradeRequest);
     }
 
     private static List<String> list(String raw) {

@@ -27,6 +27,13 @@ public interface Subscriber {
     }
 
     /**
+     * A frame this socket must get could not be handed over (its send threw): the socket is closed with 1011 rather
+     * than left believing it follows streams that no longer reach it.
+     */
+    default void sendFailed(Throwable failure) {
+    }
+
+    /**
      * Whether the socket may have this much catch-up now: events replayed and snapshots read, against its
      * per-second budget. Charges the budget when it answers true.
      */

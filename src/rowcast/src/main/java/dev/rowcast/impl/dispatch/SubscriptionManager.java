@@ -39,7 +39,9 @@ import dev.rowcast.spi.StreamId;
  * <p>
  * Catch-up costs the socket: replayed events and snapshot reads are charged to its budget
  * ({@link Subscriber#allowCatchUp}), and a subscribe over it gets {@code rate_limited}. A stream that lost changes is
- * reset: its subscribers get an unsolicited {@code replay_unavailable} and resync, as with a stale cursor.
+ * reset: its subscribers get an unsolicited {@code replay_unavailable} and resync, as with a stale cursor. A
+ * subscription the server cannot keep (its subscribe or its resync failed) ends with {@code subscription_lost}: no
+ * subscription ends silently.
  */
 final class SubscriptionManager {
 
@@ -171,7 +173,19 @@ final class SubscriptionManager {
         serve(waiting.subscriber(), waiting.stream(), waiting.model(), waiting.id(), waiting.from());
     }
 
+    /** One subscribe is one unit: whatever fails there ends that subscription, and says so. */
     private void serve(Subscriber subscriber, StreamId stream, ReactiveEntityModel model, JsonValue id,
+            Position from) {
+        try {
+            answer(subscriber, stream, model, id, from);
+        } catch (Throwable e) {
+            LOG.log(Level.SEVERE, "ROWCAST-101: the subscribe of " + subscriber + " to " + stream + " failed; it gets "
+                    + "subscription_lost", e);
+            lose(subscriber, stream, registry.find(subscriber, stream), id);
+        }
+    }
+
+    private void answer(Subscriber subscriber, StreamId stream, ReactiveEntityModel model, JsonValue id,
             Position from) {
         if (!subscriber.isOpen()) {
             return; // its disconnect may already have run: a subscription now would never be removed
@@ -320,16 +334,40 @@ final class SubscriptionManager {
         }
     }
 
-    /** Resyncs the subscription; one that cannot even be resynced is dropped, so it fails no more work. */
+    /**
+     * Resyncs the subscription; one that cannot even be resynced is dropped, so it fails no more work, and its socket
+     * gets {@code subscription_lost}.
+     */
     void resyncOrDrop(Subscription subscription) {
         try {
             resync(subscription);
         } catch (Throwable e) {
             LOG.log(Level.SEVERE, "ROWCAST-023: resync of " + subscription.subscriber + " on " + subscription.stream
-                    + " failed; that subscription is dropped", e);
+                    + " failed; that subscription is dropped and its socket gets subscription_lost", e);
             if (registry.find(subscription.subscriber, subscription.stream) == subscription) {
-                registry.remove(subscription.subscriber, subscription.stream).release();
+                lose(subscription.subscriber, subscription.stream, subscription, subscription.requestId);
             }
+        }
+    }
+
+    /**
+     * Ends a subscription the server could not keep, and tells its socket: an unsolicited {@code subscription_lost}
+     * with the {@code id} of the subscribe that made it. A client left believing it follows a stream that no longer
+     * delivers would be stale without knowing; a socket that cannot even be told is closed with 1011.
+     *
+     * @param subscription what the registry holds for the pair, removed and released; null when nothing was made
+     */
+    private void lose(Subscriber subscriber, StreamId stream, Subscription subscription, JsonValue id) {
+        try {
+            if (subscription != null && registry.find(subscriber, stream) == subscription) {
+                registry.remove(subscriber, stream);
+                subscription.release(); // gives back what it held against the socket's bound
+            }
+            metrics.error(ErrorCode.SUBSCRIPTION_LOST.wireName());
+            subscriber.send(Frames.subscriptionLost(id, stream, "The server could not keep this subscription; "
+                    + "nothing more of it follows. Subscribe again (from your last position) in a moment."));
+        } catch (Throwable e) {
+            subscriber.sendFailed(e);
         }
     }
 
@@ -399,7 +437,7 @@ final class SubscriptionManager {
                 send(read);
             } catch (RuntimeException e) {
                 LOG.log(Level.SEVERE, "ROWCAST-026: sending the snapshot of " + read.subscription().stream + " failed", e);
-                snapshotFailed(read.subscription(), read.round(), null, e);
+                snapshotFailedOrLose(read.subscription(), read.round(), null, e);
             }
         }
     }
@@ -427,11 +465,11 @@ final class SubscriptionManager {
                     }
                     ReadSnapshot read = new ReadSnapshot(subscription, round, rows, ticket);
                     if (!tasks.offer(bytes, () -> snapshotRead(read))) {
-                        tasks.force(SNAPSHOT_TASK_BYTES, () -> snapshotFailed(subscription, round, id,
+                        tasks.force(SNAPSHOT_TASK_BYTES, () -> snapshotFailedOrLose(subscription, round, id,
                                 new IllegalStateException("the dispatch queue is full")));
                     }
                 } catch (Throwable e) { // an Error must not leave the subscription holding for ever
-                    tasks.force(SNAPSHOT_TASK_BYTES, () -> snapshotFailed(subscription, round, id, e));
+                    tasks.force(SNAPSHOT_TASK_BYTES, () -> snapshotFailedOrLose(subscription, round, id, e));
                 }
             });
         } catch (RuntimeException e) { // rejected, or the executor is gone
@@ -441,7 +479,12 @@ final class SubscriptionManager {
 
     private void snapshotRead(ReadSnapshot read) {
         if (read.ticket() <= releasedThrough.getAsLong()) {
-            send(read);
+            try {
+                send(read);
+            } catch (RuntimeException e) {
+                LOG.log(Level.SEVERE, "ROWCAST-026: sending the snapshot of " + read.subscription().stream + " failed", e);
+                snapshotFailedOrLose(read.subscription(), read.round(), null, e);
+            }
         } else {
             waitingForTickets.add(read);
         }
@@ -478,6 +521,21 @@ final class SubscriptionManager {
     private static EventType eventType(StreamEvent event) {
         return EventType.ofWireName(event.type()).orElseThrow(() -> new IllegalStateException(
                 "The replay store gave back an event of unknown type '" + event.type() + "' at " + event.position()));
+    }
+
+    /** As {@link #snapshotFailed}; when even that fails, the subscription ends with {@code subscription_lost}. */
+    private void snapshotFailedOrLose(Subscription subscription, int round, JsonValue id, Throwable e) {
+        try {
+            snapshotFailed(subscription, round, id, e);
+        } catch (Throwable failed) {
+            LOG.log(Level.SEVERE, "ROWCAST-102: the snapshot of " + subscription.stream + " for " + subscription.subscriber
+                    + " failed, and so did going on without it; that subscription is dropped and its socket gets "
+                    + "subscription_lost", failed);
+            // it was current when snapshotFailed started (else it returns at once), which may have released it
+            if (registry.find(subscription.subscriber, subscription.stream) == subscription) {
+                lose(subscription.subscriber, subscription.stream, subscription, subscription.requestId);
+            }
+        }
     }
 
     private void snapshotFailed(Subscription subscription, int round, JsonValue id, Throwable e) {

@@ -47,6 +47,7 @@ public final class RowcastMetrics {
     private final Counter coalescedFrames;
     private final Counter idleTimerBypassed;
     private final Counter idleTimerRearmsSkipped;
+    private final Counter upgradeRequestsReleased;
 
     public RowcastMetrics(Meters meters) {
         this.meters = meters;
@@ -80,6 +81,9 @@ public final class RowcastMetrics {
                 + "the container's managed scheduler (rowcast.outbound.idleTimerBypass)", null, null);
         idleTimerRearmsSkipped = meters.counter("rowcast_idle_timer_rearms_skipped", "Idle-timer re-arms that cost "
                 + "nothing because the socket has no idle timeout (about one per message sent or received)", null,
+                null);
+        upgradeRequestsReleased = meters.counter("rowcast_upgrade_requests_released", "Sockets whose HTTP upgrade "
+                + "request the container kept was let go once open (rowcast.connection.releaseUpgradeRequest)", null,
                 null);
     }
 
@@ -115,6 +119,10 @@ public final class RowcastMetrics {
 
     public long idleTimersBypassed() {
         return idleTimerBypassed.count();
+    }
+
+    public void upgradeRequestReleased() {
+        upgradeRequestsReleased.inc();
     }
 
     public void idleTimerRearmSkipped() {

@@ -14,6 +14,7 @@ public enum ErrorCode {
     REPLAY_UNAVAILABLE("replay_unavailable"),
     SNAPSHOT_UNAVAILABLE("snapshot_unavailable"),
     REVOKED("revoked"),
+    SUBSCRIPTION_LOST("subscription_lost"),
     NOT_SUBSCRIBED("not_subscribed"),
     TOO_LARGE("too_large"),
     FULL("full"),

@@ -135,6 +135,18 @@ public final class Frames {
         return position(out, head).append('}').toString();
     }
 
+    /**
+     * An unsolicited {@code subscription_lost}, with the {@code id} of the subscribe that made the subscription: the
+     * server could not keep it (a resync or the subscribe itself failed), so nothing more of the stream follows until
+     * the client subscribes again.
+     */
+    public static String subscriptionLost(JsonValue id, StreamId stream, String message) {
+        StringBuilder out = new StringBuilder(256).append("{\"type\":\"error\"");
+        id(out, id).append(",\"code\":\"").append(ErrorCode.SUBSCRIPTION_LOST.wireName()).append("\",\"message\":");
+        JsonText.string(out, message);
+        return stream(out, stream).append('}').toString();
+    }
+
     // --- clients that talk back: presence, broadcasts, proposals ---
 
     /**

@@ -354,7 +354,8 @@ final class ClientConnection implements Subscriber {
         }
     }
 
-    private void sendFailed(Throwable e) {
+    @Override
+    public void sendFailed(Throwable e) {
         LOG.log(Level.WARNING, "ROWCAST-045: sending to " + this + " failed; closing it with 1011", e);
         close(CloseCodes.reason(CloseCodes.SEND_FAILED, "send failed"));
     }

@@ -40,6 +40,7 @@ public final class RowcastEndpoint extends Endpoint {
     private static final Logger LOG = Logger.getLogger(RowcastEndpoint.class.getName());
     private static final String CONNECTION = ClientConnection.class.getName();
     private static final String EXPIRY = CONNECTION + ".expiry";
+    private static final String RELEASE = CONNECTION + ".upgradeRelease";
 
     private final ChangeDispatcher dispatcher;
     private final ProtocolHandler protocol;
@@ -50,16 +51,18 @@ public final class RowcastEndpoint extends Endpoint {
     private final RowcastMetrics metrics;
     private final Senders senders;
     private final IdleTimerBypass idleTimer;
+    private final UpgradeRequestRelease upgradeRelease;
 
     public RowcastEndpoint(ChangeDispatcher dispatcher, SubscriptionGate gate, HandshakeIdentities identities,
             ScheduledExecutorService expiries, Connections connections, Senders senders, IdleTimerBypass idleTimer,
-            RowcastSettings settings,
+            UpgradeRequestRelease upgradeRelease, RowcastSettings settings,
             RowcastMetrics metrics, Talk talk, Proposals proposals,
             Function<String, Optional<ReactiveEntityModel>> groups, UserRateLimit userLimit) {
         this.dispatcher = dispatcher;
         this.metrics = metrics;
         this.senders = senders;
         this.idleTimer = idleTimer;
+        this.upgradeRelease = upgradeRelease;
         metrics.knownErrors(java.util.Arrays.stream(ErrorCode.values()).map(ErrorCode::wireName).toList());
         this.protocol = new ProtocolHandler(dispatcher, gate, settings.maxFrameBytes(), expiries, metrics, talk,
                 proposals, groups, userLimit);
@@ -91,7 +94,13 @@ public final class RowcastEndpoint extends Endpoint {
         metrics.opened();
         session.getUserProperties().put(CONNECTION, connection);
         connections.add(connection);
-        session.addMessageHandler(PongMessage.class, pong -> protocol.pong(connection, pong.getApplicationData()));
+        // the identity, roles and expiry are copied by now: the container's copy of the handshake can go, on a read
+        UpgradeRequestRelease.Handle release = upgradeRelease.afterOpen(session);
+        session.getUserProperties().put(RELEASE, release);
+        session.addMessageHandler(PongMessage.class, pong -> {
+            release.onRead();
+            protocol.pong(connection, pong.getApplicationData());
+        });
         if (identity.expiresAt() != null) {
             long delay = Math.max(0, Duration.between(Instant.now(), identity.expiresAt()).toMillis());
             ScheduledFuture<?> expiry = expiries.schedule(() -> connection.close(
@@ -102,12 +111,14 @@ public final class RowcastEndpoint extends Endpoint {
         session.addMessageHandler(String.class, new MessageHandler.Whole<String>() {
             @Override
             public void onMessage(String text) {
+                release.onRead();
                 protocol.text(connection, text);
             }
         });
         session.addMessageHandler(ByteBuffer.class, new MessageHandler.Whole<ByteBuffer>() {
             @Override
             public void onMessage(ByteBuffer bytes) {
+                release.onRead();
                 protocol.binary(connection, bytes);
             }
         });
@@ -115,6 +126,10 @@ public final class RowcastEndpoint extends Endpoint {
 
     @Override
     public void onClose(Session session, CloseReason closeReason) {
+        // first: the container recycles the request once this returns
+        if (session.getUserProperties().get(RELEASE) instanceof UpgradeRequestRelease.Handle release) {
+            release.cancel();
+        }
         Object connection = session.getUserProperties().get(CONNECTION);
         if (connection instanceof ClientConnection client) {
             metrics.closed(closeReason == null ? 1005 : closeReason.getCloseCode().getCode());

@@ -1,6 +1,7 @@
 package dev.rowcast.impl.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -107,6 +108,16 @@ class RowcastSettingsTest {
                 () -> RowcastSettings.read(Map.of(RowcastSettings.CAPTURE_INSTALL_TRIGGERS, "yes")::get));
         assertTrue(e.getMessage().contains("rowcast.capture.installTriggers is 'yes'. Fix: use true or false"),
                 e.getMessage());
+    }
+
+    @Test
+    void should_release_upgrade_requests_unless_told_not_to() {
+        assertTrue(RowcastSettings.read(name -> null).releaseUpgradeRequest());
+        assertFalse(RowcastSettings.read(Map.of(RowcastSettings.RELEASE_UPGRADE_REQUEST, " FALSE ")::get)
+                .releaseUpgradeRequest());
+        RowcastConfigurationException e = assertThrows(RowcastConfigurationException.class,
+                () -> RowcastSettings.read(Map.of(RowcastSettings.RELEASE_UPGRADE_REQUEST, "maybe")::get));
+        assertTrue(e.getMessage().contains(RowcastSettings.RELEASE_UPGRADE_REQUEST), e.getMessage());
     }
 
     @Test

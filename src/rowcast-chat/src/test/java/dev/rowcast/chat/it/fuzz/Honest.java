@@ -257,6 +257,14 @@ public final class Honest {
                     .get(10, TimeUnit.SECONDS);
         }
 
+        /** Subscribes again on the same socket, from the last position applied. */
+        private void resubscribe() {
+            String from = epoch == null ? "" : ",\"from\":{\"epoch\":\"" + epoch + "\",\"seq\":" + applied + "}";
+            awaitingSnapshot = epoch == null;
+            socket.sendText("{\"type\":\"subscribe\",\"id\":\"h" + generation + "\",\"channel\":\"message\","
+                    + "\"scope\":{\"col\":\"conversation_id\",\"value\":" + conversation + "}" + from + "}", true);
+        }
+
         /** Drops the connection (abruptly or with a close frame) and resumes from the last position applied. */
         synchronized void reconnect(boolean abrupt) {
             reconnects++;
@@ -329,6 +337,10 @@ public final class Honest {
                     if ("replay_unavailable".equals(frame.getString("code", null)) && !awaitingSnapshot) {
                         resyncs++;
                         awaitingSnapshot = true; // a snapshot follows
+                    } else if ("subscription_lost".equals(frame.getString("code", null))) {
+                        // the server could not keep the subscription: subscribe again from here, as the JS client does
+                        stats.count("subscription_lost frames (a server-side failure)");
+                        resubscribe();
                     } else {
                         fail("an error: " + text);
                     }

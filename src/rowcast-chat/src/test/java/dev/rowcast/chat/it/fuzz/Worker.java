@@ -447,6 +447,14 @@ final class Worker implements Runnable {
                     case "replay_unavailable", "snapshot_unavailable" -> {
                         return true; // follow a subscribed reply, which was matched
                     }
+                    case "subscription_lost" -> {
+                        // the server could not keep a subscription (a failure there: ROWCAST-023, -101, -102): it may
+                        // come at any time, for a stream this socket follows or subscribes to; nothing of it follows
+                        stats.count("subscription_lost frames (a server-side failure)");
+                        boolean known = unsolicited(code, reply, text, pending);
+                        following.remove(streamOf(reply));
+                        return known;
+                    }
                     case "rate_limited" -> {
                         // this socket paces itself far below the limit: only a stalled server bunches its frames
                         stats.count("rate_limited on a paced socket (episode ended)");

@@ -24,6 +24,7 @@ import dev.rowcast.chat.it.probe.DecodedNote;
 import dev.rowcast.chat.it.probe.DelayedCompletionResource;
 import dev.rowcast.chat.it.probe.DenyListFilter;
 import dev.rowcast.chat.it.probe.FatalRowFilter;
+import dev.rowcast.chat.it.probe.FlakyReplayStore;
 import dev.rowcast.chat.it.probe.FragileNote;
 import dev.rowcast.chat.it.probe.FragileNoteResource;
 import dev.rowcast.chat.it.probe.LargeNote;
@@ -112,6 +113,14 @@ public final class Deployments {
     }
 
     /**
+     * The reference WAR with a replay store whose connection drops for a moment ({@link FlakyReplayStore}): a
+     * message whose body says so resets its stream, and the first subscriber's resync then fails.
+     */
+    public static WebArchive chatWarForSubscriptionLoss() {
+        return chatWar().addClasses(FlakyReplayStore.class);
+    }
+
+    /**
      * The reference WAR (admin page on, for role admin) with a 16 KiB outbound bound, so a client that stops reading
      * is cut with 4499 after a few messages; heartbeats off, so only that bound cuts it.
      */
@@ -151,6 +160,18 @@ public final class Deployments {
                 "rowcast.heartbeat.intervalMillis", "300",
                 "rowcast.heartbeat.timeoutMillis", "700",
                 "rowcast.security.maxConnectionAgeSeconds", "10"));
+    }
+
+    /**
+     * The heartbeat suite's WAR (pings every 300 ms, 700 ms pong timeout, sockets without expiry live 10 s) with the
+     * release of each socket's HTTP upgrade request on or off.
+     */
+    public static WebArchive chatWarForUpgradeRelease(boolean release) {
+        return withContextParams(chatWar(), Map.of(
+                "rowcast.heartbeat.intervalMillis", "300",
+                "rowcast.heartbeat.timeoutMillis", "700",
+                "rowcast.security.maxConnectionAgeSeconds", "10",
+                "rowcast.connection.releaseUpgradeRequest", String.valueOf(release)));
     }
 
     /**

@@ -1,0 +1,307 @@
+package dev.rowcast.impl.socket;
+
+import java.lang.reflect.Array;
+import java.lang.reflect.Field;
+import java.lang.reflect.Method;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import jakarta.websocket.Session;
+
+/**
+ * Lets go of the parts of the HTTP upgrade request that Payara keeps for a WebSocket's whole life.
+ * <p>
+ * A servlet upgrade suspends the container's HTTP response until the socket closes, so Grizzly's request and response
+ * (their header fields, each with three chunk objects, and the query-parameter parser's two 2 KB scratch buffers) and
+ * Tyrus's handshake record ({@code TyrusHttpUpgradeHandler.upgradeInfo}: a copy of every request and response header)
+ * stay reachable: about 10 KB of the ~30 KB each idle socket keeps (docs/benchmarks.md, "Idle subscribed
+ * connections"). Rowcast copies what it needs at the handshake ({@code HandshakeIdentities}), and Tyrus never reads
+ * the handshake record after {@code init}. No setting of Payara 6, Grizzly 4 or Tyrus 2 releases them
+ * (docs/architecture.md, "Platform notes", has the upstream report's text). So this empties the header lists, drops
+ * the scratch buffers (Grizzly allocates them again if it reuses the request object) and the handshake record.
+ * <p>
+ * When: Grizzly's HTTP/2 filter reads the request's {@code Connection} header on every read of an upgraded connection
+ * ({@code Http2ServerFilter.handleRead} → {@code checkRequestHeadersOnUpgrade}), so the release runs on the socket's
+ * own read path ({@link Handle#onRead()}, from the message and pong handlers), where Grizzly has finished that check
+ * and reads no more of this connection until the handler returns; and only once Catalina's {@code afterService} says
+ * the container left the handshake's service call. A socket that reads nothing after that keeps its request until
+ * the next heartbeat's pong.
+ * <p>
+ * Guarded: each step finds its field by name; when one is missing (another container or version), nothing more is
+ * changed and that is logged once. {@link Handle#cancel()}, which {@code onClose} calls before the container closes
+ * the connection and recycles the request, takes the same lock, so a request that already serves another client is
+ * never touched.
+ */
+public final class UpgradeRequestRelease {
+
+    private static final Logger LOG = Logger.getLogger(UpgradeRequestRelease.class.getName());
+    // the container's classes live as long as the server; a redeployed Rowcast gets new maps
+    private static final Map<Class<?>, Map<String, Optional<Field>>> FIELDS = new ConcurrentHashMap<>();
+    private static final Map<Class<?>, Map<String, Optional<Method>>> METHODS = new ConcurrentHashMap<>();
+
+    private final Runnable released;
+    private final AtomicBoolean reported = new AtomicBoolean();
+
+    private UpgradeRequestRelease(Runnable released) {
+        this.released = released;
+    }
+
+    /** A release that changes nothing: the setting is off. */
+    public static UpgradeRequestRelease off() {
+        return new UpgradeRequestRelease(null);
+    }
+
+    /** @param released told once per socket whose upgrade request was let go */
+    public static UpgradeRequestRelease create(Runnable released) {
+        return new UpgradeRequestRelease(released);
+    }
+
+    /** One socket's pending release. */
+    public interface Handle {
+
+        /** From the socket's read path (a message or pong handler): releases once the handshake is over. */
+        void onRead();
+
+        /** From {@code onClose}: the socket's request must no longer be touched. */
+        void cancel();
+    }
+
+    private static final Handle NONE = new Handle() {
+        @Override
+        public void onRead() {
+        }
+
+        @Override
+        public void cancel() {
+        }
+    };
+
+    /** Called from {@code onOpen}: finds the socket's upgrade request, for release on a later read. */
+    Handle afterOpen(Session session) {
+        return afterOpenOf(session);
+    }
+
+    /** As {@link #afterOpen}, for any object shaped like Tyrus's session. */
+    Handle afterOpenOf(Object session) {
+        if (released == null) {
+            return NONE;
+        }
+        Target target;
+        try {
+            target = Target.of(session);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            unavailable(session, e.toString());
+            return NONE;
+        }
+        if (target == null) {
+            unavailable(session, "it is not Tyrus's servlet upgrade on Payara/Grizzly");
+            return NONE;
+        }
+        return new Pending(target);
+    }
+
+    private void unavailable(Object session, String why) {
+        if (reported.compareAndSet(false, true)) {
+            LOG.warning(() -> "ROWCAST-099: cannot release the HTTP upgrade request of " + session.getClass().getName()
+                    + " (" + why + "); each open socket keeps about 10 KB more heap. Delivery is correct. Fix: none "
+                    + "needed; set rowcast.connection.releaseUpgradeRequest to false to silence this.");
+        }
+    }
+
+    /** One socket's release, until it ran or the socket closed. */
+    private final class Pending implements Handle {
+
+        private volatile Target target;
+
+        Pending(Target target) {
+            this.target = target;
+        }
+
+        @Override
+        public synchronized void cancel() {
+            target = null;
+        }
+
+        @Override
+        public void onRead() {
+            if (target != null) { // after the release, a read costs this volatile read only
+                attempt();
+            }
+        }
+
+        private synchronized void attempt() {
+            Target current = target;
+            if (current == null) {
+                return;
+            }
+            try {
+                switch (current.state()) {
+                    case IN_HANDSHAKE -> {
+                        return; // the next read tries again
+                    }
+                    case OPEN -> {
+                        current.release();
+                        released.run();
+                    }
+                    case GONE -> {
+                        // closed without onClose, or recycled: nothing of it is ours any more
+                    }
+                }
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                unavailable(current.session, e.toString());
+            }
+            target = null;
+        }
+    }
+
+    /** The objects one socket's release touches, found by field name along Tyrus's and Payara's own references. */
+    static final class Target {
+
+        final Object session;
+        private final Object upgradeHandler;
+        private final Object servletRequest;
+        private final Object grizzlyRequest;
+
+        private Target(Object session, Object upgradeHandler, Object servletRequest, Object grizzlyRequest) {
+            this.session = session;
+            this.upgradeHandler = upgradeHandler;
+            this.servletRequest = servletRequest;
+            this.grizzlyRequest = grizzlyRequest;
+        }
+
+        /**
+         * Tyrus 2: session.basicRemote.webSocket.protocolHandler.writer (TyrusServletWriter) .tyrusHttpUpgradeHandler
+         * (a proxy) .handler; Payara 6: handler.wc (WebConnectionImpl) .request (Catalina) .coyoteRequest (Grizzly).
+         *
+         * @return null when a link is missing or of another type
+         */
+        static Target of(Object session) throws ReflectiveOperationException {
+            Object remote = read(session, "basicRemote");
+            Object webSocket = read(remote, "webSocket");
+            Object protocol = read(webSocket, "protocolHandler");
+            Object writer = read(protocol, "writer");
+            Object proxy = read(writer, "tyrusHttpUpgradeHandler");
+            Object handler = proxy == null ? null : has(proxy, "handler") ? read(proxy, "handler") : proxy;
+            Object connection = read(handler, "wc");
+            Object servletRequest = read(connection, "request");
+            Object grizzlyRequest = read(servletRequest, "coyoteRequest");
+            if (grizzlyRequest == null || !has(handler, "upgradeInfo") || !has(servletRequest, "afterService")
+                    || !has(servletRequest, "upgrade") || !has(grizzlyRequest, "parameters")) {
+                return null;
+            }
+            return new Target(session, handler, servletRequest, grizzlyRequest);
+        }
+
+        enum State { IN_HANDSHAKE, OPEN, GONE }
+
+        /**
+         * OPEN once the container has left its service call for the handshake (Catalina sets {@code afterService});
+         * GONE once the socket closed or its request was recycled ({@code WebConnectionImpl.close} clears
+         * {@code upgrade} first), as when Tyrus closed without calling {@code onClose}.
+         */
+        State state() throws ReflectiveOperationException {
+            boolean closed = session instanceof Session socket && !socket.isOpen();
+            if (closed || !Boolean.TRUE.equals(read(servletRequest, "upgrade"))
+                    || read(servletRequest, "coyoteRequest") != grizzlyRequest) {
+                return State.GONE;
+            }
+            return Boolean.TRUE.equals(read(servletRequest, "afterService")) ? State.OPEN : State.IN_HANDSHAKE;
+        }
+
+        void release() throws ReflectiveOperationException {
+            write(upgradeHandler, "upgradeInfo", null);
+            Object requestPacket = call(grizzlyRequest, "getRequest");
+            emptyHeaders(call(requestPacket, "getHeaders"));
+            Object response = call(grizzlyRequest, "getResponse");
+            emptyHeaders(call(call(response, "getResponse"), "getHeaders"));
+            Object parameters = read(grizzlyRequest, "parameters");
+            call(read(parameters, "tmpNameC"), "reset");
+            call(read(parameters, "tmpValueC"), "reset");
+        }
+
+        /** Grizzly's MimeHeaders keeps cleared fields for reuse; a new array of the same size lets them go. */
+        private static void emptyHeaders(Object headers) throws ReflectiveOperationException {
+            call(headers, "clear");
+            Field field = field(headers.getClass(), "headers");
+            Object fields = field.get(headers);
+            field.set(headers, Array.newInstance(fields.getClass().getComponentType(), Array.getLength(fields)));
+        }
+    }
+
+    private static boolean has(Object target, String name) {
+        return field(target.getClass(), name) != null;
+    }
+
+    private static Object read(Object target, String name) throws ReflectiveOperationException {
+        if (target == null) {
+            return null;
+        }
+        Field field = field(target.getClass(), name);
+        if (field == null) {
+            throw new NoSuchFieldException(target.getClass().getName() + "." + name);
+        }
+        return field.get(target);
+    }
+
+    private static void write(Object target, String name, Object value) throws ReflectiveOperationException {
+        Field field = field(target.getClass(), name);
+        if (field == null) {
+            throw new NoSuchFieldException(target.getClass().getName() + "." + name);
+        }
+        field.set(target, value);
+    }
+
+    private static Object call(Object target, String name) throws ReflectiveOperationException {
+        if (target == null) {
+            throw new NoSuchMethodException("null." + name);
+        }
+        Optional<Method> method = METHODS.computeIfAbsent(target.getClass(), c -> new ConcurrentHashMap<>())
+                .computeIfAbsent(name, n -> findMethod(target.getClass(), n));
+        if (method.isEmpty()) {
+            throw new NoSuchMethodException(target.getClass().getName() + "." + name + "()");
+        }
+        return method.get().invoke(target);
+    }
+
+    private static Optional<Method> findMethod(Class<?> type, String name) {
+        for (Class<?> c = type; c != null; c = c.getSuperclass()) {
+            for (Method method : c.getDeclaredMethods()) {
+                if (method.getName().equals(name) && method.getParameterCount() == 0) {
+                    try {
+                        method.setAccessible(true);
+                        return Optional.of(method);
+                    } catch (RuntimeException e) {
+                        return Optional.empty();
+                    }
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Looked up once per class and name: a lookup that misses in a subclass throws, which is slow. */
+    private static Field field(Class<?> type, String name) {
+        return FIELDS.computeIfAbsent(type, c -> new ConcurrentHashMap<>())
+                .computeIfAbsent(name, n -> findField(type, n)).orElse(null);
+    }
+
+    private static Optional<Field> findField(Class<?> type, String name) {
+        for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
+            try {
+                Field field = c.getDeclaredField(name);
+                field.setAccessible(true);
+                return Optional.of(field);
+            } catch (NoSuchFieldException e) {
+                // look in the superclass
+            } catch (RuntimeException e) {
+                LOG.log(Level.FINE, "Rowcast: field " + name + " of " + c.getName() + " is not accessible", e);
+                return Optional.empty();
+            }
+        }
+        return Optional.empty();
+    }
+}
