@@ -5,6 +5,7 @@
 #   scripts/benchmark.sh            # whole run, about 10 minutes
 #   SKIP_BUILD=1 scripts/benchmark.sh
 #   BENCH_ONLY=cluster scripts/benchmark.sh   # only the two-instance scenario; the rest of the page is kept
+#   BENCH_ONLY=write scripts/benchmark.sh     # only the write path, on embedded H2 then on PostgreSQL; likewise
 #
 # Env: BENCH_PORT (18080), BENCH_QUICK=1 (smaller counts, for trying the script), BENCH_LOAD_WAIT (seconds to wait
 # for the machine to be idle, under 0.3 busy cores, before measuring; 180), BENCH_HTTP_THREADS (Payara Micro's
@@ -17,6 +18,9 @@
 # write docs/benchmarks.md. MVN_ARGS=-o builds offline.
 #
 #   scripts/benchmark.sh serialize-cost # decode and render cost per row: cluster-wide or per-instance serialization
+# The write path's PostgreSQL rounds run the bench WAR on ROWCAST_DB_* (its tables are dropped and created: give it a
+# database of its own) on BENCH_PORT + 12; the committing thread is profiled with async-profiler from Maven Central
+# (tools.profiler:async-profiler, loaded with jcmd).
 # The two-instance scenario (cluster mode) needs PostgreSQL (ROWCAST_DB_HOST/PORT/NAME/USER/PASSWORD, default
 # 127.0.0.1:5432/test as postgres) and redis-server on the PATH; it starts its own Redis on BENCH_REDIS_PORT (16379)
 # and two instances on BENCH_PORT + 10 and + 11.
@@ -59,6 +63,14 @@ if [[ -z "${SKIP_BUILD:-}" ]]; then
   echo "== build: mvn -B package -Pbench -DskipTests -pl src/rowcast-bench -am"
   (cd "$root" && mvn -B -q package -Pbench -DskipTests -pl src/rowcast-bench -am)
 fi
+# async-profiler's agent, for the committing thread's profile: the Maven Central jar carries the native library
+asprof_version=4.2
+asprof=$out/async-profiler/linux-$(uname -m | sed 's/x86_64/x64/; s/aarch64/arm64/')/libasyncProfiler.so
+if [[ ! -f $asprof ]]; then
+  (cd "$root" && mvn -B -q ${MVN_ARGS:-} dependency:copy -Dartifact=tools.profiler:async-profiler:$asprof_version \
+    -DoutputDirectory="$out/async-profiler" -Dmdep.stripVersion=true)
+  (cd "$out/async-profiler" && jar xf async-profiler.jar "${asprof#"$out/async-profiler/"}")
+fi
 if [[ ! -d $load/node_modules/ws ]]; then
   (cd "$load" && npm ci --no-audit --no-fund --loglevel=error)
 fi
@@ -75,10 +87,11 @@ busy_cores() { # cores busy over the next 3 s, from /proc/stat
     'BEGIN { printf "%.2f", u / t / 3 }'
 }
 load_wait=${BENCH_LOAD_WAIT:-180}
+busy=$(busy_cores)
 for ((i = 0; i < load_wait; i += 3)); do
-  busy=$(busy_cores)
   awk -v b="$busy" 'BEGIN { exit !(b < 0.3) }' && break
   [[ $i == 0 ]] && echo "== waiting up to ${load_wait}s for the machine to be idle ($busy cores busy)"
+  busy=$(busy_cores)
 done
 echo "== machine busy before the run: $busy cores"
 load_at_start=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -116,6 +129,7 @@ node_server=
 stop_all() {
   stop_server
   stop_cluster
+  if [[ -n $pg_server ]]; then kill "$pg_server" 2>/dev/null || true; fi
   if [[ -n $node_server ]]; then kill "$node_server" 2>/dev/null || true; fi
 }
 trap stop_all EXIT
@@ -136,6 +150,8 @@ fan_n=${quick:+200}; fan_n=${fan_n:-1000}
 lat_s=${quick:+6}; lat_s=${lat_s:-20}   # long enough to overflow the slow socket's kernel send buffer (4 MB)
 rung_s=${quick:+3}; rung_s=${rung_s:-8}
 write_s=${quick:+1}; write_s=${write_s:-4}
+write_pg_s=${quick:+2}; write_pg_s=${write_pg_s:-8}   # a PostgreSQL commit waits for its WAL flush: fewer per second
+write_pg_warm=${quick:+1000}; write_pg_warm=${write_pg_warm:-20000}
 idle_a=${quick:+2000}; idle_a=${idle_a:-10000}
 idle_b=${quick:+4000}; idle_b=${idle_b:-20000}
 
@@ -160,6 +176,31 @@ start_node() { # start_node <port>: the bench WAR in cluster mode on PostgreSQL 
     sleep 1
   done
   echo "== instance on $p, pid ${nodes[-1]}, ready after $((SECONDS - started))s"
+}
+# ---- the write path on PostgreSQL: the single-instance bench WAR, its default data source moved to ROWCAST_DB_*
+pg_server=
+run_write_postgres() {
+  local p=$((port + 12)) i started=$SECONDS
+  echo "== write path on PostgreSQL ${ROWCAST_DB_NAME:-test} (instance on $p)"
+  if curl -s -o /dev/null "http://127.0.0.1:$p/"; then echo "port $p is already taken; set BENCH_PORT"; exit 1; fi
+  : > "$out/write-pg.log"
+  ROWCAST_DB_HOST=${ROWCAST_DB_HOST:-127.0.0.1} ROWCAST_DB_PORT=${ROWCAST_DB_PORT:-5432} \
+    ROWCAST_DB_NAME=${ROWCAST_DB_NAME:-test} ROWCAST_DB_USER=${ROWCAST_DB_USER:-postgres} \
+    ROWCAST_DB_PASSWORD=${ROWCAST_DB_PASSWORD:-postgres} \
+    java "${java_opts[@]}" -jar "$module/target/payara-micro.jar" --nocluster --port "$p" --contextroot / \
+    --deploy "$module/target/rowcast-bench.war" --addlibs "$module/target/postgresql.jar" \
+    --postbootcommandfile "$root/scripts/postgres.asadmin" >> "$out/write-pg.log" 2>&1 &
+  pg_server=$!
+  for ((i = 0; i < 240; i++)); do
+    if curl -sf -o /dev/null -X POST "http://127.0.0.1:$p/api/bench/commit?n=1"; then break; fi
+    kill -0 "$pg_server" 2>/dev/null || { echo "instance on $p died, see $out/write-pg.log"; exit 1; }
+    sleep 1
+  done
+  echo "== instance on $p, pid $pg_server, ready after $((SECONDS - started))s"
+  bench write --db postgresql --port "$p" --pid "$pg_server" --seconds "$write_pg_s" --rounds 4 --warm "$write_pg_warm" \
+    --asprof "$asprof"
+  kill "$pg_server" 2>/dev/null || true; wait "$pg_server" 2>/dev/null || true
+  pg_server=
 }
 stop_cluster() {
   local pid
@@ -191,14 +232,19 @@ run_cluster() {
 
 if [[ $only == cluster ]]; then
   run_cluster
+elif [[ $only == write ]]; then
+  echo "== write path on embedded H2"
+  bench write --seconds "$write_s" --rounds 4 --asprof "$asprof"
+  stop_server
+  run_write_postgres
 else
 echo "== warm-up (JIT), not reported"
 (cd "$load" && budget 120 node bench.mjs fanout --port "$port" --pid "$server" --sockets 1000 --n 300 > /dev/null)
 (cd "$load" && budget 120 node bench.mjs fanout --port "$port" --pid "$server" --sockets 1000 --n 100 --path /raw > /dev/null)
 (cd "$load" && budget 120 node bench.mjs latency --port "$port" --pid "$server" --rate 1000 --seconds 3 > /dev/null)
 
-echo "== write path"
-bench write --seconds "$write_s" --rounds 4 --jstack 20
+echo "== write path (embedded H2; the PostgreSQL rounds come last)"
+bench write --seconds "$write_s" --rounds 4 --asprof "$asprof"
 
 echo "== fan-out: 1000 sockets, 10 scopes, flat out"
 bench fanout --sockets 1000 --n "$fan_n" --path /ws
@@ -254,12 +300,13 @@ kill "$node_server" 2>/dev/null || true
 wait "$node_server" 2>/dev/null || true
 
 run_cluster
+run_write_postgres
 fi
 
 echo "== report"
 cat > "$out/run.json" <<EOF
 {"startedAt":"$started_at","finishedAt":"$(date -u +%Y-%m-%dT%H:%M:%SZ)","durationSeconds":$SECONDS,
- "command":"scripts/benchmark.sh","port":$port,"quick":"${quick}",
+ "command":"${only:+BENCH_ONLY=$only }scripts/benchmark.sh","port":$port,"quick":"${quick}",
  "nproc":$(nproc),"cpu":"$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)",
  "memory":"$(free -g | awk '/^Mem:/ {print $2}') GiB","kernel":"$(uname -r)",
  "jdk":"$(java -version 2>&1 | head -1 | sed 's/"/\\"/g')","node":"$(node --version)",

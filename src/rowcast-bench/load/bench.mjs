@@ -2,7 +2,7 @@
 // node bench.mjs <scenario> --port P --pid SERVER_PID [options]; prints one JSON object on stdout.
 // Scenarios: fanout, latency, cluster, write, idle (see scripts/benchmark.sh for the parameters it uses).
 import { execFileSync, fork, spawn } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import WebSocket from 'ws';
 
@@ -492,10 +492,12 @@ function startSlow(port, topics, maxSeconds, script) {
 
 /**
  * Write-path cost, with no subscribers: alternating rounds of n commits of the plain and the @Reactive entity.
- * Reports commits/s and CPU per commit (server process, and the committing thread alone).
+ * Reports commits/s and CPU per commit (server process, and the committing thread alone). --db names the database
+ * the server writes to (a label: h2 or postgresql); --asprof <libasyncProfiler.so> adds a CPU profile of the
+ * committing thread, one more round of each entity.
  */
 async function write(o) {
-  const port = o.port, pid = o.pid;
+  const port = o.port, pid = o.pid, db = o.db ?? 'h2';
   // rounds are time-bounded: short counted rounds were dominated by JIT and GC noise
   const seconds = Number(o.seconds ?? 4), n = 2_000_000, rounds = Number(o.rounds ?? 4), warm = Number(o.warm ?? 30000);
   const rows = [];
@@ -530,14 +532,64 @@ async function write(o) {
   }
   const median = (xs) => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   const pick = (reactive, k) => median(rows.filter((x) => x.reactive === reactive).map((x) => x[k]));
+  // the committing thread's cost of each captured change, round by round (one change per commit): the plain round
+  // next to it is the baseline, so drift between rounds cancels
+  const extra = [];
+  for (let r = 0; r < rounds; r++) {
+    const [plain, reactive] = [false, true].map((x) => rows.find((y) => y.round === r + 1 && y.reactive === x));
+    extra.push(reactive.threadCpuUsPerCommit - plain.threadCpuUsPerCommit);
+  }
   return {
-    scenario: 'write', roundSeconds: seconds, rounds, rows,
+    scenario: 'write', db, roundSeconds: seconds, rounds, rows,
+    threadCpuUsPerChange: median(extra),
+    profile: o.asprof ? { plain: await committingProfile(port, pid, false, seconds, o.asprof),
+      reactive: await committingProfile(port, pid, true, seconds, o.asprof) } : null,
     samples: o.jstack ? { plain: await jstackSamples(port, pid, false, Number(o.jstack)),
       reactive: await jstackSamples(port, pid, true, Number(o.jstack)) } : null, threadsPlain: meanByName(perThread.false), threadsReactive: meanByName(perThread.true),
     plainPerSec: pick(false, 'commitsPerSec'), reactivePerSec: pick(true, 'commitsPerSec'),
     plainCpuUs: pick(false, 'serverCpuUsPerCommit'), reactiveCpuUs: pick(true, 'serverCpuUsPerCommit'),
     plainThreadCpuUs: pick(false, 'threadCpuUsPerCommit'), reactiveThreadCpuUs: pick(true, 'threadCpuUsPerCommit'),
   };
+}
+
+/**
+ * async-profiler (Maven Central's tools.profiler:async-profiler, loaded with jcmd) samples every thread's CPU time
+ * during one more round; the committing thread's stacks (those under BenchResource.commit) are sorted into what
+ * Rowcast does there. µs per commit = samples × interval ÷ commits.
+ */
+async function committingProfile(port, pid, reactive, seconds, lib) {
+  const intervalUs = 1000;
+  const file = `/tmp/rowcast-write-${process.pid}-${reactive}.collapsed`;
+  // jcmd splits arguments at '=': the quotes keep the agent's options one argument
+  const agent = (opts) => execFileSync('jcmd', [String(pid), 'JVMTI.agent_load', lib, `"${opts}"`], { timeout: 60_000 })
+    .toString();
+  let event = 'cpu';
+  if (!/return code: 0/.test(agent(`start,event=cpu,interval=${intervalUs}us,threads`))) {
+    event = 'itimer'; // perf events not allowed here
+    agent(`start,event=itimer,interval=${intervalUs}us,threads`);
+  }
+  const d = await post(port, `/api/bench/commit?n=2000000&reactive=${reactive}&maxSeconds=${seconds}`);
+  agent(`stop,file=${file},collapsed`);
+  const buckets = {
+    capture: /ChangeCaptureListener\.on/, 'before-completion (ticket)': /TransactionCapture\.doBefore/,
+    'after-completion (hand-off)': /TransactionCapture\.doAfter/,
+  };
+  const sums = { total: 0, rowcast: 0, wake: 0 };
+  for (const k of Object.keys(buckets)) sums[k] = 0;
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    const cut = line.lastIndexOf(' ');
+    if (cut < 0 || !line.includes('BenchResource.commit')) continue;
+    const stack = line.slice(0, cut), samples = Number(line.slice(cut + 1));
+    sums.total += samples;
+    if (stack.includes('dev/rowcast/impl/')) sums.rowcast += samples;
+    if (/dev\/rowcast\/impl\/.*LockSupport\.unpark/.test(stack)) sums.wake += samples;
+    for (const [k, re] of Object.entries(buckets)) if (re.test(stack)) sums[k] += samples;
+  }
+  rmSync(file, { force: true });
+  const us = (x) => x * intervalUs / d.n;
+  return { event, intervalUs, commits: d.n, threadCpuUsPerCommit: d.threadCpuUs / d.n, sampledUsPerCommit: us(sums.total),
+    rowcastUsPerCommit: us(sums.rowcast), wakeUsPerCommit: us(sums.wake),
+    buckets: Object.keys(buckets).map((key) => ({ key, usPerCommit: us(sums[key]) })) };
 }
 
 /**

@@ -9,11 +9,14 @@ const [dir, docs] = process.argv.slice(2);
 const thisRun = JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8'));
 const measured = readFileSync(join(dir, 'results.jsonl'), 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
 // BENCH_ONLY=cluster measured the two-instance scenario alone: the rest of the page comes from the last whole run
-const only = process.env.BENCH_ONLY === 'cluster';
+// (BENCH_ONLY=write likewise measured the write path alone, on H2 and PostgreSQL)
+const onlyScenario = ['cluster', 'write'].includes(process.env.BENCH_ONLY) ? process.env.BENCH_ONLY : null;
+const only = onlyScenario !== null;
 const previous = only ? JSON.parse(readFileSync(join(docs, 'benchmark-results.json'), 'utf8')) : null;
 const run = only ? previous.run : thisRun;
-const clusterRun = only ? thisRun : (previous?.clusterRun ?? thisRun);
-const results = only ? [...previous.results.filter((r) => r.scenario !== 'cluster'), ...measured] : measured;
+const clusterRun = onlyScenario === 'cluster' ? thisRun : (previous?.clusterRun ?? thisRun);
+const writeRun = onlyScenario === 'write' ? thisRun : (previous?.writeRun ?? previous?.run ?? thisRun);
+const results = only ? [...previous.results.filter((r) => r.scenario !== onlyScenario), ...measured] : measured;
 const profile = (name) => {
   if (only) return previous.profiles?.[name] ?? null;
   const f = join(dir, `profile-${name}.json`);
@@ -53,7 +56,8 @@ const fanRawSys = fan.find((r) => r.path === '/raw' && r.tccl === 'system');
 const lat = results.filter((r) => r.scenario === 'latency' && !r.slow && rowcast(r) && !r.v2);
 const lat1k = lat.find((r) => r.rate === 1000);
 const slow = results.find((r) => r.scenario === 'latency' && r.slow);
-const write = results.find((r) => r.scenario === 'write');
+const write = results.find((r) => r.scenario === 'write' && (r.db ?? 'h2') === 'h2');
+const writePg = results.find((r) => r.scenario === 'write' && r.db === 'postgresql');
 const idle = results.filter((r) => r.scenario === 'idle' && rowcast(r));
 
 const out = [];
@@ -67,7 +71,9 @@ p('# Benchmarks', '',
   '```', 'scripts/benchmark.sh', '```', '',
   '`SKIP_BUILD=1` reuses the last build, `BENCH_PORT` moves the server off 18080, `BENCH_QUICK=1` runs reduced counts',
   'to try the script (its numbers are not comparable). The two-instance scenario needs PostgreSQL (`ROWCAST_DB_*`,',
-  'as for the chat) and `redis-server`; `BENCH_ONLY=cluster` runs it alone and keeps the rest of this page.', '',
+  'as for the chat) and `redis-server`; `BENCH_ONLY=cluster` runs it alone and keeps the rest of this page.',
+  'The write path is measured on embedded H2 and on PostgreSQL (the same `ROWCAST_DB_*`; give it a database of its',
+  'own, its tables are created anew); `BENCH_ONLY=write` runs only that and keeps the rest of this page.', '',
   'It builds with `mvn -B package -Pbench -DskipTests -pl src/rowcast-bench -am` (the `bench` profile adds the',
   '`src/rowcast-bench` WAR), starts Payara Micro on `127.0.0.1:' + run.port + '` with that WAR, drives it with the Node `ws`',
   'load generator in `src/rowcast-bench/load/` over loopback only, samples the processes, and writes this page.', '');
@@ -225,38 +231,60 @@ if (idle.length) {
 }
 
 // ---- write path
-if (write) {
-  const cost = 1 - write.reactivePerSec / write.plainPerSec;
-  p('## Write-path cost: @Reactive vs the same entity without it', '',
-    `Rounds of ${i(write.roundSeconds)} s of single-row commits from one thread, plain entity and \`@Reactive\` entity in`,
-    'alternating order, after a warm-up of 30,000 commits of each. No subscribers, so it is the cost every commit pays',
-    '(capture, queue hand-off, dispatch, CDI event; no frame is built). Medians of the rounds. "Committing thread CPU" is',
-    'the driver thread\'s own CPU time (`ThreadMXBean`), so the JIT compiler and other threads are not in it.', '',
-    '| entity | commits/s | server CPU µs / commit | committing thread CPU µs / commit |', '|---|---|---|---|',
-    `| plain | ${i(write.plainPerSec)} | ${f(write.plainCpuUs)} | ${f(write.plainThreadCpuUs)} |`,
-    `| @Reactive | ${i(write.reactivePerSec)} | ${f(write.reactiveCpuUs)} | ${f(write.reactiveThreadCpuUs)} |`, '',
-    `Throughput cost: **${pct(cost)}** (reactive ÷ plain = ${f(write.reactivePerSec / write.plainPerSec, 3)}); server CPU per commit`,
-    `${pct(write.reactiveCpuUs / write.plainCpuUs - 1)}. Each round:`, '',
-    '| round | entity | commits/s | server CPU µs / commit | cores server / load / other |', '|---|---|---|---|---|');
-  const threadTable = () => {
-    if (!write.threadsPlain) return;
-    const names = [...new Set([...write.threadsReactive, ...write.threadsPlain].map((g) => g.name))];
+const writeTable = (w) => {
+  p('| entity | commits/s | server CPU µs / commit | committing thread CPU µs / commit |', '|---|---|---|---|',
+    `| plain | ${i(w.plainPerSec)} | ${f(w.plainCpuUs)} | ${f(w.plainThreadCpuUs)} |`,
+    `| @Reactive | ${i(w.reactivePerSec)} | ${f(w.reactiveCpuUs)} | ${f(w.reactiveThreadCpuUs)} |`, '',
+    `Throughput cost: **${pct(1 - w.reactivePerSec / w.plainPerSec)}** (reactive ÷ plain = ${f(w.reactivePerSec / w.plainPerSec, 3)}); server CPU per commit`,
+    `${pct(w.reactiveCpuUs / w.plainCpuUs - 1)}; committing thread **${w.threadCpuUsPerChange >= 0 ? '+' : ''}${f(w.threadCpuUsPerChange)} µs per captured change** (median over the`,
+    'rounds of @Reactive minus the plain round next to it). Each round:', '',
+    '| round | entity | commits/s | server CPU µs / commit | committing thread CPU µs / commit | cores server / load / other |',
+    '|---|---|---|---|---|---|');
+  for (const r of w.rows) {
+    p(`| ${r.round} | ${r.reactive ? '@Reactive' : 'plain'} | ${i(r.commitsPerSec)} | ${f(r.serverCpuUsPerCommit)} | ${f(r.threadCpuUsPerCommit)} | ${coresCell(r.cores)} |`);
+  }
+  if (w.threadsPlain) {
+    const names = [...new Set([...w.threadsReactive, ...w.threadsPlain].map((g) => g.name))];
     const us = (list, n) => list.find((g) => g.name === n)?.usPerCommit;
     p('', 'Server CPU per commit by thread, mean of the rounds (µs):', '', '| thread | plain | @Reactive |', '|---|---|---|',
-      ...names.map((n) => `| \`${n}\` | ${f(us(write.threadsPlain, n))} | ${f(us(write.threadsReactive, n))} |`));
-  };
-  for (const r of write.rows) {
-    p(`| ${r.round} | ${r.reactive ? '@Reactive' : 'plain'} | ${i(r.commitsPerSec)} | ${f(r.serverCpuUsPerCommit)} | ${coresCell(r.cores)} |`);
+      ...names.map((n) => `| \`${n}\` | ${f(us(w.threadsPlain, n))} | ${f(us(w.threadsReactive, n))} |`));
   }
-  threadTable();
-  if (write.samples) {
-    const keys = [...new Set([...write.samples.reactive.where, ...write.samples.plain.where].map((w) => w.key))];
-    const n = (side, k) => side.where.find((w) => w.key === k)?.samples ?? 0;
-    p('', `Where the committing thread was, from \`jstack\` samples during a long loop (${i(write.samples.plain.taken)} plain, ${i(write.samples.reactive.taken)} @Reactive):`, '',
+  if (w.profile) {
+    const [pl, re] = [w.profile.plain, w.profile.reactive];
+    const b = (side, k) => side.buckets.find((x) => x.key === k)?.usPerCommit;
+    p('', `The committing thread's CPU profile (async-profiler, \`${re.event}\` every ${i(re.intervalUs)} µs of CPU, one more round of each`,
+      `entity: ${i(pl.commits)} plain and ${i(re.commits)} @Reactive commits), µs per commit:`, '',
       '| committing thread in | plain | @Reactive |', '|---|---|---|',
-      ...keys.map((k) => `| ${k} | ${n(write.samples.plain, k)} | ${n(write.samples.reactive, k)} |`));
+      `| everything sampled | ${f(pl.sampledUsPerCommit)} | ${f(re.sampledUsPerCommit)} |`,
+      `| Rowcast, all of it | ${f(pl.rowcastUsPerCommit, 2)} | ${f(re.rowcastUsPerCommit, 2)} |`,
+      ...re.buckets.map((x) => `| – ${x.key} | ${f(b(pl, x.key), 2)} | ${f(x.usPerCommit, 2)} |`),
+      `| – of which waking the dispatch thread | ${f(pl.wakeUsPerCommit, 2)} | ${f(re.wakeUsPerCommit, 2)} |`);
+  } else if (w.samples) {
+    const keys = [...new Set([...w.samples.reactive.where, ...w.samples.plain.where].map((x) => x.key))];
+    const n = (side, k) => side.where.find((x) => x.key === k)?.samples ?? 0;
+    p('', `Where the committing thread was, from \`jstack\` samples during a long loop (${i(w.samples.plain.taken)} plain, ${i(w.samples.reactive.taken)} @Reactive):`, '',
+      '| committing thread in | plain | @Reactive |', '|---|---|---|',
+      ...keys.map((k) => `| ${k} | ${n(w.samples.plain, k)} | ${n(w.samples.reactive, k)} |`));
   }
   p('');
+};
+if (write || writePg) {
+  p('## Write-path cost: @Reactive vs the same entity without it', '',
+    'Rounds of single-row commits from one thread, plain entity and `@Reactive` entity in alternating order, after a',
+    'warm-up of each. No subscribers, so it is the cost every commit pays (capture, queue hand-off, dispatch; no frame',
+    'is built). Medians of the rounds. "Committing thread CPU" is the driver thread\'s own CPU time (`ThreadMXBean`), so',
+    'the JIT compiler, the dispatch thread and other processes are not in it; on a shared machine it is the steadier',
+    'figure, throughput the noisier one.', '');
+  if (write) {
+    p(`### Embedded H2`, '', `Rounds of ${i(write.roundSeconds)} s, measured ${writeRun.startedAt}${onlyScenario === 'write' ? ' by `BENCH_ONLY=write scripts/benchmark.sh`, apart from the rest of this page' : ''}.`, '');
+    writeTable(write);
+  }
+  if (writePg) {
+    p(`### PostgreSQL`, '',
+      `The same WAR on PostgreSQL (\`scripts/postgres.asadmin\`, the database named by \`ROWCAST_DB_NAME\`, server defaults:`,
+      `\`synchronous_commit=on\`, so every commit waits for its WAL flush). Rounds of ${i(writePg.roundSeconds)} s, right after the H2 rounds.`, '');
+    writeTable(writePg);
+  }
 }
 
 // ---- two instances
@@ -265,7 +293,7 @@ const clusterTwo = results.find((r) => r.scenario === 'cluster' && r.instances =
 if (clusterOne || clusterTwo) {
   const us = (x) => (x === null || x === undefined ? '–' : `${f(x)} µs`);
   p('## Two instances (cluster mode)', '',
-    `Measured ${clusterRun.startedAt}${only ? ' by `BENCH_ONLY=cluster scripts/benchmark.sh`, apart from the rest of this page' : ''};`,
+    `Measured ${clusterRun.startedAt}${onlyScenario === 'cluster' ? ' by `BENCH_ONLY=cluster scripts/benchmark.sh`, apart from the rest of this page' : ''};`,
     `machine busy before the run: ${f(clusterRun.busyCoresAtStart, 2)} cores${clusterRun.busyCoresAtStart > 0.3 ? ' (**shared**: other builds ran, so these numbers are pessimistic)' : ''}.`,
     'The bench WAR in cluster mode: channel `bench_row` captured from PostgreSQL (trigger into the outbox), the',
     'outbox relayed through a Redis of the run\'s own (one Lua script per row), every instance reading the cluster log.',
@@ -289,7 +317,14 @@ if (fanWs) rows.push(['server CPU per delivered frame (fan-out)', '≤ 8 µs', `
 const worstIdle = idle.filter((r) => r.connected > 0).sort((a, b) => b.rssKbPerConnection - a.rssKbPerConnection)[0];
 if (worstIdle) rows.push(['RSS per idle subscribed connection', '≤ 10 KB', idle.map((r) => `${f(r.rssKbPerConnection)} KB RSS, ${f(r.heapKbPerConnection)} KB live heap (${i(r.connected)} conns)`).join('; '), idle.every((r) => r.rssKbPerConnection <= 10)]);
 if (lat1k) rows.push(['p99 commit→client at 10k frames/s', '≤ 5 ms', `${ms(lat1k.latency, 'p99Ms')} ms (${i(lat1k.framesPerSec)} frames/s delivered)`, lat1k.latency && lat1k.latency.p99Ms <= 5 && lat1k.frames === lat1k.expectedFrames]);
-if (write) rows.push(['write-path cost of @Reactive', '≤ 3 %', `${pct(1 - write.reactivePerSec / write.plainPerSec)} fewer commits/s; committing thread CPU +${pct(write.reactiveThreadCpuUs / write.plainThreadCpuUs - 1)}, plus ${f(write.threadsReactive?.find((g) => g.name.startsWith('rowcast-dispatc'))?.usPerCommit)} µs of dispatch thread per commit`, 1 - write.reactivePerSec / write.plainPerSec <= 0.03 && write.reactiveThreadCpuUs / write.plainThreadCpuUs - 1 <= 0.03]);
+for (const [w, on] of [[write, 'H2'], [writePg, 'PostgreSQL']]) {
+  if (!w) continue;
+  const threadShare = w.threadCpuUsPerChange / w.plainThreadCpuUs;
+  const fewer = 1 - w.reactivePerSec / w.plainPerSec;
+  rows.push([`write-path cost of @Reactive, ${on}`, '≤ 3 %', `${fewer >= 0 ? `${pct(fewer)} fewer` : `${pct(-fewer)} more`} commits/s; committing thread CPU ${threadShare >= 0 ? '+' : ''}${pct(threadShare)}, plus ${f(w.threadsReactive?.find((g) => g.name.startsWith('rowcast-dispatc'))?.usPerCommit)} µs of dispatch thread per commit`, fewer <= 0.03 && threadShare <= 0.03]);
+}
+const perChange = [[write, 'H2'], [writePg, 'PostgreSQL']].filter(([w]) => w);
+if (perChange.length) rows.push(['committing-thread CPU per captured change', '≤ 5 µs', perChange.map(([w, on]) => `${on}: ${f(w.threadCpuUsPerChange)} µs measured${w.profile ? `, ${f(w.profile.reactive.rowcastUsPerCommit, 2)} µs in Rowcast's frames (profile)` : ''}`).join('; '), perChange.every(([w]) => w.threadCpuUsPerChange <= 5)]);
 const leading = fanV2 ?? fanWs;
 if (leading && fanNode) rows.push(['server CPU per frame, against Node `ws` in the same run', '≤ 1.0×', `${f(leading.serverCpuUsPerFrame / fanNode.serverCpuUsPerFrame, 2)}× (${f(leading.serverCpuUsPerFrame)} µs against ${f(fanNode.serverCpuUsPerFrame)} µs)`, leading.serverCpuUsPerFrame <= fanNode.serverCpuUsPerFrame]);
 const idleRowcast = idle.find((r) => r.connected > 0);
@@ -324,5 +359,5 @@ p(existsSync(findingsFile) ? readFileSync(findingsFile, 'utf8').trim() : '_findi
 
 writeFileSync(join(docs, 'benchmarks.md'), scrub(out.join('\n')));
 writeFileSync(join(docs, 'benchmark-results.json'), JSON.stringify({
-  run, clusterRun, results, profiles: { ws: profile('ws'), raw: profile('raw'), write: profile('write') },
+  run, clusterRun, writeRun, results, profiles: { ws: profile('ws'), raw: profile('raw'), write: profile('write') },
 }, relative, 1) + '\n');

@@ -56,9 +56,14 @@ public final class CaptureBridge {
 
     /** @param lost streams of committed changes the capture did not keep, or {@code null} */
     public static void complete(long ticket, List<CapturedChange> changes, LostChanges lost) {
+        complete(ticket, changes, ChangeSize.of(changes), lost);
+    }
+
+    /** @param bytes the changes' estimated bytes, {@link ChangeSize#of(java.util.Collection)} */
+    public static void complete(long ticket, List<CapturedChange> changes, long bytes, LostChanges lost) {
         ChangeSink current = sink;
         if (current != null) {
-            current.complete(ticket, changes, lost);
+            current.complete(ticket, changes, bytes, lost);
         } else if (!changes.isEmpty() && WARNED.compareAndSet(false, true)) {
             LOG.warning(() -> "ROWCAST-005: " + changes.get(0).change() + " committed before the application started or "
                     + "after it stopped; it is not delivered. (Logged once.)");

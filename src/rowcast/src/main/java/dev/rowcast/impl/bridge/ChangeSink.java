@@ -12,6 +12,15 @@ public interface ChangeSink {
      */
     void complete(long ticket, List<CapturedChange> changes, LostChanges lost);
 
+    /**
+     * As {@link #complete(long, List, LostChanges)}, with the changes' estimated bytes
+     * ({@link ChangeSize#of(java.util.Collection)}) already counted by the capture, so the committing thread does not
+     * count them twice.
+     */
+    default void complete(long ticket, List<CapturedChange> changes, long bytes, LostChanges lost) {
+        complete(ticket, changes, lost);
+    }
+
     /** How much of one transaction's changes the capture keeps; past it the transaction's streams are reset. */
     default long maxTransactionBytes() {
         return CaptureBridge.DEFAULT_MAX_TRANSACTION_BYTES;

@@ -63,6 +63,8 @@ public record RowcastSettings(String endpointPath, int maxFrameBytes, int maxSub
     // --- engine bounds: memory in bytes, stuck work, catch-up cost (docs/configuration.md, "Engine bounds") ---
     public static final String DISPATCH_MAX_QUEUED_BYTES = "rowcast.dispatch.maxQueuedBytes";
     public static final String DISPATCH_STUCK_MILLIS = "rowcast.dispatch.stuckMillis";
+    /** How long the dispatch thread waits for more work, without being woken, after finding some. */
+    public static final String DISPATCH_BATCH_WAIT_MICROS = "rowcast.dispatch.batchWaitMicros";
     public static final String DISPATCH_MAX_LOST_STREAMS = "rowcast.dispatch.maxLostStreams";
     public static final String REPLAY_MAX_BYTES = "rowcast.replay.maxBytes";
     public static final String REPLAY_MAX_BYTES_PER_STREAM = "rowcast.replay.maxBytesPerStream";
@@ -181,11 +183,13 @@ public record RowcastSettings(String endpointPath, int maxFrameBytes, int maxSub
      * @param catchUpSnapshotsBurst snapshot reads a socket may have at once
      * @param maxPendingRequests a socket's requests waiting for the ones before them (a slow authorizer)
      * @param maxPendingBytes their estimated bytes
+     * @param dispatchBatchWaitMicros after a wait that found work, the dispatch thread waits this long for more
+     *        without being woken, so committing threads do not each pay for waking it; 0 wakes it per task
      */
     public record EngineLimits(int dispatchMaxQueuedBytes, int stuckMillis, int maxLostStreams, int replayMaxBytes,
             int replayMaxBytesPerStream, int captureMaxTransactionBytes, int catchUpEventsPerSecond,
             int catchUpEventsBurst, int catchUpSnapshotsPerSecond, int catchUpSnapshotsBurst, int maxPendingRequests,
-            int maxPendingBytes) {
+            int maxPendingBytes, int dispatchBatchWaitMicros) {
 
         static EngineLimits read(Function<String, String> parameters, List<String> problems) {
             int max = Integer.MAX_VALUE;
@@ -201,7 +205,8 @@ public record RowcastSettings(String endpointPath, int maxFrameBytes, int maxSub
                     integer(parameters, CATCH_UP_SNAPSHOTS_PER_SECOND, 20, 1, 100_000, problems),
                     integer(parameters, CATCH_UP_SNAPSHOTS_BURST, 300, 1, 1_000_000, problems),
                     integer(parameters, MAX_PENDING_REQUESTS, 1_000, 1, 1_000_000, problems),
-                    integer(parameters, MAX_PENDING_BYTES, 1024 * 1024, 4 * 1024, max, problems));
+                    integer(parameters, MAX_PENDING_BYTES, 1024 * 1024, 4 * 1024, max, problems),
+                    integer(parameters, DISPATCH_BATCH_WAIT_MICROS, 200, 0, 100_000, problems));
         }
     }
     public static final String CAPTURE_DATABASE = "rowcast.capture.database";

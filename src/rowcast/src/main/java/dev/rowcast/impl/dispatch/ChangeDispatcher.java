@@ -113,7 +113,8 @@ public final class ChangeDispatcher implements ChangeSink {
             Executor snapshotReaders, RowcastMetrics metrics) {
         this.metrics = metrics;
         RowcastSettings.EngineLimits limits = settings.engine();
-        this.queue = new DispatchQueue(limits.dispatchMaxQueuedBytes(), settings.dispatchQueueCapacity());
+        this.queue = new DispatchQueue(limits.dispatchMaxQueuedBytes(), settings.dispatchQueueCapacity(),
+                TimeUnit.MICROSECONDS.toNanos(limits.dispatchBatchWaitMicros()));
         this.observers = observers;
         this.stopWaitMillis = settings.shutdownFlushMillis();
         this.threads = threads;
@@ -286,6 +287,12 @@ public final class ChangeDispatcher implements ChangeSink {
     /** Called on the committing thread: enqueue and return. */
     @Override
     public void complete(long ticket, List<CapturedChange> changes, LostChanges lostInCapture) {
+        complete(ticket, changes, ChangeSize.of(changes), lostInCapture);
+    }
+
+    /** One queued task per transaction, however many rows it changed. */
+    @Override
+    public void complete(long ticket, List<CapturedChange> changes, long bytes, LostChanges lostInCapture) {
         if (lostInCapture != null && !lostInCapture.isEmpty()) {
             long count = lostInCapture.changes();
             String why = lostInCapture.reason();
@@ -295,7 +302,7 @@ public final class ChangeDispatcher implements ChangeSink {
         }
         if (!changes.isEmpty()) {
             Committed committed = new Committed(changes, System.nanoTime());
-            if (queue.offer(TASK_BYTES + ChangeSize.of(changes), changes.size(), () -> onCompleted(ticket, committed))) {
+            if (queue.offer(TASK_BYTES + bytes, changes.size(), () -> onCompleted(ticket, committed))) {
                 return;
             }
             changes.forEach(repairs.lost::add);
@@ -443,8 +450,9 @@ public final class ChangeDispatcher implements ChangeSink {
                     continue;
                 }
                 // what queued meanwhile runs before the bookkeeping below, which then runs once per batch, not once
-                // per commit; a committing thread only wakes this one when it finds the queue empty. Losses are
-                // repaired before every task: no change committed after a lost one may reach a client first
+                // per commit; a committing thread only wakes this one when it sleeps, and after a batch it lingers
+                // awake (rowcast.dispatch.batchWaitMicros), so under load nobody wakes it. Losses are repaired
+                // before every task: no change committed after a lost one may reach a client first
                 repair();
                 for (int drained = 0; task != null; task = ++drained < DRAIN_BATCH ? queue.poll() : null) {
                     unit(task.work());

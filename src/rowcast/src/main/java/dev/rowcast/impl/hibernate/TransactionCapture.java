@@ -73,6 +73,11 @@ final class TransactionCapture implements BeforeTransactionCompletionProcess, Af
     @Override
     public void doAfterTransactionCompletion(boolean success, SharedSessionContractImplementor session) {
         open.completed(session);
-        CaptureBridge.complete(ticket, success ? changes : List.of(), success ? overflow : null);
+        // one hand-off per transaction, whatever its number of rows; bytes were counted as the changes came
+        if (success) {
+            CaptureBridge.complete(ticket, changes, overflow == null ? bytes : 0, overflow);
+        } else {
+            CaptureBridge.complete(ticket, List.of(), 0, null);
+        }
     }
 }

@@ -63,6 +63,7 @@ class RowcastSettingsTest {
         RowcastSettings.EngineLimits engine = RowcastSettings.read(name -> null).engine();
         assertEquals(64 * 1024 * 1024, engine.dispatchMaxQueuedBytes());
         assertEquals(30_000, engine.stuckMillis());
+        assertEquals(200, engine.dispatchBatchWaitMicros());
         assertEquals(10_000, engine.maxLostStreams());
         assertEquals(64 * 1024 * 1024, engine.replayMaxBytes());
         assertEquals(1024 * 1024, engine.replayMaxBytesPerStream());
@@ -76,9 +77,12 @@ class RowcastSettingsTest {
     @Test
     void should_read_the_engine_bounds_and_refuse_bad_ones() {
         Map<String, String> params = Map.of(RowcastSettings.DISPATCH_STUCK_MILLIS, "1000",
-                RowcastSettings.CATCH_UP_SNAPSHOTS_BURST, "3");
+                RowcastSettings.CATCH_UP_SNAPSHOTS_BURST, "3", RowcastSettings.DISPATCH_BATCH_WAIT_MICROS, "0");
         RowcastSettings.EngineLimits engine = RowcastSettings.read(params::get).engine();
         assertEquals(1_000, engine.stuckMillis());
+        assertEquals(0, engine.dispatchBatchWaitMicros(), "0 wakes the dispatch thread for every task");
+        assertThrows(RowcastConfigurationException.class,
+                () -> RowcastSettings.read(Map.of(RowcastSettings.DISPATCH_BATCH_WAIT_MICROS, "100001")::get));
         assertEquals(3, engine.catchUpSnapshotsBurst());
         RowcastConfigurationException e = assertThrows(RowcastConfigurationException.class,
                 () -> RowcastSettings.read(Map.of(RowcastSettings.REPLAY_MAX_BYTES, "1024")::get));

@@ -2,9 +2,20 @@ package dev.rowcast.impl.dispatch;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 class DispatchQueueTest {
 
@@ -26,5 +37,113 @@ class DispatchQueueTest {
         queue.poll();
         assertEquals(550, queue.bytes());
         assertTrue(queue.offer(100, 2, NOTHING));
+    }
+
+    @Test
+    void should_wake_a_sleeping_consumer_once_however_many_tasks_arrive() throws Exception {
+        DispatchQueue queue = new DispatchQueue(1_000_000, 1_000, TimeUnit.SECONDS.toNanos(60));
+        CompletableFuture<DispatchQueue.Task> taken = new CompletableFuture<>();
+        Thread consumer = new Thread(() -> {
+            try {
+                taken.complete(queue.poll(TimeUnit.MINUTES.toNanos(10)));
+            } catch (Throwable e) {
+                taken.completeExceptionally(e);
+            }
+        });
+        consumer.start();
+        awaitParkedOn(queue, consumer); // nothing came before: it sleeps (no linger before any work)
+
+        Runnable first = () -> {
+        };
+        queue.offer(10, 1, first);
+        queue.offer(10, 1, NOTHING);
+        queue.offer(10, 1, NOTHING);
+        assertSame(first, taken.get(60, TimeUnit.SECONDS).work());
+        assertEquals(1, queue.wakeups(), "one wake for the sleep, not one per task");
+        assertEquals(2, queue.size());
+    }
+
+    @Test
+    void should_not_be_woken_by_tasks_offered_while_it_lingers_after_work() throws Exception {
+        DispatchQueue queue = new DispatchQueue(1_000_000, 1_000, TimeUnit.SECONDS.toNanos(60));
+        queue.offer(10, 1, NOTHING);
+        CompletableFuture<Throwable> lingered = new CompletableFuture<>();
+        Thread consumer = new Thread(() -> {
+            try {
+                assertNotNull(queue.poll(TimeUnit.MINUTES.toNanos(10)), "the first task was there");
+                queue.poll(TimeUnit.MINUTES.toNanos(10)); // found work last time: lingers for 60 s
+                lingered.complete(null);
+            } catch (Throwable e) {
+                lingered.complete(e);
+            }
+        });
+        consumer.start();
+        awaitParkedOn(queue, consumer);
+
+        Runnable second = () -> {
+        };
+        queue.offer(10, 1, second);
+        queue.offer(10, 1, NOTHING);
+        assertEquals(0, queue.wakeups(), "a lingering consumer takes them when its wait ends, unwoken");
+
+        consumer.interrupt(); // ends the test's 60 s linger; an interrupt is reported and loses no task
+        assertTrue(lingered.get(60, TimeUnit.SECONDS) instanceof InterruptedException);
+        assertFalse(consumer.isInterrupted());
+        assertSame(second, queue.poll().work());
+        assertEquals(1, queue.size());
+    }
+
+    @Test
+    @Timeout(120)
+    void should_lose_no_wake_up_between_many_producers_and_a_sleeping_consumer() throws Exception {
+        // a lost wake-up would leave the consumer asleep with tasks queued, past the test's timeout
+        DispatchQueue queue = new DispatchQueue(Long.MAX_VALUE, Integer.MAX_VALUE, TimeUnit.MICROSECONDS.toNanos(20));
+        int producers = 4;
+        int each = 20_000;
+        AtomicInteger ran = new AtomicInteger();
+        List<Thread> threads = new ArrayList<>();
+        for (int p = 0; p < producers; p++) {
+            Thread producer = new Thread(() -> {
+                for (int i = 0; i < each; i++) {
+                    queue.offer(1, 1, ran::incrementAndGet);
+                    if (i % 64 == 0) {
+                        LockSupport.parkNanos(50_000); // pauses, so that the consumer goes to sleep often
+                    }
+                }
+            });
+            threads.add(producer);
+            producer.start();
+        }
+        for (int done = 0; done < producers * each; ) {
+            DispatchQueue.Task task = queue.poll(TimeUnit.HOURS.toNanos(1));
+            if (task != null) {
+                task.work().run();
+                done++;
+            }
+        }
+        for (Thread producer : threads) {
+            producer.join();
+        }
+        assertEquals(producers * each, ran.get());
+        assertEquals(0, queue.size());
+        assertEquals(0, queue.bytes());
+        assertTrue(queue.wakeups() <= producers * each, "at most one wake per task: " + queue.wakeups());
+    }
+
+    @Test
+    void should_clear_an_interrupt_of_a_sleeping_consumer_and_report_it() {
+        DispatchQueue queue = new DispatchQueue(1_000, 10, 0);
+        Thread.currentThread().interrupt();
+        assertThrows(InterruptedException.class, () -> queue.poll(TimeUnit.SECONDS.toNanos(60)));
+        assertFalse(Thread.currentThread().isInterrupted(), "left set, every later wait would return at once");
+    }
+
+    /** Waits (bounded) until the consumer is parked inside the queue's poll. */
+    private static void awaitParkedOn(DispatchQueue queue, Thread consumer) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (LockSupport.getBlocker(consumer) != queue) {
+            assertTrue(System.nanoTime() < deadline && consumer.isAlive(), "the consumer never parked");
+            LockSupport.parkNanos(1_000_000);
+        }
     }
 }

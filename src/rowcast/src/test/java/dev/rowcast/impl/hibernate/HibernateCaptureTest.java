@@ -28,6 +28,7 @@ import dev.rowcast.RowcastConfigurationException;
 import dev.rowcast.impl.bridge.CaptureBridge;
 import dev.rowcast.impl.bridge.CapturedChange;
 import dev.rowcast.impl.bridge.ChangeSink;
+import dev.rowcast.impl.bridge.ChangeSize;
 import dev.rowcast.impl.bridge.LostChanges;
 import dev.rowcast.impl.bridge.ReactiveChannels;
 import dev.rowcast.impl.config.RowcastSettings;
@@ -45,6 +46,8 @@ class HibernateCaptureTest {
     private final List<EntityChange> captured = Collections.synchronizedList(new ArrayList<>());
     private final List<Long> tickets = Collections.synchronizedList(new ArrayList<>());
     private final List<LostChanges> lost = Collections.synchronizedList(new ArrayList<>());
+    /** The byte estimate each hand-off carried; negative if it was not the estimate of its changes. */
+    private final List<Long> handedBytes = Collections.synchronizedList(new ArrayList<>());
     private volatile long maxTransactionBytes = 1 << 20;
     private final ChangeSink sink = new ChangeSink() {
         @Override
@@ -54,6 +57,12 @@ class HibernateCaptureTest {
             if (overflow != null) {
                 lost.add(overflow);
             }
+        }
+
+        @Override
+        public void complete(long ticket, List<CapturedChange> changes, long bytes, LostChanges overflow) {
+            handedBytes.add(bytes == ChangeSize.of(changes) ? bytes : -bytes);
+            complete(ticket, changes, overflow);
         }
 
         @Override
@@ -73,6 +82,7 @@ class HibernateCaptureTest {
         });
         captured.clear();
         tickets.clear();
+        handedBytes.clear();
     }
 
     @AfterEach
@@ -155,9 +165,11 @@ class HibernateCaptureTest {
             session.flush();
             session.remove(post);
         });
-        assertEquals(1, tickets.size());
+        assertEquals(1, tickets.size(), "one hand-off for the transaction, not one per row");
         assertEquals(List.of(ChangeType.INSERT, ChangeType.UPDATE, ChangeType.DELETE),
                 captured.stream().map(EntityChange::type).toList());
+        assertEquals(1, handedBytes.size());
+        assertTrue(handedBytes.get(0) > 0, "the hand-off carries its changes' byte estimate: " + handedBytes);
     }
 
     @Test
