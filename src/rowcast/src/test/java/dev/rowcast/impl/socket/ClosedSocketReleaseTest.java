@@ -11,16 +11,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Delayed;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -174,31 +170,17 @@ class ClosedSocketReleaseTest {
     private final AtomicInteger released = new AtomicInteger();
     private final ClosedSocketRelease release = ClosedSocketRelease.create(timers, 1_000,
             released::incrementAndGet);
-    private final List<String> warnings = new CopyOnWriteArrayList<>();
-    private final Logger logger = Logger.getLogger(ClosedSocketRelease.class.getName());
-    private final Handler log = new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-            warnings.add(record.getMessage());
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
+    private final LogCapture log = new LogCapture(ClosedSocketRelease.class);
+    private final List<String> warnings = log.messages();
 
     @BeforeEach
     void listen() {
-        logger.addHandler(log);
+        log.attach();
     }
 
     @AfterEach
     void stop() {
-        logger.removeHandler(log);
+        log.detach();
         timers.shutdownNow();
     }
 

@@ -6,16 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -51,31 +47,17 @@ class IdleTimerBypassTest {
     private final ScheduledExecutorService managed = Executors.newSingleThreadScheduledExecutor();
     private final AtomicInteger skipped = new AtomicInteger();
     private final IdleTimerBypass bypass = IdleTimerBypass.create(Thread::new, skipped::incrementAndGet);
-    private final List<String> warnings = new CopyOnWriteArrayList<>();
-    private final Logger logger = Logger.getLogger(IdleTimerBypass.class.getName());
-    private final Handler handler = new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-            warnings.add(record.getMessage());
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
+    private final LogCapture log = new LogCapture(IdleTimerBypass.class);
+    private final List<String> warnings = log.messages();
 
     @BeforeEach
     void listen() {
-        logger.addHandler(handler);
+        log.attach();
     }
 
     @AfterEach
     void stop() {
-        logger.removeHandler(handler);
+        log.detach();
         bypass.stop();
         managed.shutdownNow();
     }

@@ -7,11 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -139,31 +135,17 @@ class UpgradeRequestReleaseTest {
 
     private final AtomicInteger released = new AtomicInteger();
     private final UpgradeRequestRelease release = UpgradeRequestRelease.create(released::incrementAndGet);
-    private final List<String> warnings = new CopyOnWriteArrayList<>();
-    private final Logger logger = Logger.getLogger(UpgradeRequestRelease.class.getName());
-    private final Handler handler = new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-            warnings.add(record.getMessage());
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
+    private final LogCapture log = new LogCapture(UpgradeRequestRelease.class);
+    private final List<String> warnings = log.messages();
 
     @BeforeEach
     void listen() {
-        logger.addHandler(handler);
+        log.attach();
     }
 
     @AfterEach
     void stop() {
-        logger.removeHandler(handler);
+        log.detach();
     }
 
     private static void assertUntouched(TyrusLikeSession session) {
