@@ -23,7 +23,7 @@ import dev.rowcast.chat.it.support.WsClient;
 /**
  * Sending on the pool, over real sockets: a rowcast.v2 client that falls behind gets what queued as {@code frames}
  * messages, with every change once, in order, at contiguous positions; a v1 client in the same spot gets the same
- * changes one message each; the idle-timer bypass took effect on this server (SendingWithoutBypassIT has it off).
+ * changes one message each; the idle-timer bypass took effect on this server (WorkaroundsOffIT has it off).
  */
 class SendingIT extends DeployedChat {
 
@@ -33,7 +33,7 @@ class SendingIT extends DeployedChat {
 
     @Deployment(testable = false)
     static WebArchive deployment() {
-        return Deployments.chatWarForSending(true);
+        return Deployments.chatWarForSending();
     }
 
     /** What a client read: the messages as they came, and the change frames inside them, in order. */

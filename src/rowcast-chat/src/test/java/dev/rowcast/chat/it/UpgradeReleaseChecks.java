@@ -24,7 +24,7 @@ import dev.rowcast.chat.it.support.WsClient;
 /**
  * What a socket must still do once the container's copy of its HTTP upgrade request is let go
  * ({@code rowcast.connection.releaseUpgradeRequest}), checked with the release on (UpgradeReleaseIT) and off
- * (UpgradeReleaseOffIT). The release happens on a socket's first read after the handshake (a message, or the pong to
+ * (WorkaroundsOffIT). The release happens on a socket's first read after the handshake (a message, or the pong to
  * a heartbeat), so every test makes its sockets read, then waits until they were released (or, off, were not) before
  * using them further.
  */
