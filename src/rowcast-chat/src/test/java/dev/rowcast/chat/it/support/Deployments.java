@@ -162,6 +162,11 @@ public final class Deployments {
                 "rowcast.security.maxConnectionAgeSeconds", "10"));
     }
 
+    /** The reference WAR with the container's write buffer made small at each handshake, or left as it is. */
+    public static WebArchive chatWarForWriteBuffer(boolean small) {
+        return withContextParams(chatWar(), Map.of("rowcast.outbound.smallWriteBuffer", String.valueOf(small)));
+    }
+
     /**
      * The heartbeat suite's WAR (pings every 300 ms, 700 ms pong timeout, sockets without expiry live 10 s) with the
      * release of each socket's HTTP upgrade request on or off.
