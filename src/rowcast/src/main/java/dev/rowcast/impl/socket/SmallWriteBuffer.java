@@ -20,7 +20,7 @@ import jakarta.servlet.http.HttpServletRequest;
  * An upgraded connection writes through its HTTP response's output buffer for its whole life. Grizzly 4's
  * {@code OutputBuffer.write(byte[], off, len)} copies a message no longer than the buffer size into a new buffer of
  * that size, and off Grizzly's own worker threads (Rowcast's senders, any application thread) there is no
- * thread-local pool to slice it from: every WebSocket message allocated a fresh 8 KB {@code byte[]}, about 70 % of
+ * thread-local pool to slice it from: every WebSocket message allocated a fresh 8 KB {@code byte[]}, two thirds of
  * all the garbage per delivered frame (docs/benchmarks.md, finding 11). A longer message is written as it is,
  * without that copy. Catalina's {@code setBufferSize} only grows the buffer, so this calls Grizzly's own
  * {@code setBufferSize} with Grizzly's minimum, {@value #BUFFER_BYTES}: a message at most that long costs that many
