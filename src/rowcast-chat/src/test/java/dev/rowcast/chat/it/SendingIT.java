@@ -154,4 +154,14 @@ class SendingIT extends DeployedChat {
                 >= before.value("rowcast_idle_timer_rearms_skipped_total", "") + 5,
                 "Tyrus re-armed through the bypass on every message: " + after.rowcast());
     }
+
+    @Test
+    void should_deliver_frames_around_the_small_write_buffer_intact_and_in_order_to_a_v1_client() throws Exception {
+        WriteBufferChecks.assertIntactInOrder(base, api, null, true);
+    }
+
+    @Test
+    void should_deliver_frames_around_the_small_write_buffer_intact_and_in_order_to_a_v2_client() throws Exception {
+        WriteBufferChecks.assertIntactInOrder(base, api, "rowcast.v2", true);
+    }
 }

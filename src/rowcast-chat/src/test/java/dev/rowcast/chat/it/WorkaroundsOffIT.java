@@ -13,9 +13,10 @@ import dev.rowcast.chat.it.support.WsClient;
 
 /**
  * Every container workaround off ({@code rowcast.connection.releaseUpgradeRequest},
- * {@code rowcast.outbound.idleTimerBypass}, {@code rowcast.container.releaseClosedSockets}): nothing is bypassed or
- * released, and sockets behave as with them on. {@link UpgradeReleaseChecks} runs here with the release off; one
- * deployment serves all three, which keeps the suite short.
+ * {@code rowcast.outbound.idleTimerBypass}, {@code rowcast.container.releaseClosedSockets},
+ * {@code rowcast.outbound.smallWriteBuffer}): nothing is bypassed, released or shrunk, and sockets behave as with them
+ * on. {@link UpgradeReleaseChecks} and {@link WriteBufferChecks} run here with their workaround off; one deployment
+ * serves them all, which keeps the suite short.
  */
 class WorkaroundsOffIT extends UpgradeReleaseChecks {
 
@@ -67,5 +68,15 @@ class WorkaroundsOffIT extends UpgradeReleaseChecks {
             assertEquals("still here", alice.next("change").getJsonObject("event").getJsonObject("row")
                     .getString("body"));
         }
+    }
+
+    @Test
+    void should_keep_the_container_write_buffer_and_deliver_intact_and_in_order_to_a_v1_client() throws Exception {
+        WriteBufferChecks.assertIntactInOrder(base, api, null, false);
+    }
+
+    @Test
+    void should_keep_the_container_write_buffer_and_deliver_intact_and_in_order_to_a_v2_client() throws Exception {
+        WriteBufferChecks.assertIntactInOrder(base, api, "rowcast.v2", false);
     }
 }

@@ -168,12 +168,14 @@ public final class Deployments {
 
     /**
      * The upgrade-release WAR with every container workaround off: the release of upgrade requests, the idle-timer
-     * bypass and the release of closed sockets. One deployment proves each off path, which has its own setting.
+     * bypass, the release of closed sockets and the small write buffer. One deployment proves each off path, which has
+     * its own setting.
      */
     public static WebArchive chatWarWithWorkaroundsOff() {
         Map<String, String> params = new HashMap<>(upgradeReleaseParams(false));
         params.put("rowcast.outbound.idleTimerBypass", "false");
         params.put("rowcast.container.releaseClosedSockets", "false");
+        params.put("rowcast.outbound.smallWriteBuffer", "false");
         return withContextParams(chatWar(), params);
     }
 
