@@ -135,7 +135,7 @@ public final class ClosedSocketRelease {
     boolean releaseHandler(Object handler, int attemptsLeft) {
         try {
             Class<?> type = handlerClass(handler.getClass());
-            Field closed = field(type, CLOSED);
+            Field closed = ContainerReflection.requiredField(type, CLOSED);
             if (!closed.getBoolean(handler)) {
                 if (attemptsLeft > 1) {
                     schedule(() -> {
@@ -147,7 +147,7 @@ public final class ClosedSocketRelease {
                 return false;
             }
             for (String name : RELEASED) {
-                field(type, name).set(handler, null);
+                ContainerReflection.requiredField(type, name).set(handler, null);
             }
             return true;
         } catch (ReflectiveOperationException | RuntimeException e) {
@@ -169,7 +169,7 @@ public final class ClosedSocketRelease {
             }
             if (!current.getClass().getSimpleName().equals(HANDLER)) {
                 // Tyrus hands the writer a proxy to the handler the container creates; the container keeps the latter
-                current = field(current.getClass(), PROXIED).get(current);
+                current = ContainerReflection.requiredField(current.getClass(), PROXIED).get(current);
             }
             return current;
         } catch (ReflectiveOperationException | RuntimeException e) {
@@ -195,7 +195,7 @@ public final class ClosedSocketRelease {
     private static Object follow(Object start, List<String> path) throws ReflectiveOperationException {
         Object current = start;
         for (String name : path) {
-            current = field(current.getClass(), name).get(current);
+            current = ContainerReflection.requiredField(current.getClass(), name).get(current);
             if (current == null) {
                 return null;
             }
@@ -210,19 +210,6 @@ public final class ClosedSocketRelease {
             }
         }
         return null;
-    }
-
-    private static Field field(Class<?> type, String name) throws NoSuchFieldException {
-        for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
-            try {
-                Field field = c.getDeclaredField(name);
-                field.setAccessible(true);
-                return field;
-            } catch (NoSuchFieldException e) {
-                // look in the superclass
-            }
-        }
-        throw new NoSuchFieldException(type.getName() + "." + name);
     }
 
     private void unavailable(AtomicBoolean reported, String what, Object of, String why) {

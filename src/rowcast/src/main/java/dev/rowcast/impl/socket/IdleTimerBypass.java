@@ -60,13 +60,12 @@ public final class IdleTimerBypass {
         if (scheduler == null) {
             return false;
         }
-        Field field = serviceField(session.getClass());
-        if (field == null) {
+        Field field = ContainerReflection.field(session.getClass(), FIELD);
+        if (field == null || field.getType() != ScheduledExecutorService.class) {
             unavailable(session, "it has no ScheduledExecutorService field '" + FIELD + "'");
             return false;
         }
         try {
-            field.setAccessible(true);
             field.set(session, scheduler);
             return true;
         } catch (RuntimeException | IllegalAccessException e) {
@@ -82,20 +81,6 @@ public final class IdleTimerBypass {
                     + "is correct, only slower. Fix: none needed; set rowcast.outbound.idleTimerBypass to false to "
                     + "silence this.");
         }
-    }
-
-    private static Field serviceField(Class<?> type) {
-        for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
-            try {
-                Field field = c.getDeclaredField(FIELD);
-                if (field.getType() == ScheduledExecutorService.class) {
-                    return field;
-                }
-            } catch (NoSuchFieldException e) {
-                // look in the superclass
-            }
-        }
-        return null;
     }
 
     public void stop() {

@@ -89,26 +89,13 @@ public final class SmallWriteBuffer implements Filter {
         while (current instanceof ServletResponseWrapper wrapper) {
             current = wrapper.getResponse();
         }
-        Field field = field(current.getClass(), "response");
+        Field field = ContainerReflection.field(current.getClass(), "response");
         Object catalina = field == null ? null : field.get(current);
         if (catalina == null) {
             return null;
         }
         Object grizzly = catalina.getClass().getMethod("getCoyoteResponse").invoke(catalina);
         return grizzly == null ? null : grizzly.getClass().getMethod("getOutputBuffer").invoke(grizzly);
-    }
-
-    private static Field field(Class<?> type, String name) {
-        for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
-            try {
-                Field field = c.getDeclaredField(name);
-                field.setAccessible(true);
-                return field;
-            } catch (NoSuchFieldException e) {
-                // look in the superclass
-            }
-        }
-        return null;
     }
 
     private void unavailable(Object response, String why) {

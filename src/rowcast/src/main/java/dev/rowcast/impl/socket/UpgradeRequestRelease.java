@@ -3,11 +3,7 @@ package dev.rowcast.impl.socket;
 import java.lang.reflect.Array;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
-import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 
 import jakarta.websocket.Session;
@@ -39,9 +35,6 @@ import jakarta.websocket.Session;
 public final class UpgradeRequestRelease {
 
     private static final Logger LOG = Logger.getLogger(UpgradeRequestRelease.class.getName());
-    // the container's classes live as long as the server; a redeployed Rowcast gets new maps
-    private static final Map<Class<?>, Map<String, Optional<Field>>> FIELDS = new ConcurrentHashMap<>();
-    private static final Map<Class<?>, Map<String, Optional<Method>>> METHODS = new ConcurrentHashMap<>();
 
     private final Runnable released;
     private final AtomicBoolean reported = new AtomicBoolean();
@@ -226,21 +219,21 @@ public final class UpgradeRequestRelease {
         /** Grizzly's MimeHeaders keeps cleared fields for reuse; a new array of the same size lets them go. */
         private static void emptyHeaders(Object headers) throws ReflectiveOperationException {
             call(headers, "clear");
-            Field field = field(headers.getClass(), "headers");
+            Field field = ContainerReflection.field(headers.getClass(), "headers");
             Object fields = field.get(headers);
             field.set(headers, Array.newInstance(fields.getClass().getComponentType(), Array.getLength(fields)));
         }
     }
 
     private static boolean has(Object target, String name) {
-        return field(target.getClass(), name) != null;
+        return ContainerReflection.field(target.getClass(), name) != null;
     }
 
     private static Object read(Object target, String name) throws ReflectiveOperationException {
         if (target == null) {
             return null;
         }
-        Field field = field(target.getClass(), name);
+        Field field = ContainerReflection.field(target.getClass(), name);
         if (field == null) {
             throw new NoSuchFieldException(target.getClass().getName() + "." + name);
         }
@@ -248,7 +241,7 @@ public final class UpgradeRequestRelease {
     }
 
     private static void write(Object target, String name, Object value) throws ReflectiveOperationException {
-        Field field = field(target.getClass(), name);
+        Field field = ContainerReflection.field(target.getClass(), name);
         if (field == null) {
             throw new NoSuchFieldException(target.getClass().getName() + "." + name);
         }
@@ -259,49 +252,11 @@ public final class UpgradeRequestRelease {
         if (target == null) {
             throw new NoSuchMethodException("null." + name);
         }
-        Optional<Method> method = METHODS.computeIfAbsent(target.getClass(), c -> new ConcurrentHashMap<>())
-                .computeIfAbsent(name, n -> findMethod(target.getClass(), n));
-        if (method.isEmpty()) {
+        Method method = ContainerReflection.method(target.getClass(), name);
+        if (method == null) {
             throw new NoSuchMethodException(target.getClass().getName() + "." + name + "()");
         }
-        return method.get().invoke(target);
+        return method.invoke(target);
     }
 
-    private static Optional<Method> findMethod(Class<?> type, String name) {
-        for (Class<?> c = type; c != null; c = c.getSuperclass()) {
-            for (Method method : c.getDeclaredMethods()) {
-                if (method.getName().equals(name) && method.getParameterCount() == 0) {
-                    try {
-                        method.setAccessible(true);
-                        return Optional.of(method);
-                    } catch (RuntimeException e) {
-                        return Optional.empty();
-                    }
-                }
-            }
-        }
-        return Optional.empty();
-    }
-
-    /** Looked up once per class and name: a lookup that misses in a subclass throws, which is slow. */
-    private static Field field(Class<?> type, String name) {
-        return FIELDS.computeIfAbsent(type, c -> new ConcurrentHashMap<>())
-                .computeIfAbsent(name, n -> findField(type, n)).orElse(null);
-    }
-
-    private static Optional<Field> findField(Class<?> type, String name) {
-        for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
-            try {
-                Field field = c.getDeclaredField(name);
-                field.setAccessible(true);
-                return Optional.of(field);
-            } catch (NoSuchFieldException e) {
-                // look in the superclass
-            } catch (RuntimeException e) {
-                LOG.log(Level.FINE, "Rowcast: field " + name + " of " + c.getName() + " is not accessible", e);
-                return Optional.empty();
-            }
-        }
-        return Optional.empty();
-    }
 }
