@@ -237,6 +237,16 @@ public final class Deployments {
         return war.addClasses(entities).addAsResource(new StringAsset(unit), "META-INF/persistence.xml");
     }
 
+    /**
+     * The reference WAR with the late-input guard on or off ({@code rowcast.container.dropInputAfterClose}); heartbeats
+     * off, so nothing but the test's own frames reaches its sockets.
+     */
+    public static WebArchive chatWarForLateInput(boolean guard) {
+        return withContextParams(chatWar(), Map.of(
+                "rowcast.heartbeat.intervalMillis", "0",
+                "rowcast.container.dropInputAfterClose", String.valueOf(guard)));
+    }
+
     /** The WAR's own web.xml with context-params added, security constraints and all. */
     static WebArchive withContextParams(WebArchive war, Map<String, String> params) {
         String webXml;

@@ -1,0 +1,241 @@
+package dev.rowcast.impl.socket;
+
+import java.lang.reflect.Field;
+import java.lang.reflect.Method;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Logger;
+
+import jakarta.websocket.Session;
+
+/**
+ * Keeps what a client sends after its socket closed from being served by the container as a new HTTP request.
+ * <p>
+ * On Payara 6 / Grizzly 4, closing an upgraded connection ends the handshake's HTTP request at once
+ * ({@code WebConnectionImpl.close} resumes the suspended response: {@code HttpServerFilter.afterService} recycles the
+ * request objects into the thread's cache), but Grizzly's HTTP codec keeps the handshake's request packet as the
+ * connection's request in progress until the TCP connection is gone, and that waits for the write queue to drain.
+ * Bytes read meanwhile (the rest of a frame over the limit, the client's close frame, anything) reach the HTTP server
+ * filter with no request in progress, so the handshake's packet is served again as a new request, on another thread,
+ * while it is recycled and handed to other connections: NullPointerExceptions in Payara's request handling, and now
+ * and then a later handshake that is never answered (docs/architecture.md, "Platform notes", has the upstream report).
+ * <p>
+ * {@link Handle#closed()}, from {@code onClose} (Tyrus calls it before it closes the {@code WebConnection}), marks the
+ * packet's content broken, which the codec checks first on every read of the connection: it then drops the rest of
+ * the connection's input, as it does for a request whose body is broken. Tyrus reads nothing after {@code onClose}.
+ * Guarded: each link is found by name; where one is missing nothing is changed and that is logged once.
+ */
+public final class LateInputGuard {
+
+    private static final Logger LOG = Logger.getLogger(LateInputGuard.class.getName());
+    // the container's classes live as long as the server; a redeployed Rowcast gets new maps
+    private static final Map<Class<?>, Map<String, Optional<Field>>> FIELDS = new ConcurrentHashMap<>();
+    private static final Map<Class<?>, Map<String, Optional<Method>>> METHODS = new ConcurrentHashMap<>();
+
+    private final Runnable guarded;
+    private final AtomicBoolean reported = new AtomicBoolean();
+
+    private LateInputGuard(Runnable guarded) {
+        this.guarded = guarded;
+    }
+
+    /** A guard that changes nothing: the setting is off. */
+    public static LateInputGuard off() {
+        return new LateInputGuard(null);
+    }
+
+    /** @param guarded told once per closed socket whose late input is now dropped */
+    public static LateInputGuard create(Runnable guarded) {
+        return new LateInputGuard(guarded);
+    }
+
+    /** One socket's guard. */
+    public interface Handle {
+
+        /** From {@code onClose}: the connection's input from now on is dropped. */
+        void closed();
+    }
+
+    private static final Handle NONE = () -> {
+    };
+
+    /** Called from {@code onOpen}: finds the socket's request packet and TCP connection. */
+    Handle afterOpen(Session session) {
+        return afterOpenOf(session);
+    }
+
+    /** As {@link #afterOpen}, for any object shaped like Tyrus's session. */
+    Handle afterOpenOf(Object session) {
+        if (guarded == null) {
+            return NONE;
+        }
+        try {
+            Target target = Target.of(session);
+            if (target == null) {
+                unavailable(session, "it is not Tyrus's servlet upgrade on Payara/Grizzly");
+                return NONE;
+            }
+            return new Pending(target);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            unavailable(session, e.toString());
+            return NONE;
+        }
+    }
+
+    private void unavailable(Object session, String why) {
+        if (reported.compareAndSet(false, true)) {
+            LOG.warning(() -> "ROWCAST-064: cannot make the container drop what a client sends after its socket "
+                    + "closed, for " + session.getClass().getName() + " (" + why + "). On Payara 6 such input can be "
+                    + "served as a second HTTP request (NullPointerExceptions in the container's log, now and then a "
+                    + "later handshake left unanswered); delivery is otherwise correct. Fix: none needed on other "
+                    + "servers; set rowcast.container.dropInputAfterClose to false to silence this.");
+        }
+    }
+
+    private final class Pending implements Handle {
+
+        private Target target;
+
+        Pending(Target target) {
+            this.target = target;
+        }
+
+        @Override
+        public synchronized void closed() {
+            Target current = target;
+            target = null;
+            if (current == null) {
+                return;
+            }
+            try {
+                if (current.guard()) {
+                    guarded.run();
+                }
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                unavailable(current.session, e.toString());
+            }
+        }
+    }
+
+    /** The socket's Grizzly request, its packet and its TCP connection, found along Tyrus's and Payara's references. */
+    static final class Target {
+
+        final Object session;
+        private final Object servletRequest;
+        private final Object grizzlyRequest;
+        private final Object packet;
+        private final Object connection;
+
+        private Target(Object session, Object servletRequest, Object grizzlyRequest, Object packet,
+                Object connection) {
+            this.session = session;
+            this.servletRequest = servletRequest;
+            this.grizzlyRequest = grizzlyRequest;
+            this.packet = packet;
+            this.connection = connection;
+        }
+
+        /**
+         * Tyrus 2: session.basicRemote.webSocket.protocolHandler.writer (TyrusServletWriter) .tyrusHttpUpgradeHandler
+         * (a proxy) .handler; Payara 6: handler.wc (WebConnectionImpl) .request (Catalina) .coyoteRequest (Grizzly);
+         * Grizzly 4: getRequest() (the HttpRequestPacket the codec keeps), its getConnection().
+         *
+         * @return null when a link is missing
+         */
+        static Target of(Object session) throws ReflectiveOperationException {
+            Object remote = read(session, "basicRemote");
+            Object webSocket = read(remote, "webSocket");
+            Object protocol = read(webSocket, "protocolHandler");
+            Object writer = read(protocol, "writer");
+            Object proxy = read(writer, "tyrusHttpUpgradeHandler");
+            Object handler = proxy == null ? null : field(proxy.getClass(), "handler") != null
+                    ? read(proxy, "handler") : proxy;
+            Object connection = read(handler, "wc");
+            Object servletRequest = read(connection, "request");
+            Object grizzlyRequest = read(servletRequest, "coyoteRequest");
+            Object packet = grizzlyRequest == null ? null : call(grizzlyRequest, "getRequest");
+            Object tcp = packet == null ? null : call(packet, "getConnection");
+            if (tcp == null || method(packet.getClass(), "setContentBroken", boolean.class) == null) {
+                return null;
+            }
+            return new Target(session, servletRequest, grizzlyRequest, packet, tcp);
+        }
+
+        /**
+         * Marks the packet's content broken, if it still carries this socket's handshake: the Catalina request
+         * still wraps the same Grizzly request, which still has this packet, still on this connection.
+         *
+         * @return whether it was marked
+         */
+        boolean guard() throws ReflectiveOperationException {
+            if (read(servletRequest, "coyoteRequest") != grizzlyRequest || call(grizzlyRequest, "getRequest") != packet
+                    || call(packet, "getConnection") != connection) {
+                return false; // recycled: it is not ours any more
+            }
+            method(packet.getClass(), "setContentBroken", boolean.class).invoke(packet, true);
+            return true;
+        }
+    }
+
+    private static Object read(Object target, String name) throws ReflectiveOperationException {
+        if (target == null) {
+            return null;
+        }
+        Field field = field(target.getClass(), name);
+        if (field == null) {
+            throw new NoSuchFieldException(target.getClass().getName() + "." + name);
+        }
+        return field.get(target);
+    }
+
+    private static Object call(Object target, String name) throws ReflectiveOperationException {
+        Method method = method(target.getClass(), name);
+        if (method == null) {
+            throw new NoSuchMethodException(target.getClass().getName() + "." + name + "()");
+        }
+        return method.invoke(target);
+    }
+
+    private static Method method(Class<?> type, String name, Class<?>... parameters) {
+        String key = name + java.util.Arrays.toString(parameters);
+        return METHODS.computeIfAbsent(type, c -> new ConcurrentHashMap<>())
+                .computeIfAbsent(key, k -> findMethod(type, name, parameters)).orElse(null);
+    }
+
+    private static Optional<Method> findMethod(Class<?> type, String name, Class<?>... parameters) {
+        for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
+            try {
+                Method method = c.getDeclaredMethod(name, parameters);
+                method.setAccessible(true);
+                return Optional.of(method);
+            } catch (NoSuchMethodException e) {
+                // look in the superclass
+            } catch (RuntimeException e) {
+                return Optional.empty(); // not accessible
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static Field field(Class<?> type, String name) {
+        return FIELDS.computeIfAbsent(type, c -> new ConcurrentHashMap<>())
+                .computeIfAbsent(name, n -> findField(type, n)).orElse(null);
+    }
+
+    private static Optional<Field> findField(Class<?> type, String name) {
+        for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
+            try {
+                Field field = c.getDeclaredField(name);
+                field.setAccessible(true);
+                return Optional.of(field);
+            } catch (NoSuchFieldException e) {
+                // look in the superclass
+            } catch (RuntimeException e) {
+                return Optional.empty(); // not accessible
+            }
+        }
+        return Optional.empty();
+    }
+}
