@@ -1,9 +1,11 @@
 package dev.rowcast.chat.it;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -25,33 +27,28 @@ import dev.rowcast.chat.it.support.Deployments;
 import dev.rowcast.chat.it.support.PayaraProcess;
 
 /**
- * What a client sends after its socket closed ({@code rowcast.container.dropInputAfterClose}, {@code LateInputGuard};
- * docs/architecture.md, "Platform notes"). Payara ends the handshake's HTTP request as soon as the socket closes, but
- * its HTTP codec keeps the handshake's request packet for the TCP connection until the connection is gone, which waits
- * until the client has read what the server still has to send. Bytes read meanwhile were served as a second request
- * made of the recycled handshake packet: a second HTTP response on the closed socket, NullPointerExceptions in Payara's
- * request handling, and now and then, when the recycled objects reached another connection, a handshake that was never
- * answered (the one violation of the million-frame fuzz run). Each round here stalls what the server sends (a small
- * receive window and pings the server must answer with pongs, none read), breaks the protocol so the server closes,
- * then sends one more frame; then it reads everything. On its own Payara process, whose log the test reads.
+ * What a client sends after the server closed its socket ({@code rowcast.container.dropInputAfterClose},
+ * {@code LateInputGuard}; docs/architecture.md, "Platform notes"). When Rowcast closes a socket from one of its own
+ * threads (here the 4401 of an expired credential, as for a heartbeat timeout or a rate limit), Payara ends the
+ * handshake's HTTP request at once, but its HTTP codec still takes the connection's next bytes for that request; a
+ * client that answers the close frame at once (as RFC 6455 asks) could have its close frame read just then, and served
+ * as a second HTTP request made of the handshake's recycled objects: NullPointerExceptions in Payara's request
+ * handling, and, when the recycled objects reached another connection, a handshake never answered (the one violation
+ * of the million-frame fuzz run). A race, so many sockets at once, several rounds; without the guard about one socket
+ * in thirty met it here. Each socket must be upgraded in time, closed with 4401, get nothing after the close frame,
+ * and the server's log (its own Payara process) must hold no such exception.
  */
 class LateInputIT {
 
-    private static final int ROUNDS = 6;
-    private static final int HANDSHAKES = 8;
-    /** Pongs of 125 bytes the client does not read: more than loopback's buffers hold, so the server's writes wait. */
-    private static final int PINGS = 40_000;
+    private static final int SOCKETS = 40;
+    private static final int ROUNDS = 5;
 
     @Test
-    void should_drop_what_a_client_sends_after_its_socket_closed() throws Exception {
+    void should_drop_what_a_client_sends_after_the_server_closed_its_socket() throws Exception {
         try (PayaraProcess payara = PayaraProcess.deploy(Deployments.chatWarForLateInput(true))) {
-            URL base = payara.base();
-            for (int round = 0; round < ROUNDS; round++) {
-                String after = closeThenSend(base);
-                assertFalse(after.contains("HTTP/1.1 "), "round " + round + ": the server answered input sent after "
-                        + "the socket closed as a new HTTP request: " + clip(after));
-                assertHandshakesAnswered(base);
-            }
+            List<String> problems = rounds(payara.base());
+            assertTrue(problems.isEmpty(), problems.size() + " of " + SOCKETS * ROUNDS + " sockets went wrong: "
+                    + problems.subList(0, Math.min(10, problems.size())));
             String log = payara.log();
             assertFalse(log.contains("NullPointerException"), "the container failed on a request:\n" + tail(log));
             assertFalse(log.contains("GRIZZLY0013"), "the container's filter chain failed:\n" + tail(log));
@@ -59,77 +56,102 @@ class LateInputIT {
         }
     }
 
-    /** The same rounds with the guard off: Payara serves the late frame as a request, so the test above can fail. */
+    /** The setting off: sockets are upgraded and closed as before (the container's fault is a race, not asserted). */
     @Test
-    void without_the_guard_payara_serves_input_after_close_as_a_new_request() throws Exception {
+    void should_upgrade_and_close_sockets_as_before_with_the_guard_off() throws Exception {
         try (PayaraProcess payara = PayaraProcess.deploy(Deployments.chatWarForLateInput(false))) {
-            URL base = payara.base();
-            List<String> served = new ArrayList<>();
-            for (int round = 0; round < ROUNDS; round++) {
-                String after = closeThenSend(base);
-                if (after.contains("HTTP/1.1 ")) {
-                    served.add(clip(after));
-                }
-            }
-            assertTrue(served.size() == ROUNDS, "input after close should have been served as a request in every "
-                    + "round (else this test no longer shows the container's fault); served in " + served.size()
-                    + " of " + ROUNDS + ": " + served);
+            List<String> problems = rounds(payara.base());
+            // the container's own fault (a late frame served as a request, now and then a handshake left unanswered)
+            List<String> ours = problems.stream().filter(p -> !p.contains("served as a new request")
+                    && !p.contains("handshake: ")).toList();
+            assertEquals(List.of(), ours, "sockets went wrong");
+            assertFalse(payara.log().contains("ROWCAST-064"), "the guard is off, so it says nothing");
         }
     }
 
-    /**
-     * One round: upgrade with a small receive window, send pings without reading the pongs, then a frame with RSV bits
-     * (close 1002), then a ping message; returns what the server sent after its upgrade response, read to the end.
-     */
-    private static String closeThenSend(URL base) throws Exception {
-        try (Socket socket = new Socket()) {
-            socket.setReceiveBufferSize(4096);
-            socket.setTcpNoDelay(true);
-            socket.connect(new InetSocketAddress("127.0.0.1", base.getPort()), 10_000);
-            OutputStream out = socket.getOutputStream();
-            out.write(handshake(base, "bob"));
-            String status = head(socket, 10_000);
-            assertTrue(status != null && status.startsWith("HTTP/1.1 101"), "upgrade: " + status);
-            ByteArrayOutputStream pings = new ByteArrayOutputStream();
-            for (int i = 0; i < 1_000; i++) {
-                pings.writeBytes(frame(0x89, new byte[125]));
-            }
-            byte[] chunk = pings.toByteArray();
-            for (int i = 0; i < PINGS / 1_000; i++) {
-                out.write(chunk);
-            }
-            Thread.sleep(300); // the server has read them, and its pongs wait
-            out.write(frame(0xF1, "x".getBytes(StandardCharsets.US_ASCII))); // RSV bits: the server closes (1002)
-            Thread.sleep(300); // the socket closed; its TCP connection waits for the pongs to go out
-            out.write(frame(0x81, "{\"type\":\"ping\",\"id\":1}".getBytes(StandardCharsets.UTF_8)));
-            Thread.sleep(500);
-            return readToEnd(socket);
-        }
-    }
-
-    /** Fresh handshakes, several at once: each must get its upgrade response. */
-    private static void assertHandshakesAnswered(URL base) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(4);
+    /** Runs the rounds; returns what went wrong, one line per socket. */
+    private static List<String> rounds(URL base) throws Exception {
+        List<String> problems = new ArrayList<>();
+        ExecutorService pool = Executors.newFixedThreadPool(SOCKETS);
         try {
-            List<Future<String>> answers = new ArrayList<>();
-            for (int i = 0; i < HANDSHAKES; i++) {
-                answers.add(pool.submit(() -> {
-                    try (Socket socket = new Socket()) {
-                        socket.connect(new InetSocketAddress("127.0.0.1", base.getPort()), 10_000);
-                        socket.getOutputStream().write(handshake(base, "alice"));
-                        String status = head(socket, 10_000);
-                        socket.getOutputStream().write(frame(0x88, new byte[] { 0x03, (byte) 0xE8 }));
-                        return status;
+            for (int round = 0; round < ROUNDS; round++) {
+                List<Future<String>> sockets = new ArrayList<>();
+                for (int i = 0; i < SOCKETS; i++) {
+                    String user = i % 2 == 0 ? "alice" : "bob";
+                    sockets.add(pool.submit(() -> expire(base, user)));
+                }
+                for (Future<String> socket : sockets) {
+                    String problem = socket.get();
+                    if (problem != null) {
+                        problems.add("round " + round + ": " + problem);
                     }
-                }));
-            }
-            for (Future<String> answer : answers) {
-                String status = answer.get();
-                assertTrue(status != null && status.startsWith("HTTP/1.1 101"),
-                        "a handshake after a late input round got " + (status == null ? "no answer in 10 s" : status));
+                }
             }
         } finally {
             pool.shutdownNow();
+        }
+        return problems;
+    }
+
+    /**
+     * One socket: upgrade, one message (so the upgrade request is released, as for any socket that talks), wait for the
+     * server's close, answer it at once with a close frame and one more message, then read to the end.
+     *
+     * @return what went wrong, or null
+     */
+    private static String expire(URL base, String user) throws IOException {
+        try (Socket socket = new Socket()) {
+            socket.setTcpNoDelay(true);
+            socket.connect(new InetSocketAddress("127.0.0.1", base.getPort()), 10_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(handshake(base, user));
+            String status = head(socket);
+            if (status == null || !status.startsWith("HTTP/1.1 101")) {
+                return "handshake: " + (status == null ? "no answer within 10 s" : status.lines().findFirst().orElse(""));
+            }
+            out.write(frame(0x81, "{\"type\":\"ping\",\"id\":1}".getBytes(StandardCharsets.UTF_8)));
+            socket.setSoTimeout(10_000);
+            DataInputStream in = new DataInputStream(socket.getInputStream());
+            int code;
+            try {
+                code = awaitClose(in);
+            } catch (IOException e) {
+                return "no close frame: " + e;
+            }
+            byte[] echo = { (byte) (code >> 8), (byte) code };
+            ByteArrayOutputStream late = new ByteArrayOutputStream();
+            late.writeBytes(frame(0x88, echo));
+            late.writeBytes(frame(0x81, "{\"type\":\"ping\",\"id\":2}".getBytes(StandardCharsets.UTF_8)));
+            try {
+                out.write(late.toByteArray());
+            } catch (IOException e) {
+                // the server had closed the connection already: nothing was late
+            }
+            String after = readToEnd(in);
+            if (after.contains("HTTP/1.1 ")) {
+                return "served as a new request after the close: "
+                        + after.substring(after.indexOf("HTTP/1.1 "), Math.min(after.length(),
+                                after.indexOf("HTTP/1.1 ") + 120)).replace("\r\n", " | ");
+            }
+            return code == 4401 ? null : "closed with " + code + ", not 4401";
+        }
+    }
+
+    /** Reads frames until the server's close frame; its code. */
+    private static int awaitClose(DataInputStream in) throws IOException {
+        while (true) {
+            int first = in.readUnsignedByte();
+            int length = in.readUnsignedByte() & 0x7F;
+            if (length == 126) {
+                length = in.readUnsignedShort();
+            } else if (length == 127) {
+                length = (int) in.readLong();
+            }
+            byte[] payload = new byte[length];
+            in.readFully(payload);
+            if ((first & 0x0F) == 0x8) {
+                return payload.length >= 2 ? ((payload[0] & 0xFF) << 8) | (payload[1] & 0xFF) : 1005;
+            }
         }
     }
 
@@ -140,26 +162,26 @@ class LateInputIT {
                 + "Authorization: " + ChatApi.basic(user, user) + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
     }
 
-    /** A masked client frame (mask 0: the payload goes as it is). */
+    /** A masked client frame under 126 bytes (mask 0: the payload goes as it is). */
     private static byte[] frame(int first, byte[] payload) {
         ByteArrayOutputStream frame = new ByteArrayOutputStream();
         frame.write(first);
-        frame.write(0x80 | payload.length); // under 126
+        frame.write(0x80 | payload.length);
         frame.writeBytes(new byte[4]);
         frame.writeBytes(payload);
         return frame.toByteArray();
     }
 
-    /** The response head, or null if none came in time. */
-    private static String head(Socket socket, int millis) throws IOException {
-        socket.setSoTimeout(millis);
+    /** The upgrade response's head, or null if none came within 10 s. */
+    private static String head(Socket socket) throws IOException {
+        socket.setSoTimeout(10_000);
         InputStream in = socket.getInputStream();
         StringBuilder head = new StringBuilder();
         try {
             while (head.length() < 4 || !head.substring(head.length() - 4).equals("\r\n\r\n")) {
                 int b = in.read();
                 if (b < 0) {
-                    return head.length() == 0 ? "(closed)" : head.toString();
+                    return head.length() == 0 ? "(connection closed)" : head.toString();
                 }
                 head.append((char) b);
             }
@@ -170,30 +192,20 @@ class LateInputIT {
     }
 
     /** Everything until the server closes the connection (or 10 s of silence), as ISO-8859-1 text. */
-    private static String readToEnd(Socket socket) throws IOException {
-        socket.setSoTimeout(10_000);
-        InputStream in = socket.getInputStream();
+    private static String readToEnd(InputStream in) {
         ByteArrayOutputStream all = new ByteArrayOutputStream();
-        byte[] buffer = new byte[65536];
+        byte[] buffer = new byte[8192];
         try {
             for (int n; (n = in.read(buffer)) >= 0; ) {
                 all.write(buffer, 0, n);
             }
-        } catch (SocketTimeoutException e) {
-            // the server kept the connection open: what came is what it sent
         } catch (IOException e) {
-            // reset: what came is what it sent
+            // a reset or 10 s of silence: what came is what it sent
         }
         return all.toString(StandardCharsets.ISO_8859_1);
     }
 
-    private static String clip(String sent) {
-        int at = sent.indexOf("HTTP/1.1 ");
-        return at < 0 ? "(" + sent.length() + " bytes, no HTTP response)"
-                : sent.substring(at, Math.min(sent.length(), at + 300)).replace("\r\n", " | ");
-    }
-
     private static String tail(String log) {
-        return log.substring(Math.max(0, log.length() - 6000));
+        return log.substring(Math.max(0, log.length() - 8000));
     }
 }

@@ -238,12 +238,14 @@ public final class Deployments {
     }
 
     /**
-     * The reference WAR with the late-input guard on or off ({@code rowcast.container.dropInputAfterClose}); heartbeats
-     * off, so nothing but the test's own frames reaches its sockets.
+     * The reference WAR with the late-input guard on or off ({@code rowcast.container.dropInputAfterClose}), and
+     * sockets that the server closes itself after a second (4401, from a timer thread, as a heartbeat timeout or a
+     * rate limit does); heartbeats off.
      */
     public static WebArchive chatWarForLateInput(boolean guard) {
         return withContextParams(chatWar(), Map.of(
                 "rowcast.heartbeat.intervalMillis", "0",
+                "rowcast.security.maxConnectionAgeSeconds", "1",
                 "rowcast.container.dropInputAfterClose", String.valueOf(guard)));
     }
 
