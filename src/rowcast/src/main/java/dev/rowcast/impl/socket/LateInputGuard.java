@@ -13,14 +13,14 @@ import jakarta.websocket.Session;
 /**
  * Keeps what a client sends after its socket closed from being served by the container as a new HTTP request.
  * <p>
- * On Payara 6 / Grizzly 4, closing an upgraded connection ends the handshake's HTTP request at once
- * ({@code WebConnectionImpl.close} resumes the suspended response: {@code HttpServerFilter.afterService} recycles the
- * request objects into the thread's cache), but Grizzly's HTTP codec keeps the handshake's request packet as the
- * connection's request in progress until the TCP connection is gone, and that waits for the write queue to drain.
- * Bytes read meanwhile (the rest of a frame over the limit, the client's close frame, anything) reach the HTTP server
- * filter with no request in progress, so the handshake's packet is served again as a new request, on another thread,
- * while it is recycled and handed to other connections: NullPointerExceptions in Payara's request handling, and now
- * and then a later handshake that is never answered (docs/architecture.md, "Platform notes", has the upstream report).
+ * On Payara 6 / Grizzly 4, a socket closed from a thread other than its reader (Rowcast's timers, dispatch and send
+ * threads) ends the handshake's HTTP request at once on that thread ({@code WebConnectionImpl.close} resumes the
+ * suspended response; {@code HttpServerFilter.afterService} removes the request in progress and recycles the request
+ * objects), but Grizzly's HTTP codec still takes the connection's next bytes for the handshake's request packet. A
+ * client that answers the close frame at once has its close frame read just then, and served as a second request
+ * around the same packet while the close path resets it: NullPointerExceptions in Payara's request handling, and now
+ * and then, when the recycled objects reach another connection, a handshake never answered (docs/architecture.md,
+ * "Platform notes", has the chain and the upstream report; LateInputIT shows it).
  * <p>
  * {@link Handle#closed()}, from {@code onClose} (Tyrus calls it before it closes the {@code WebConnection}), marks the
  * packet's content broken, which the codec checks first on every read of the connection: it then drops the rest of
