@@ -125,6 +125,21 @@ class RowcastSettingsTest {
     }
 
     @Test
+    void should_keep_both_container_workarounds_on_unless_told_not_to() {
+        RowcastSettings.Container defaults = RowcastSettings.read(name -> null).container();
+        assertTrue(defaults.releaseClosedSockets());
+        assertTrue(defaults.dropInputAfterClose());
+        RowcastSettings.Container off = RowcastSettings.read(Map.of(
+                RowcastSettings.CONTAINER_DROP_INPUT_AFTER_CLOSE, " false ")::get).container();
+        assertTrue(off.releaseClosedSockets());
+        assertFalse(off.dropInputAfterClose());
+        RowcastConfigurationException e = assertThrows(RowcastConfigurationException.class,
+                () -> RowcastSettings.read(Map.of(RowcastSettings.CONTAINER_DROP_INPUT_AFTER_CLOSE, "maybe")::get));
+        assertTrue(e.getMessage().contains("rowcast.container.dropInputAfterClose is 'maybe'. Fix: use true or false"),
+                e.getMessage());
+    }
+
+    @Test
     void should_read_context_params() {
         Map<String, String> params = Map.of(RowcastSettings.ENDPOINT_PATH, " /live ",
                 RowcastSettings.MAX_FRAME_BYTES, "1024", RowcastSettings.MAX_SUBSCRIPTIONS, "3");
