@@ -166,7 +166,7 @@ public class RowcastWebListener implements ServletContextListener {
         ClosedSocketRelease closedRelease = settings.container().releaseClosedSockets()
                 ? ClosedSocketRelease.create(timers, 1_000, () -> { }) : ClosedSocketRelease.off();
         LateInputGuard lateInput = settings.container().dropInputAfterClose()
-                ? LateInputGuard.create(() -> { }) : LateInputGuard.off();
+                ? LateInputGuard.create(timers, 1_000, () -> { }) : LateInputGuard.off();
         RowcastEndpoint endpoint = new RowcastEndpoint(dispatcher, gate, identities, timers, connections,
                 senders, idleTimer, upgradeRelease, closedRelease, lateInput, settings, metrics, talkBack.talk,
                 talkBack.proposals, talkBack::group,

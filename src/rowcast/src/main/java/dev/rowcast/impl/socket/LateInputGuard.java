@@ -5,6 +5,9 @@ import java.lang.reflect.Method;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Logger;
 
@@ -25,6 +28,9 @@ import jakarta.websocket.Session;
  * {@link Handle#closed()}, from {@code onClose} (Tyrus calls it before it closes the {@code WebConnection}), marks the
  * packet's content broken, which the codec checks first on every read of the connection: it then drops the rest of
  * the connection's input, as it does for a request whose body is broken. Tyrus reads nothing after {@code onClose}.
+ * A broken packet also stops the codec from letting go of it when the connection closes, and Grizzly's cached
+ * responses still name their last (closed) connection: so once the TCP connection is closed, the guard removes the
+ * packet from the connection's attributes itself, looking every {@code delayMillis} for a while.
  * Guarded: each link is found by name; where one is missing nothing is changed and that is logged once.
  */
 public final class LateInputGuard {
@@ -34,21 +40,34 @@ public final class LateInputGuard {
     private static final Map<Class<?>, Map<String, Optional<Field>>> FIELDS = new ConcurrentHashMap<>();
     private static final Map<Class<?>, Map<String, Optional<Method>>> METHODS = new ConcurrentHashMap<>();
 
+    /** The codec's attribute that holds the connection's request in progress (Grizzly's HttpServerFilter). */
+    static final String CODEC_REQUEST = "org.glassfish.grizzly.http.HttpServerFilter.HttpRequest";
+    /** Looks at a connection that has not closed yet before giving up (a client that never reads keeps it open). */
+    private static final int ATTEMPTS = 30;
+
+    private final ScheduledExecutorService timers;
+    private final long delayMillis;
     private final Runnable guarded;
     private final AtomicBoolean reported = new AtomicBoolean();
 
-    private LateInputGuard(Runnable guarded) {
+    private LateInputGuard(ScheduledExecutorService timers, long delayMillis, Runnable guarded) {
+        this.timers = timers;
+        this.delayMillis = delayMillis;
         this.guarded = guarded;
     }
 
     /** A guard that changes nothing: the setting is off. */
     public static LateInputGuard off() {
-        return new LateInputGuard(null);
+        return new LateInputGuard(null, 0, null);
     }
 
-    /** @param guarded told once per closed socket whose late input is now dropped */
-    public static LateInputGuard create(Runnable guarded) {
-        return new LateInputGuard(guarded);
+    /**
+     * @param timers where the guard waits for the TCP connection to close
+     * @param delayMillis between looks at the connection
+     * @param guarded told once per closed socket whose late input is now dropped
+     */
+    public static LateInputGuard create(ScheduledExecutorService timers, long delayMillis, Runnable guarded) {
+        return new LateInputGuard(timers, delayMillis, guarded);
     }
 
     /** One socket's guard. */
@@ -112,10 +131,27 @@ public final class LateInputGuard {
             try {
                 if (current.guard()) {
                     guarded.run();
+                    forgetOnceClosed(current, ATTEMPTS);
                 }
             } catch (ReflectiveOperationException | RuntimeException e) {
                 unavailable(current.session, e.toString());
             }
+        }
+    }
+
+    private void forgetOnceClosed(Target target, int attempts) {
+        try {
+            timers.schedule(() -> {
+                try {
+                    if (!target.forget() && attempts > 1) {
+                        forgetOnceClosed(target, attempts - 1);
+                    }
+                } catch (ReflectiveOperationException | RuntimeException e) {
+                    unavailable(target.session, e.toString());
+                }
+            }, delayMillis, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            // undeploying: the connection goes with the server's worker threads
         }
     }
 
@@ -175,6 +211,24 @@ public final class LateInputGuard {
                 return false; // recycled: it is not ours any more
             }
             method(packet.getClass(), "setContentBroken", boolean.class).invoke(packet, true);
+            return true;
+        }
+
+        /**
+         * Once the TCP connection is closed, removes the packet from its attributes, as the codec would have.
+         *
+         * @return false while the connection is still open
+         */
+        boolean forget() throws ReflectiveOperationException {
+            if (Boolean.TRUE.equals(call(connection, "isOpen"))) {
+                return false;
+            }
+            Object attributes = call(connection, "getAttributes");
+            Method remove = method(attributes.getClass(), "removeAttribute", String.class);
+            if (remove == null) {
+                throw new NoSuchMethodException(attributes.getClass().getName() + ".removeAttribute(String)");
+            }
+            remove.invoke(attributes, CODEC_REQUEST);
             return true;
         }
     }

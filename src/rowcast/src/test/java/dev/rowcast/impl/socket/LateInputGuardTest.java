@@ -2,9 +2,12 @@ package dev.rowcast.impl.socket;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.AfterEach;
@@ -19,12 +22,34 @@ import org.junit.jupiter.api.Test;
 class LateInputGuardTest {
 
     // --- shaped like Grizzly 4 ---
+    static class Attributes {
+        final java.util.Map<String, Object> values = new java.util.concurrent.ConcurrentHashMap<>();
+
+        public Object removeAttribute(String name) {
+            return values.remove(name);
+        }
+    }
+
     static class Connection {
+        volatile boolean open = true;
+        final Attributes attributes = new Attributes();
+
+        public boolean isOpen() {
+            return open;
+        }
+
+        public Attributes getAttributes() {
+            return attributes;
+        }
     }
 
     static class Packet {
         private Connection connection = new Connection();
         private boolean isContentBroken;
+
+        Packet() {
+            connection.attributes.values.put(LateInputGuard.CODEC_REQUEST, this); // the codec's request in progress
+        }
 
         public Connection getConnection() {
             return connection;
@@ -94,8 +119,9 @@ class LateInputGuardTest {
     static class OtherSession {
     }
 
+    private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor();
     private final AtomicInteger guarded = new AtomicInteger();
-    private final LateInputGuard guard = LateInputGuard.create(guarded::incrementAndGet);
+    private final LateInputGuard guard = LateInputGuard.create(timers, 20, guarded::incrementAndGet);
     private final LogCapture log = new LogCapture(LateInputGuard.class);
     private final List<String> warnings = log.messages();
 
@@ -107,10 +133,11 @@ class LateInputGuardTest {
     @AfterEach
     void stop() {
         log.detach();
+        timers.shutdownNow();
     }
 
     @Test
-    void should_mark_the_handshake_packet_broken_when_the_socket_closes_and_only_then() {
+    void should_mark_the_handshake_packet_broken_when_the_socket_closes_and_only_then() throws Exception {
         TyrusLikeSession session = new TyrusLikeSession();
         LateInputGuard.Handle handle = guard.afterOpenOf(session);
         assertFalse(session.packet().isContentBroken, "open sockets read on");
@@ -120,6 +147,16 @@ class LateInputGuardTest {
 
         assertTrue(session.packet().isContentBroken, "the codec drops the connection's input from now on");
         assertEquals(1, guarded.get(), "once");
+
+        Connection connection = session.packet().connection;
+        Thread.sleep(100);
+        assertSame(session.packet(), connection.attributes.values.get(LateInputGuard.CODEC_REQUEST),
+                "kept while the TCP connection is open: its input must still meet the broken packet");
+        connection.open = false;
+        for (int i = 0; i < 100 && !connection.attributes.values.isEmpty(); i++) {
+            Thread.sleep(10);
+        }
+        assertTrue(connection.attributes.values.isEmpty(), "let go of once the connection closed");
         assertTrue(warnings.isEmpty(), warnings.toString());
     }
 
