@@ -369,7 +369,8 @@ $('composer').addEventListener('submit', (event) => {
   });
 });
 
-const INFORMATIONAL = new Set(['replay_unavailable', 'snapshot_unavailable']);
+// rowcast.js recovers from these by itself (a snapshot, or a resubscribe from the last position): nothing to show
+const INFORMATIONAL = new Set(['replay_unavailable', 'snapshot_unavailable', 'subscription_lost']);
 const seen = new Map(); // id -> version, to flash rows that changed
 messages.onChange((rows) => {
   const ul = $('messages');

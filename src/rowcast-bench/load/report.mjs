@@ -314,6 +314,8 @@ if (clusterOne || clusterTwo) {
 // ---- targets
 const rows = [];
 if (fanWs) rows.push(['server CPU per delivered frame (fan-out)', '≤ 8 µs', `${f(fanWs.serverCpuUsPerFrame)} µs`, fanWs.serverCpuUsPerFrame <= 8]);
+// the goal: half of what v1 allocated per delivered frame before the small write buffer (docs/benchmarks.md, finding 11)
+if (fanWs && fanWs.allocatedBytesPerFrame != null) rows.push(['allocation per delivered frame (fan-out)', '≤ 5,795 B (half of 11,590 B, v1)', `v1 ${i(fanWs.allocatedBytesPerFrame)} B${fanV2?.allocatedBytesPerFrame != null ? `; v2 ${i(fanV2.allocatedBytesPerFrame)} B at ${f(fanV2.frames / fanV2.messages, 2)} frames per message` : ''}`, fanWs.allocatedBytesPerFrame <= 5795]);
 const worstIdle = idle.filter((r) => r.connected > 0).sort((a, b) => b.rssKbPerConnection - a.rssKbPerConnection)[0];
 if (worstIdle) rows.push(['RSS per idle subscribed connection', '≤ 10 KB', idle.map((r) => `${f(r.rssKbPerConnection)} KB RSS, ${f(r.heapKbPerConnection)} KB live heap (${i(r.connected)} conns)`).join('; '), idle.every((r) => r.rssKbPerConnection <= 10)]);
 if (lat1k) rows.push(['p99 commit→client at 10k frames/s', '≤ 5 ms', `${ms(lat1k.latency, 'p99Ms')} ms (${i(lat1k.framesPerSec)} frames/s delivered)`, lat1k.latency && lat1k.latency.p99Ms <= 5 && lat1k.frames === lat1k.expectedFrames]);

@@ -1,20 +1,16 @@
 package dev.rowcast.chat.it;
 
+import static dev.rowcast.chat.it.support.WsClient.assertRefused;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
-import java.net.URI;
-import java.net.http.WebSocketHandshakeException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import jakarta.json.JsonObject;
@@ -54,7 +50,6 @@ class SecurityIT extends DeployedChat {
     static WebArchive deployment() {
         return Deployments.chatWarForSecurity();
     }
-
 
     @AfterAll
     static void no_unauthorized_frame_arrived_anywhere_in_the_suite() {
@@ -550,20 +545,6 @@ class SecurityIT extends DeployedChat {
     private static String subscribe(long conversation, String value, String id) {
         return "{\"type\":\"subscribe\"," + (id == null ? "" : "\"id\":\"" + id + "\",")
                 + "\"channel\":\"message\",\"scope\":{\"col\":\"conversation_id\",\"value\":" + value + "}}";
-    }
-
-    private static void assertRefused(URI uri, Map<String, String> headers, int status) {
-        try {
-            WsClient client = WsClient.open(uri, headers).get(10, TimeUnit.SECONDS);
-            client.close();
-            fail("the handshake to " + uri + " with " + headers.keySet() + " should be refused with " + status);
-        } catch (ExecutionException e) {
-            WebSocketHandshakeException refusal = assertInstanceOf(WebSocketHandshakeException.class, e.getCause(),
-                    e.toString());
-            assertEquals(status, refusal.getResponse().statusCode(), uri + " " + headers.keySet());
-        } catch (Exception e) {
-            throw new AssertionError(e);
-        }
     }
 
     private static String sign(String key, String subject, long ttlSeconds) throws Exception {

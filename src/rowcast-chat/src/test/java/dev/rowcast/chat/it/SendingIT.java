@@ -23,7 +23,7 @@ import dev.rowcast.chat.it.support.WsClient;
 /**
  * Sending on the pool, over real sockets: a rowcast.v2 client that falls behind gets what queued as {@code frames}
  * messages, with every change once, in order, at contiguous positions; a v1 client in the same spot gets the same
- * changes one message each; the idle-timer bypass took effect on this server (SendingWithoutBypassIT has it off).
+ * changes one message each; the idle-timer bypass took effect on this server (WorkaroundsOffIT has it off).
  */
 class SendingIT extends DeployedChat {
 
@@ -33,7 +33,7 @@ class SendingIT extends DeployedChat {
 
     @Deployment(testable = false)
     static WebArchive deployment() {
-        return Deployments.chatWarForSending(true);
+        return Deployments.chatWarForSending();
     }
 
     /** What a client read: the messages as they came, and the change frames inside them, in order. */
@@ -153,5 +153,15 @@ class SendingIT extends DeployedChat {
         assertTrue(after.value("rowcast_idle_timer_rearms_skipped_total", "")
                 >= before.value("rowcast_idle_timer_rearms_skipped_total", "") + 5,
                 "Tyrus re-armed through the bypass on every message: " + after.rowcast());
+    }
+
+    @Test
+    void should_deliver_frames_around_the_small_write_buffer_intact_and_in_order_to_a_v1_client() throws Exception {
+        WriteBufferChecks.assertIntactInOrder(base, api, null, true);
+    }
+
+    @Test
+    void should_deliver_frames_around_the_small_write_buffer_intact_and_in_order_to_a_v2_client() throws Exception {
+        WriteBufferChecks.assertIntactInOrder(base, api, "rowcast.v2", true);
     }
 }

@@ -1,17 +1,12 @@
 package dev.rowcast.chat.it;
 
+import static dev.rowcast.chat.it.support.WsClient.assertRefused;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
-import java.net.URI;
-import java.net.http.WebSocketHandshakeException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
@@ -24,7 +19,7 @@ import dev.rowcast.chat.it.support.WsClient;
 /**
  * What a socket must still do once the container's copy of its HTTP upgrade request is let go
  * ({@code rowcast.connection.releaseUpgradeRequest}), checked with the release on (UpgradeReleaseIT) and off
- * (UpgradeReleaseOffIT). The release happens on a socket's first read after the handshake (a message, or the pong to
+ * (WorkaroundsOffIT). The release happens on a socket's first read after the handshake (a message, or the pong to
  * a heartbeat), so every test makes its sockets read, then waits until they were released (or, off, were not) before
  * using them further.
  */
@@ -139,20 +134,6 @@ abstract class UpgradeReleaseChecks extends DeployedChat {
             assertEquals("subscribed", alice.request(subscribe).getString("type"));
             assertEquals("subscribed", byQuery.request(subscribe).getString("type"));
             assertEquals("forbidden", bob.request(subscribe).getString("code"));
-        }
-    }
-
-    private static void assertRefused(URI uri, Map<String, String> headers, int status) {
-        try {
-            WsClient client = WsClient.open(uri, headers).get(10, TimeUnit.SECONDS);
-            client.close();
-            fail("the handshake to " + uri + " with " + headers.keySet() + " should be refused with " + status);
-        } catch (ExecutionException e) {
-            WebSocketHandshakeException refusal = assertInstanceOf(WebSocketHandshakeException.class, e.getCause(),
-                    e.toString());
-            assertEquals(status, refusal.getResponse().statusCode(), uri + " " + headers.keySet());
-        } catch (Exception e) {
-            throw new AssertionError(e);
         }
     }
 }

@@ -10,7 +10,7 @@ class UpgradeReleaseIT extends UpgradeReleaseChecks {
 
     @Deployment(testable = false)
     static WebArchive deployment() {
-        return Deployments.chatWarForUpgradeRelease(true);
+        return Deployments.chatWarForUpgradeRelease();
     }
 
     @Override

@@ -47,6 +47,7 @@ import dev.rowcast.impl.security.OriginFilter;
 import dev.rowcast.impl.security.SubscriptionGate;
 import dev.rowcast.impl.socket.Connections;
 import dev.rowcast.impl.socket.IdleTimerBypass;
+import dev.rowcast.impl.socket.SmallWriteBuffer;
 import dev.rowcast.impl.socket.ClosedSocketRelease;
 import dev.rowcast.impl.socket.LateInputGuard;
 import dev.rowcast.impl.socket.UpgradeRequestRelease;
@@ -150,6 +151,10 @@ public class RowcastWebListener implements ServletContextListener {
         // isMatchAfter = false: the origin check runs before the container's WebSocket upgrade filter
         context.addFilter("rowcast-origin", new OriginFilter(settings.allowedOrigins()))
                 .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), false, settings.endpointPath());
+        if (settings.outbound().smallWriteBuffer()) {
+            context.addFilter("rowcast-write-buffer", new SmallWriteBuffer(metrics::writeBufferShrunk))
+                    .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), false, settings.endpointPath());
+        }
 
         Set<String> talkRoles = talkBack.roles();
         HandshakeIdentities identities = new HandshakeIdentities(() -> knownRoles(settings, talkRoles),

@@ -82,6 +82,7 @@ public record RowcastSettings(String endpointPath, int maxFrameBytes, int maxSub
     public static final String OUTBOUND_SENDERS = "rowcast.outbound.senders";
     public static final String OUTBOUND_MAX_BATCH_BYTES = "rowcast.outbound.maxBatchBytes";
     public static final String OUTBOUND_IDLE_TIMER_BYPASS = "rowcast.outbound.idleTimerBypass";
+    public static final String OUTBOUND_SMALL_WRITE_BUFFER = "rowcast.outbound.smallWriteBuffer";
 
     /**
      * How frames leave the server.
@@ -91,8 +92,10 @@ public record RowcastSettings(String endpointPath, int maxFrameBytes, int maxSub
      *         negotiated {@code rowcast.v2}
      * @param idleTimerBypass whether Tyrus's per-message idle-timer re-arm is taken off the container's managed
      *         scheduler (docs/architecture.md, "Platform notes")
+     * @param smallWriteBuffer whether each handshake's response gets Grizzly's smallest write buffer, which Payara
+     *         otherwise allocates anew (8 KB) for every message sent (docs/architecture.md, "Platform notes")
      */
-    public record Outbound(int senders, int maxBatchBytes, boolean idleTimerBypass) {
+    public record Outbound(int senders, int maxBatchBytes, boolean idleTimerBypass, boolean smallWriteBuffer) {
 
         /** The number of sender threads to start. */
         public int senderThreads() {
@@ -100,14 +103,19 @@ public record RowcastSettings(String endpointPath, int maxFrameBytes, int maxSub
         }
 
         static Outbound read(Function<String, String> parameters, List<String> problems) {
-            String bypass = parameters.apply(OUTBOUND_IDLE_TIMER_BYPASS);
-            boolean on = bypass == null || bypass.isBlank() || bypass.strip().equalsIgnoreCase("true");
-            if (!on && !bypass.strip().equalsIgnoreCase("false")) {
-                problems.add("context-param " + OUTBOUND_IDLE_TIMER_BYPASS + " is '" + bypass
-                        + "'. Fix: use true or false (default true).");
-            }
             return new Outbound(integer(parameters, OUTBOUND_SENDERS, 0, 0, 256, problems),
-                    integer(parameters, OUTBOUND_MAX_BATCH_BYTES, 64 * 1024, 0, 16 * 1024 * 1024, problems), on);
+                    integer(parameters, OUTBOUND_MAX_BATCH_BYTES, 64 * 1024, 0, 16 * 1024 * 1024, problems),
+                    onByDefault(parameters, OUTBOUND_IDLE_TIMER_BYPASS, problems),
+                    onByDefault(parameters, OUTBOUND_SMALL_WRITE_BUFFER, problems));
+        }
+
+        private static boolean onByDefault(Function<String, String> parameters, String name, List<String> problems) {
+            String value = parameters.apply(name);
+            boolean on = value == null || value.isBlank() || value.strip().equalsIgnoreCase("true");
+            if (!on && !value.strip().equalsIgnoreCase("false")) {
+                problems.add("context-param " + name + " is '" + value + "'. Fix: use true or false (default true).");
+            }
+            return on;
         }
     }
 

@@ -48,6 +48,7 @@ public final class RowcastMetrics {
     private final Counter idleTimerBypassed;
     private final Counter idleTimerRearmsSkipped;
     private final Counter upgradeRequestsReleased;
+    private final Counter writeBuffersShrunk;
 
     public RowcastMetrics(Meters meters) {
         this.meters = meters;
@@ -82,6 +83,8 @@ public final class RowcastMetrics {
         idleTimerRearmsSkipped = meters.counter("rowcast_idle_timer_rearms_skipped", "Idle-timer re-arms that cost "
                 + "nothing because the socket has no idle timeout (about one per message sent or received)", null,
                 null);
+        writeBuffersShrunk = meters.counter("rowcast_write_buffers_shrunk", "WebSocket handshakes whose container "
+                + "write buffer was made small (rowcast.outbound.smallWriteBuffer)", null, null);
         upgradeRequestsReleased = meters.counter("rowcast_upgrade_requests_released", "Sockets whose HTTP upgrade "
                 + "request the container kept was let go once open (rowcast.connection.releaseUpgradeRequest)", null,
                 null);
@@ -119,6 +122,10 @@ public final class RowcastMetrics {
 
     public long idleTimersBypassed() {
         return idleTimerBypassed.count();
+    }
+
+    public void writeBufferShrunk() {
+        writeBuffersShrunk.inc();
     }
 
     public void upgradeRequestReleased() {

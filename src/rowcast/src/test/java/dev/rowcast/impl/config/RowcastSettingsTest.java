@@ -140,6 +140,21 @@ class RowcastSettingsTest {
     }
 
     @Test
+    void should_shrink_the_write_buffer_and_bypass_the_idle_timer_unless_told_not_to() {
+        RowcastSettings.Outbound defaults = RowcastSettings.read(name -> null).outbound();
+        assertTrue(defaults.smallWriteBuffer());
+        assertTrue(defaults.idleTimerBypass());
+        RowcastSettings.Outbound off = RowcastSettings.read(Map.of(RowcastSettings.OUTBOUND_SMALL_WRITE_BUFFER,
+                "false", RowcastSettings.OUTBOUND_IDLE_TIMER_BYPASS, " False ")::get).outbound();
+        assertFalse(off.smallWriteBuffer());
+        assertFalse(off.idleTimerBypass());
+        RowcastConfigurationException e = assertThrows(RowcastConfigurationException.class,
+                () -> RowcastSettings.read(Map.of(RowcastSettings.OUTBOUND_SMALL_WRITE_BUFFER, "maybe")::get));
+        assertTrue(e.getMessage().contains(RowcastSettings.OUTBOUND_SMALL_WRITE_BUFFER + " is 'maybe'"),
+                e.getMessage());
+    }
+
+    @Test
     void should_read_context_params() {
         Map<String, String> params = Map.of(RowcastSettings.ENDPOINT_PATH, " /live ",
                 RowcastSettings.MAX_FRAME_BYTES, "1024", RowcastSettings.MAX_SUBSCRIPTIONS, "3");

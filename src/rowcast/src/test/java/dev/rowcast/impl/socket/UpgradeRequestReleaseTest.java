@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The upgrade-request release against objects shaped like Tyrus 2's session and servlet upgrade, Payara 6's
  * WebConnectionImpl and Catalina request, and Grizzly 4's request (the field names it follows). Real sockets on
- * Payara: UpgradeReleaseIT and UpgradeReleaseOffIT.
+ * Payara: UpgradeReleaseIT and WorkaroundsOffIT.
  */
 class UpgradeRequestReleaseTest {
 

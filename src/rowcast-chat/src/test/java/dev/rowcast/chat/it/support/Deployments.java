@@ -5,9 +5,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.util.Map;
 import java.net.MalformedURLException;
 import java.net.URL;
+import java.util.HashMap;
+import java.util.Map;
 
 import org.jboss.shrinkwrap.api.ShrinkWrap;
 import org.jboss.shrinkwrap.api.asset.StringAsset;
@@ -132,12 +133,10 @@ public final class Deployments {
 
     /**
      * The reference WAR with a send window small enough that a client which stops reading makes frames queue on the
-     * server (half of 64 KiB), and the idle-timer bypass on or off.
+     * server (half of 64 KiB).
      */
-    public static WebArchive chatWarForSending(boolean idleTimerBypass) {
-        return withContextParams(chatWar(), Map.of(
-                "rowcast.outbound.maxQueuedBytes", "65536",
-                "rowcast.outbound.idleTimerBypass", String.valueOf(idleTimerBypass)));
+    public static WebArchive chatWarForSending() {
+        return withContextParams(chatWar(), Map.of("rowcast.outbound.maxQueuedBytes", "65536"));
     }
 
     /**
@@ -162,16 +161,31 @@ public final class Deployments {
                 "rowcast.security.maxConnectionAgeSeconds", "10"));
     }
 
+    /** The heartbeat suite's WAR (pings every 300 ms, 700 ms pong timeout, sockets without expiry live 10 s). */
+    public static WebArchive chatWarForUpgradeRelease() {
+        return withContextParams(chatWar(), upgradeReleaseParams(true));
+    }
+
     /**
-     * The heartbeat suite's WAR (pings every 300 ms, 700 ms pong timeout, sockets without expiry live 10 s) with the
-     * release of each socket's HTTP upgrade request on or off.
+     * The upgrade-release WAR with every container workaround off: the release of upgrade requests, the idle-timer
+     * bypass, the release of closed sockets and the small write buffer. One deployment proves each off path, which has
+     * its own setting.
      */
-    public static WebArchive chatWarForUpgradeRelease(boolean release) {
-        return withContextParams(chatWar(), Map.of(
+    public static WebArchive chatWarWithWorkaroundsOff() {
+        Map<String, String> params = new HashMap<>(upgradeReleaseParams(false));
+        params.put("rowcast.outbound.idleTimerBypass", "false");
+        params.put("rowcast.container.releaseClosedSockets", "false");
+        params.put("rowcast.outbound.smallWriteBuffer", "false");
+        params.put("rowcast.container.dropInputAfterClose", "false");
+        return withContextParams(chatWar(), params);
+    }
+
+    private static Map<String, String> upgradeReleaseParams(boolean release) {
+        return Map.of(
                 "rowcast.heartbeat.intervalMillis", "300",
                 "rowcast.heartbeat.timeoutMillis", "700",
                 "rowcast.security.maxConnectionAgeSeconds", "10",
-                "rowcast.connection.releaseUpgradeRequest", String.valueOf(release)));
+                "rowcast.connection.releaseUpgradeRequest", String.valueOf(release));
     }
 
     /**

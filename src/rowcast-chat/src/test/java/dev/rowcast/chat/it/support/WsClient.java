@@ -1,20 +1,24 @@
 package dev.rowcast.chat.it.support;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.StringReader;
 import java.net.URI;
 import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -70,6 +74,21 @@ public final class WsClient implements WebSocket.Listener, AutoCloseable {
             client.socket = socket;
             return client;
         });
+    }
+
+    /** Asserts that the server refuses the handshake with an HTTP {@code status}. */
+    public static void assertRefused(URI uri, Map<String, String> headers, int status) {
+        try {
+            WsClient client = open(uri, headers).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            client.close();
+            fail("the handshake to " + uri + " with " + headers.keySet() + " should be refused with " + status);
+        } catch (ExecutionException e) {
+            WebSocketHandshakeException refusal = assertInstanceOf(WebSocketHandshakeException.class, e.getCause(),
+                    e.toString());
+            assertEquals(status, refusal.getResponse().statusCode(), uri + " " + headers.keySet());
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
     }
 
     @Override
