@@ -49,6 +49,7 @@ import dev.rowcast.impl.socket.Connections;
 import dev.rowcast.impl.socket.IdleTimerBypass;
 import dev.rowcast.impl.socket.SmallWriteBuffer;
 import dev.rowcast.impl.socket.ClosedSocketRelease;
+import dev.rowcast.impl.socket.LateInputGuard;
 import dev.rowcast.impl.socket.UpgradeRequestRelease;
 import dev.rowcast.impl.socket.RowcastEndpoint;
 import dev.rowcast.impl.socket.Senders;
@@ -169,8 +170,10 @@ public class RowcastWebListener implements ServletContextListener {
                 ? UpgradeRequestRelease.create(metrics::upgradeRequestReleased) : UpgradeRequestRelease.off();
         ClosedSocketRelease closedRelease = settings.container().releaseClosedSockets()
                 ? ClosedSocketRelease.create(timers, 1_000, () -> { }) : ClosedSocketRelease.off();
+        LateInputGuard lateInput = settings.container().dropInputAfterClose()
+                ? LateInputGuard.create(timers, 1_000, () -> { }) : LateInputGuard.off();
         RowcastEndpoint endpoint = new RowcastEndpoint(dispatcher, gate, identities, timers, connections,
-                senders, idleTimer, upgradeRelease, closedRelease, settings, metrics, talkBack.talk,
+                senders, idleTimer, upgradeRelease, closedRelease, lateInput, settings, metrics, talkBack.talk,
                 talkBack.proposals, talkBack::group,
                 cluster != null && settings.cluster().userSubscribesPerSecond() > 0 ? cluster::allowSubscribe : null);
         if (settings.admin().enabled()) {

@@ -121,23 +121,30 @@ public record RowcastSettings(String endpointPath, int maxFrameBytes, int maxSub
 
     // --- workarounds for the container (docs/configuration.md, "Sending"; docs/architecture.md, "Platform notes") ---
     public static final String CONTAINER_RELEASE_CLOSED_SOCKETS = "rowcast.container.releaseClosedSockets";
+    public static final String CONTAINER_DROP_INPUT_AFTER_CLOSE = "rowcast.container.dropInputAfterClose";
 
     /**
-     * Workarounds for the container's own memory.
+     * Workarounds for the container.
      *
      * @param releaseClosedSockets whether a closed socket's upgrade handler drops its Tyrus connection, which Payara's
      *         recycled requests otherwise keep (docs/architecture.md, "Platform notes")
+     * @param dropInputAfterClose whether what a client sends after its socket closed is dropped, which Payara would
+     *         otherwise serve as a second HTTP request (docs/architecture.md, "Platform notes")
      */
-    public record Container(boolean releaseClosedSockets) {
+    public record Container(boolean releaseClosedSockets, boolean dropInputAfterClose) {
 
         static Container read(Function<String, String> parameters, List<String> problems) {
-            String release = parameters.apply(CONTAINER_RELEASE_CLOSED_SOCKETS);
-            boolean on = release == null || release.isBlank() || release.strip().equalsIgnoreCase("true");
-            if (!on && !release.strip().equalsIgnoreCase("false")) {
-                problems.add("context-param " + CONTAINER_RELEASE_CLOSED_SOCKETS + " is '" + release
-                        + "'. Fix: use true or false (default true).");
+            return new Container(flag(parameters, CONTAINER_RELEASE_CLOSED_SOCKETS, problems),
+                    flag(parameters, CONTAINER_DROP_INPUT_AFTER_CLOSE, problems));
+        }
+
+        private static boolean flag(Function<String, String> parameters, String name, List<String> problems) {
+            String value = parameters.apply(name);
+            boolean on = value == null || value.isBlank() || value.strip().equalsIgnoreCase("true");
+            if (!on && !value.strip().equalsIgnoreCase("false")) {
+                problems.add("context-param " + name + " is '" + value + "'. Fix: use true or false (default true).");
             }
-            return new Container(on);
+            return on;
         }
     }
 

@@ -41,6 +41,7 @@ public final class RowcastEndpoint extends Endpoint {
     private static final String CONNECTION = ClientConnection.class.getName();
     private static final String EXPIRY = CONNECTION + ".expiry";
     private static final String RELEASE = CONNECTION + ".upgradeRelease";
+    private static final String LATE_INPUT = CONNECTION + ".lateInput";
 
     private final ChangeDispatcher dispatcher;
     private final ProtocolHandler protocol;
@@ -53,10 +54,12 @@ public final class RowcastEndpoint extends Endpoint {
     private final IdleTimerBypass idleTimer;
     private final UpgradeRequestRelease upgradeRelease;
     private final ClosedSocketRelease closedRelease;
+    private final LateInputGuard lateInput;
 
     public RowcastEndpoint(ChangeDispatcher dispatcher, SubscriptionGate gate, HandshakeIdentities identities,
             ScheduledExecutorService expiries, Connections connections, Senders senders, IdleTimerBypass idleTimer,
-            UpgradeRequestRelease upgradeRelease, ClosedSocketRelease closedRelease, RowcastSettings settings,
+            UpgradeRequestRelease upgradeRelease, ClosedSocketRelease closedRelease, LateInputGuard lateInput,
+            RowcastSettings settings,
             RowcastMetrics metrics, Talk talk, Proposals proposals,
             Function<String, Optional<ReactiveEntityModel>> groups, UserRateLimit userLimit) {
         this.dispatcher = dispatcher;
@@ -65,6 +68,7 @@ public final class RowcastEndpoint extends Endpoint {
         this.idleTimer = idleTimer;
         this.upgradeRelease = upgradeRelease;
         this.closedRelease = closedRelease;
+        this.lateInput = lateInput;
         metrics.knownErrors(java.util.Arrays.stream(ErrorCode.values()).map(ErrorCode::wireName).toList());
         this.protocol = new ProtocolHandler(dispatcher, gate, settings.maxFrameBytes(), expiries, metrics, talk,
                 proposals, groups, userLimit);
@@ -99,6 +103,7 @@ public final class RowcastEndpoint extends Endpoint {
         // the identity, roles and expiry are copied by now: the container's copy of the handshake can go, on a read
         UpgradeRequestRelease.Handle release = upgradeRelease.afterOpen(session);
         session.getUserProperties().put(RELEASE, release);
+        session.getUserProperties().put(LATE_INPUT, lateInput.afterOpen(session));
         session.addMessageHandler(PongMessage.class, pong -> {
             release.onRead();
             protocol.pong(connection, pong.getApplicationData());
@@ -131,6 +136,9 @@ public final class RowcastEndpoint extends Endpoint {
         // first: the container recycles the request once this returns
         if (session.getUserProperties().get(RELEASE) instanceof UpgradeRequestRelease.Handle release) {
             release.cancel();
+        }
+        if (session.getUserProperties().remove(LATE_INPUT) instanceof LateInputGuard.Handle guard) {
+            guard.closed(); // else Payara may serve the client's next bytes as a new request (LateInputGuard)
         }
         Object connection = session.getUserProperties().get(CONNECTION);
         if (connection instanceof ClientConnection client) {

@@ -125,6 +125,21 @@ class RowcastSettingsTest {
     }
 
     @Test
+    void should_keep_both_container_workarounds_on_unless_told_not_to() {
+        RowcastSettings.Container defaults = RowcastSettings.read(name -> null).container();
+        assertTrue(defaults.releaseClosedSockets());
+        assertTrue(defaults.dropInputAfterClose());
+        RowcastSettings.Container off = RowcastSettings.read(Map.of(
+                RowcastSettings.CONTAINER_DROP_INPUT_AFTER_CLOSE, " false ")::get).container();
+        assertTrue(off.releaseClosedSockets());
+        assertFalse(off.dropInputAfterClose());
+        RowcastConfigurationException e = assertThrows(RowcastConfigurationException.class,
+                () -> RowcastSettings.read(Map.of(RowcastSettings.CONTAINER_DROP_INPUT_AFTER_CLOSE, "maybe")::get));
+        assertTrue(e.getMessage().contains("rowcast.container.dropInputAfterClose is 'maybe'. Fix: use true or false"),
+                e.getMessage());
+    }
+
+    @Test
     void should_shrink_the_write_buffer_and_bypass_the_idle_timer_unless_told_not_to() {
         RowcastSettings.Outbound defaults = RowcastSettings.read(name -> null).outbound();
         assertTrue(defaults.smallWriteBuffer());

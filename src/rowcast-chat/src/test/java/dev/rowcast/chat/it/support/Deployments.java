@@ -176,6 +176,7 @@ public final class Deployments {
         params.put("rowcast.outbound.idleTimerBypass", "false");
         params.put("rowcast.container.releaseClosedSockets", "false");
         params.put("rowcast.outbound.smallWriteBuffer", "false");
+        params.put("rowcast.container.dropInputAfterClose", "false");
         return withContextParams(chatWar(), params);
     }
 
@@ -248,6 +249,18 @@ public final class Deployments {
         WebArchive war = withContextParams(chatWar(), params);
         war.delete("WEB-INF/classes/META-INF/persistence.xml");
         return war.addClasses(entities).addAsResource(new StringAsset(unit), "META-INF/persistence.xml");
+    }
+
+    /**
+     * The reference WAR with the late-input guard on or off ({@code rowcast.container.dropInputAfterClose}), and
+     * sockets that the server closes itself after a second (4401, from a timer thread, as a heartbeat timeout or a
+     * rate limit does); heartbeats off.
+     */
+    public static WebArchive chatWarForLateInput(boolean guard) {
+        return withContextParams(chatWar(), Map.of(
+                "rowcast.heartbeat.intervalMillis", "0",
+                "rowcast.security.maxConnectionAgeSeconds", "1",
+                "rowcast.container.dropInputAfterClose", String.valueOf(guard)));
     }
 
     /** The WAR's own web.xml with context-params added, security constraints and all. */

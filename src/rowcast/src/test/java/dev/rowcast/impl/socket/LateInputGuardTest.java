@@ -1,0 +1,207 @@
+package dev.rowcast.impl.socket;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The late-input guard against objects shaped like Tyrus 2's session and servlet upgrade, Payara 6's
+ * WebConnectionImpl and Catalina request, and Grizzly 4's request and request packet (the names it follows). Real
+ * sockets on Payara: LateInputIT.
+ */
+class LateInputGuardTest {
+
+    // --- shaped like Grizzly 4 ---
+    static class Attributes {
+        final java.util.Map<String, Object> values = new java.util.concurrent.ConcurrentHashMap<>();
+
+        public Object removeAttribute(String name) {
+            return values.remove(name);
+        }
+    }
+
+    static class Connection {
+        volatile boolean open = true;
+        final Attributes attributes = new Attributes();
+
+        public boolean isOpen() {
+            return open;
+        }
+
+        public Attributes getAttributes() {
+            return attributes;
+        }
+    }
+
+    static class Packet {
+        private Connection connection = new Connection();
+        private boolean isContentBroken;
+
+        Packet() {
+            connection.attributes.values.put(LateInputGuard.CODEC_REQUEST, this); // the codec's request in progress
+        }
+
+        public Connection getConnection() {
+            return connection;
+        }
+
+        public void setContentBroken(boolean broken) {
+            isContentBroken = broken;
+        }
+    }
+
+    static class GrizzlyRequest {
+        protected Packet request = new Packet();
+
+        public Packet getRequest() {
+            return request;
+        }
+    }
+
+    // --- shaped like Payara 6 ---
+    static class CatalinaRequest {
+        protected GrizzlyRequest coyoteRequest = new GrizzlyRequest();
+    }
+
+    static class WebConnectionImpl {
+        private CatalinaRequest request = new CatalinaRequest();
+    }
+
+    // --- shaped like Tyrus 2 ---
+    static class UpgradeHandler {
+        private WebConnectionImpl wc = new WebConnectionImpl();
+    }
+
+    static class UpgradeHandlerProxy extends UpgradeHandler {
+        private UpgradeHandler handler = new UpgradeHandler();
+    }
+
+    static class ServletWriter {
+        private final UpgradeHandlerProxy tyrusHttpUpgradeHandler = new UpgradeHandlerProxy();
+    }
+
+    static class ProtocolHandler {
+        private volatile Object writer = new ServletWriter();
+    }
+
+    static class WebSocket {
+        private final ProtocolHandler protocolHandler = new ProtocolHandler();
+    }
+
+    static class Remote {
+        final WebSocket webSocket = new WebSocket();
+    }
+
+    static class TyrusLikeSession {
+        private final Remote basicRemote = new Remote();
+
+        CatalinaRequest request() {
+            return ((ServletWriter) basicRemote.webSocket.protocolHandler.writer).tyrusHttpUpgradeHandler.handler.wc
+                    .request;
+        }
+
+        Packet packet() {
+            return request().coyoteRequest.request;
+        }
+    }
+
+    /** Another container's session. */
+    static class OtherSession {
+    }
+
+    private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor();
+    private final AtomicInteger guarded = new AtomicInteger();
+    private final LateInputGuard guard = LateInputGuard.create(timers, 20, guarded::incrementAndGet);
+    private final LogCapture log = new LogCapture(LateInputGuard.class);
+    private final List<String> warnings = log.messages();
+
+    @BeforeEach
+    void listen() {
+        log.attach();
+    }
+
+    @AfterEach
+    void stop() {
+        log.detach();
+        timers.shutdownNow();
+    }
+
+    @Test
+    void should_mark_the_handshake_packet_broken_when_the_socket_closes_and_only_then() throws Exception {
+        TyrusLikeSession session = new TyrusLikeSession();
+        LateInputGuard.Handle handle = guard.afterOpenOf(session);
+        assertFalse(session.packet().isContentBroken, "open sockets read on");
+
+        handle.closed();
+        handle.closed();
+
+        assertTrue(session.packet().isContentBroken, "the codec drops the connection's input from now on");
+        assertEquals(1, guarded.get(), "once");
+
+        Connection connection = session.packet().connection;
+        Thread.sleep(100);
+        assertSame(session.packet(), connection.attributes.values.get(LateInputGuard.CODEC_REQUEST),
+                "kept while the TCP connection is open: its input must still meet the broken packet");
+        connection.open = false;
+        for (int i = 0; i < 100 && !connection.attributes.values.isEmpty(); i++) {
+            Thread.sleep(10);
+        }
+        assertTrue(connection.attributes.values.isEmpty(), "let go of once the connection closed");
+        assertTrue(warnings.isEmpty(), warnings.toString());
+    }
+
+    @Test
+    void should_leave_a_packet_alone_once_the_container_recycled_it() {
+        TyrusLikeSession recycledRequest = new TyrusLikeSession();
+        LateInputGuard.Handle first = guard.afterOpenOf(recycledRequest);
+        Packet firstPacket = recycledRequest.packet();
+        recycledRequest.request().coyoteRequest.request = null; // Grizzly's Request.recycle()
+        first.closed();
+
+        TyrusLikeSession otherConnection = new TyrusLikeSession();
+        LateInputGuard.Handle second = guard.afterOpenOf(otherConnection);
+        otherConnection.packet().connection = new Connection(); // the packet serves another connection now
+        second.closed();
+
+        TyrusLikeSession otherRequest = new TyrusLikeSession();
+        LateInputGuard.Handle third = guard.afterOpenOf(otherRequest);
+        Packet thirdPacket = otherRequest.packet();
+        otherRequest.request().coyoteRequest = new GrizzlyRequest(); // the Catalina request serves another client
+        third.closed();
+
+        assertEquals(0, guarded.get());
+        assertFalse(firstPacket.isContentBroken);
+        assertFalse(otherConnection.packet().isContentBroken);
+        assertFalse(thirdPacket.isContentBroken);
+        assertFalse(otherRequest.packet().isContentBroken);
+        assertTrue(warnings.isEmpty(), warnings.toString());
+    }
+
+    @Test
+    void should_leave_another_containers_session_alone_and_say_so_once() {
+        guard.afterOpenOf(new OtherSession()).closed();
+        guard.afterOpenOf(new OtherSession()).closed();
+        assertEquals(1, warnings.size(), warnings.toString());
+        assertTrue(warnings.get(0).startsWith("ROWCAST-064: "), warnings.get(0));
+        assertTrue(warnings.get(0).contains(OtherSession.class.getName()), warnings.get(0));
+        assertEquals(0, guarded.get());
+    }
+
+    @Test
+    void should_change_nothing_when_the_setting_is_off() {
+        TyrusLikeSession session = new TyrusLikeSession();
+        LateInputGuard.off().afterOpenOf(session).closed();
+        assertFalse(session.packet().isContentBroken);
+        assertTrue(warnings.isEmpty());
+    }
+}
