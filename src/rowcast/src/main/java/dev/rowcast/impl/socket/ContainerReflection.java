@@ -2,6 +2,7 @@ package dev.rowcast.impl.socket;
 
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -43,13 +44,38 @@ final class ContainerReflection {
     }
 
     /**
-     * The method {@code name} without parameters, declared by {@code type} or a superclass, made accessible.
+     * The method {@code name} with these parameter types, declared by {@code type} or a superclass, made accessible.
      *
      * @return null if there is none, or it cannot be opened
      */
-    static Method method(Class<?> type, String name) {
+    static Method method(Class<?> type, String name, Class<?>... parameters) {
+        String key = parameters.length == 0 ? name : name + Arrays.toString(parameters);
         return METHODS.computeIfAbsent(type, c -> new ConcurrentHashMap<>())
-                .computeIfAbsent(name, n -> findMethod(type, n)).orElse(null);
+                .computeIfAbsent(key, k -> findMethod(type, name, parameters)).orElse(null);
+    }
+
+    /** The value of {@code target}'s field {@code name}; null for a null target. */
+    static Object read(Object target, String name) throws ReflectiveOperationException {
+        if (target == null) {
+            return null;
+        }
+        return requiredField(target.getClass(), name).get(target);
+    }
+
+    static void write(Object target, String name, Object value) throws ReflectiveOperationException {
+        requiredField(target.getClass(), name).set(target, value);
+    }
+
+    /** Calls {@code target}'s method {@code name} without arguments. */
+    static Object call(Object target, String name) throws ReflectiveOperationException {
+        if (target == null) {
+            throw new NoSuchMethodException("null." + name);
+        }
+        Method method = method(target.getClass(), name);
+        if (method == null) {
+            throw new NoSuchMethodException(target.getClass().getName() + "." + name + "()");
+        }
+        return method.invoke(target);
     }
 
     private static Optional<Field> findField(Class<?> type, String name) {
@@ -68,19 +94,17 @@ final class ContainerReflection {
         return Optional.empty();
     }
 
-    private static Optional<Method> findMethod(Class<?> type, String name) {
-        for (Class<?> c = type; c != null; c = c.getSuperclass()) {
-            for (Method method : c.getDeclaredMethods()) {
-                if (method.getName().equals(name) && method.getParameterCount() == 0) {
-                    try {
-                        method.setAccessible(true);
-                        return Optional.of(method);
-                    } catch (RuntimeException e) {
-                        LOG.log(Level.FINE, "Rowcast: method " + name + " of " + c.getName() + " is not accessible",
-                                e);
-                        return Optional.empty();
-                    }
-                }
+    private static Optional<Method> findMethod(Class<?> type, String name, Class<?>... parameters) {
+        for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
+            try {
+                Method method = c.getDeclaredMethod(name, parameters);
+                method.setAccessible(true);
+                return Optional.of(method);
+            } catch (NoSuchMethodException e) {
+                // look in the superclass
+            } catch (RuntimeException e) {
+                LOG.log(Level.FINE, "Rowcast: method " + name + " of " + c.getName() + " is not accessible", e);
+                return Optional.empty();
             }
         }
         return Optional.empty();

@@ -1,10 +1,6 @@
 package dev.rowcast.impl.socket;
 
-import java.lang.reflect.Field;
 import java.lang.reflect.Method;
-import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -36,9 +32,6 @@ import jakarta.websocket.Session;
 public final class LateInputGuard {
 
     private static final Logger LOG = Logger.getLogger(LateInputGuard.class.getName());
-    // the container's classes live as long as the server; a redeployed Rowcast gets new maps
-    private static final Map<Class<?>, Map<String, Optional<Field>>> FIELDS = new ConcurrentHashMap<>();
-    private static final Map<Class<?>, Map<String, Optional<Method>>> METHODS = new ConcurrentHashMap<>();
 
     /** The codec's attribute that holds the connection's request in progress (Grizzly's HttpServerFilter). */
     static final String CODEC_REQUEST = "org.glassfish.grizzly.http.HttpServerFilter.HttpRequest";
@@ -181,19 +174,19 @@ public final class LateInputGuard {
          * @return null when a link is missing
          */
         static Target of(Object session) throws ReflectiveOperationException {
-            Object remote = read(session, "basicRemote");
-            Object webSocket = read(remote, "webSocket");
-            Object protocol = read(webSocket, "protocolHandler");
-            Object writer = read(protocol, "writer");
-            Object proxy = read(writer, "tyrusHttpUpgradeHandler");
-            Object handler = proxy == null ? null : field(proxy.getClass(), "handler") != null
-                    ? read(proxy, "handler") : proxy;
-            Object connection = read(handler, "wc");
-            Object servletRequest = read(connection, "request");
-            Object grizzlyRequest = read(servletRequest, "coyoteRequest");
-            Object packet = grizzlyRequest == null ? null : call(grizzlyRequest, "getRequest");
-            Object tcp = packet == null ? null : call(packet, "getConnection");
-            if (tcp == null || method(packet.getClass(), "setContentBroken", boolean.class) == null) {
+            Object remote = ContainerReflection.read(session, "basicRemote");
+            Object webSocket = ContainerReflection.read(remote, "webSocket");
+            Object protocol = ContainerReflection.read(webSocket, "protocolHandler");
+            Object writer = ContainerReflection.read(protocol, "writer");
+            Object proxy = ContainerReflection.read(writer, "tyrusHttpUpgradeHandler");
+            Object handler = proxy == null ? null : ContainerReflection.field(proxy.getClass(), "handler") != null
+                    ? ContainerReflection.read(proxy, "handler") : proxy;
+            Object connection = ContainerReflection.read(handler, "wc");
+            Object servletRequest = ContainerReflection.read(connection, "request");
+            Object grizzlyRequest = ContainerReflection.read(servletRequest, "coyoteRequest");
+            Object packet = grizzlyRequest == null ? null : ContainerReflection.call(grizzlyRequest, "getRequest");
+            Object tcp = packet == null ? null : ContainerReflection.call(packet, "getConnection");
+            if (tcp == null || ContainerReflection.method(packet.getClass(), "setContentBroken", boolean.class) == null) {
                 return null;
             }
             return new Target(session, servletRequest, grizzlyRequest, packet, tcp);
@@ -206,11 +199,11 @@ public final class LateInputGuard {
          * @return whether it was marked
          */
         boolean guard() throws ReflectiveOperationException {
-            if (read(servletRequest, "coyoteRequest") != grizzlyRequest || call(grizzlyRequest, "getRequest") != packet
-                    || call(packet, "getConnection") != connection) {
+            if (ContainerReflection.read(servletRequest, "coyoteRequest") != grizzlyRequest || ContainerReflection.call(grizzlyRequest, "getRequest") != packet
+                    || ContainerReflection.call(packet, "getConnection") != connection) {
                 return false; // recycled: it is not ours any more
             }
-            method(packet.getClass(), "setContentBroken", boolean.class).invoke(packet, true);
+            ContainerReflection.method(packet.getClass(), "setContentBroken", boolean.class).invoke(packet, true);
             return true;
         }
 
@@ -220,11 +213,11 @@ public final class LateInputGuard {
          * @return false while the connection is still open
          */
         boolean forget() throws ReflectiveOperationException {
-            if (Boolean.TRUE.equals(call(connection, "isOpen"))) {
+            if (Boolean.TRUE.equals(ContainerReflection.call(connection, "isOpen"))) {
                 return false;
             }
-            Object attributes = call(connection, "getAttributes");
-            Method remove = method(attributes.getClass(), "removeAttribute", String.class);
+            Object attributes = ContainerReflection.call(connection, "getAttributes");
+            Method remove = ContainerReflection.method(attributes.getClass(), "removeAttribute", String.class);
             if (remove == null) {
                 throw new NoSuchMethodException(attributes.getClass().getName() + ".removeAttribute(String)");
             }
@@ -233,63 +226,4 @@ public final class LateInputGuard {
         }
     }
 
-    private static Object read(Object target, String name) throws ReflectiveOperationException {
-        if (target == null) {
-            return null;
-        }
-        Field field = field(target.getClass(), name);
-        if (field == null) {
-            throw new NoSuchFieldException(target.getClass().getName() + "." + name);
-        }
-        return field.get(target);
-    }
-
-    private static Object call(Object target, String name) throws ReflectiveOperationException {
-        Method method = method(target.getClass(), name);
-        if (method == null) {
-            throw new NoSuchMethodException(target.getClass().getName() + "." + name + "()");
-        }
-        return method.invoke(target);
-    }
-
-    private static Method method(Class<?> type, String name, Class<?>... parameters) {
-        String key = name + java.util.Arrays.toString(parameters);
-        return METHODS.computeIfAbsent(type, c -> new ConcurrentHashMap<>())
-                .computeIfAbsent(key, k -> findMethod(type, name, parameters)).orElse(null);
-    }
-
-    private static Optional<Method> findMethod(Class<?> type, String name, Class<?>... parameters) {
-        for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
-            try {
-                Method method = c.getDeclaredMethod(name, parameters);
-                method.setAccessible(true);
-                return Optional.of(method);
-            } catch (NoSuchMethodException e) {
-                // look in the superclass
-            } catch (RuntimeException e) {
-                return Optional.empty(); // not accessible
-            }
-        }
-        return Optional.empty();
-    }
-
-    private static Field field(Class<?> type, String name) {
-        return FIELDS.computeIfAbsent(type, c -> new ConcurrentHashMap<>())
-                .computeIfAbsent(name, n -> findField(type, n)).orElse(null);
-    }
-
-    private static Optional<Field> findField(Class<?> type, String name) {
-        for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
-            try {
-                Field field = c.getDeclaredField(name);
-                field.setAccessible(true);
-                return Optional.of(field);
-            } catch (NoSuchFieldException e) {
-                // look in the superclass
-            } catch (RuntimeException e) {
-                return Optional.empty(); // not accessible
-            }
-        }
-        return Optional.empty();
-    }
 }

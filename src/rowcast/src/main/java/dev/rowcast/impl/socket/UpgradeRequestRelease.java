@@ -2,7 +2,6 @@ package dev.rowcast.impl.socket;
 
 import java.lang.reflect.Array;
 import java.lang.reflect.Field;
-import java.lang.reflect.Method;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Logger;
 
@@ -173,15 +172,15 @@ public final class UpgradeRequestRelease {
          * @return null when a link is missing or of another type
          */
         static Target of(Object session) throws ReflectiveOperationException {
-            Object remote = read(session, "basicRemote");
-            Object webSocket = read(remote, "webSocket");
-            Object protocol = read(webSocket, "protocolHandler");
-            Object writer = read(protocol, "writer");
-            Object proxy = read(writer, "tyrusHttpUpgradeHandler");
-            Object handler = proxy == null ? null : has(proxy, "handler") ? read(proxy, "handler") : proxy;
-            Object connection = read(handler, "wc");
-            Object servletRequest = read(connection, "request");
-            Object grizzlyRequest = read(servletRequest, "coyoteRequest");
+            Object remote = ContainerReflection.read(session, "basicRemote");
+            Object webSocket = ContainerReflection.read(remote, "webSocket");
+            Object protocol = ContainerReflection.read(webSocket, "protocolHandler");
+            Object writer = ContainerReflection.read(protocol, "writer");
+            Object proxy = ContainerReflection.read(writer, "tyrusHttpUpgradeHandler");
+            Object handler = proxy == null ? null : has(proxy, "handler") ? ContainerReflection.read(proxy, "handler") : proxy;
+            Object connection = ContainerReflection.read(handler, "wc");
+            Object servletRequest = ContainerReflection.read(connection, "request");
+            Object grizzlyRequest = ContainerReflection.read(servletRequest, "coyoteRequest");
             if (grizzlyRequest == null || !has(handler, "upgradeInfo") || !has(servletRequest, "afterService")
                     || !has(servletRequest, "upgrade") || !has(grizzlyRequest, "parameters")) {
                 return null;
@@ -198,27 +197,27 @@ public final class UpgradeRequestRelease {
          */
         State state() throws ReflectiveOperationException {
             boolean closed = session instanceof Session socket && !socket.isOpen();
-            if (closed || !Boolean.TRUE.equals(read(servletRequest, "upgrade"))
-                    || read(servletRequest, "coyoteRequest") != grizzlyRequest) {
+            if (closed || !Boolean.TRUE.equals(ContainerReflection.read(servletRequest, "upgrade"))
+                    || ContainerReflection.read(servletRequest, "coyoteRequest") != grizzlyRequest) {
                 return State.GONE;
             }
-            return Boolean.TRUE.equals(read(servletRequest, "afterService")) ? State.OPEN : State.IN_HANDSHAKE;
+            return Boolean.TRUE.equals(ContainerReflection.read(servletRequest, "afterService")) ? State.OPEN : State.IN_HANDSHAKE;
         }
 
         void release() throws ReflectiveOperationException {
-            write(upgradeHandler, "upgradeInfo", null);
-            Object requestPacket = call(grizzlyRequest, "getRequest");
-            emptyHeaders(call(requestPacket, "getHeaders"));
-            Object response = call(grizzlyRequest, "getResponse");
-            emptyHeaders(call(call(response, "getResponse"), "getHeaders"));
-            Object parameters = read(grizzlyRequest, "parameters");
-            call(read(parameters, "tmpNameC"), "reset");
-            call(read(parameters, "tmpValueC"), "reset");
+            ContainerReflection.write(upgradeHandler, "upgradeInfo", null);
+            Object requestPacket = ContainerReflection.call(grizzlyRequest, "getRequest");
+            emptyHeaders(ContainerReflection.call(requestPacket, "getHeaders"));
+            Object response = ContainerReflection.call(grizzlyRequest, "getResponse");
+            emptyHeaders(ContainerReflection.call(ContainerReflection.call(response, "getResponse"), "getHeaders"));
+            Object parameters = ContainerReflection.read(grizzlyRequest, "parameters");
+            ContainerReflection.call(ContainerReflection.read(parameters, "tmpNameC"), "reset");
+            ContainerReflection.call(ContainerReflection.read(parameters, "tmpValueC"), "reset");
         }
 
         /** Grizzly's MimeHeaders keeps cleared fields for reuse; a new array of the same size lets them go. */
         private static void emptyHeaders(Object headers) throws ReflectiveOperationException {
-            call(headers, "clear");
+            ContainerReflection.call(headers, "clear");
             Field field = ContainerReflection.field(headers.getClass(), "headers");
             Object fields = field.get(headers);
             field.set(headers, Array.newInstance(fields.getClass().getComponentType(), Array.getLength(fields)));
@@ -228,35 +227,4 @@ public final class UpgradeRequestRelease {
     private static boolean has(Object target, String name) {
         return ContainerReflection.field(target.getClass(), name) != null;
     }
-
-    private static Object read(Object target, String name) throws ReflectiveOperationException {
-        if (target == null) {
-            return null;
-        }
-        Field field = ContainerReflection.field(target.getClass(), name);
-        if (field == null) {
-            throw new NoSuchFieldException(target.getClass().getName() + "." + name);
-        }
-        return field.get(target);
-    }
-
-    private static void write(Object target, String name, Object value) throws ReflectiveOperationException {
-        Field field = ContainerReflection.field(target.getClass(), name);
-        if (field == null) {
-            throw new NoSuchFieldException(target.getClass().getName() + "." + name);
-        }
-        field.set(target, value);
-    }
-
-    private static Object call(Object target, String name) throws ReflectiveOperationException {
-        if (target == null) {
-            throw new NoSuchMethodException("null." + name);
-        }
-        Method method = ContainerReflection.method(target.getClass(), name);
-        if (method == null) {
-            throw new NoSuchMethodException(target.getClass().getName() + "." + name + "()");
-        }
-        return method.invoke(target);
-    }
-
 }
