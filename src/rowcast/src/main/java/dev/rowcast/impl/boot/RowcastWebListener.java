@@ -46,11 +46,8 @@ import dev.rowcast.impl.security.HandshakeIdentities;
 import dev.rowcast.impl.security.OriginFilter;
 import dev.rowcast.impl.security.SubscriptionGate;
 import dev.rowcast.impl.socket.Connections;
-import dev.rowcast.impl.socket.IdleTimerBypass;
+import dev.rowcast.impl.socket.ContainerWorkarounds;
 import dev.rowcast.impl.socket.SmallWriteBuffer;
-import dev.rowcast.impl.socket.ClosedSocketRelease;
-import dev.rowcast.impl.socket.LateInputGuard;
-import dev.rowcast.impl.socket.UpgradeRequestRelease;
 import dev.rowcast.impl.socket.RowcastEndpoint;
 import dev.rowcast.impl.socket.Senders;
 import dev.rowcast.spi.ReplayStore;
@@ -78,7 +75,7 @@ public class RowcastWebListener implements ServletContextListener {
     private AdminChannel admin;
     private TalkBack talkBack;
     private Senders senders;
-    private IdleTimerBypass idleTimer;
+    private ContainerWorkarounds workarounds;
 
     @Override
     public void contextInitialized(ServletContextEvent event) {
@@ -164,16 +161,9 @@ public class RowcastWebListener implements ServletContextListener {
         SubscriptionGate gate = new SubscriptionGate(beans.authorizers(), authorizerThreads,
                 Duration.ofMillis(settings.authorizerTimeoutMillis()));
         senders = Senders.start(settings.outbound().senderThreads(), threads);
-        idleTimer = settings.outbound().idleTimerBypass()
-                ? IdleTimerBypass.create(threads, metrics::idleTimerRearmSkipped) : IdleTimerBypass.off();
-        UpgradeRequestRelease upgradeRelease = settings.releaseUpgradeRequest()
-                ? UpgradeRequestRelease.create(metrics::upgradeRequestReleased) : UpgradeRequestRelease.off();
-        ClosedSocketRelease closedRelease = settings.container().releaseClosedSockets()
-                ? ClosedSocketRelease.create(timers, 1_000, () -> { }) : ClosedSocketRelease.off();
-        LateInputGuard lateInput = settings.container().dropInputAfterClose()
-                ? LateInputGuard.create(timers, 1_000, () -> { }) : LateInputGuard.off();
+        workarounds = ContainerWorkarounds.of(settings, threads, timers, metrics);
         RowcastEndpoint endpoint = new RowcastEndpoint(dispatcher, gate, identities, timers, connections,
-                senders, idleTimer, upgradeRelease, closedRelease, lateInput, settings, metrics, talkBack.talk,
+                senders, workarounds, settings, metrics, talkBack.talk,
                 talkBack.proposals, talkBack::group,
                 cluster != null && settings.cluster().userSubscribesPerSecond() > 0 ? cluster::allowSubscribe : null);
         if (settings.admin().enabled()) {
@@ -259,8 +249,8 @@ public class RowcastWebListener implements ServletContextListener {
         if (senders != null) {
             senders.stop(); // after closeAll: the close frames went out through them
         }
-        if (idleTimer != null) {
-            idleTimer.stop();
+        if (workarounds != null) {
+            workarounds.stop();
         }
         if (authorizerThreads != null) {
             authorizerThreads.shutdownNow();

@@ -1,5 +1,7 @@
 package dev.rowcast.impl.socket;
 
+import static dev.rowcast.impl.socket.ContainerReflection.requiredField;
+
 import java.lang.ref.WeakReference;
 import java.lang.reflect.Field;
 import java.util.List;
@@ -135,7 +137,7 @@ public final class ClosedSocketRelease {
     boolean releaseHandler(Object handler, int attemptsLeft) {
         try {
             Class<?> type = handlerClass(handler.getClass());
-            Field closed = ContainerReflection.requiredField(type, CLOSED);
+            Field closed = requiredField(type, CLOSED);
             if (!closed.getBoolean(handler)) {
                 if (attemptsLeft > 1) {
                     schedule(() -> {
@@ -147,7 +149,7 @@ public final class ClosedSocketRelease {
                 return false;
             }
             for (String name : RELEASED) {
-                ContainerReflection.requiredField(type, name).set(handler, null);
+                requiredField(type, name).set(handler, null);
             }
             return true;
         } catch (ReflectiveOperationException | RuntimeException e) {
@@ -169,7 +171,7 @@ public final class ClosedSocketRelease {
             }
             if (!current.getClass().getSimpleName().equals(HANDLER)) {
                 // Tyrus hands the writer a proxy to the handler the container creates; the container keeps the latter
-                current = ContainerReflection.requiredField(current.getClass(), PROXIED).get(current);
+                current = requiredField(current.getClass(), PROXIED).get(current);
             }
             return current;
         } catch (ReflectiveOperationException | RuntimeException e) {
@@ -195,7 +197,7 @@ public final class ClosedSocketRelease {
     private static Object follow(Object start, List<String> path) throws ReflectiveOperationException {
         Object current = start;
         for (String name : path) {
-            current = ContainerReflection.requiredField(current.getClass(), name).get(current);
+            current = requiredField(current.getClass(), name).get(current);
             if (current == null) {
                 return null;
             }

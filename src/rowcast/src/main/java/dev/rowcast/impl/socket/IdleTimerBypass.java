@@ -1,5 +1,7 @@
 package dev.rowcast.impl.socket;
 
+import static dev.rowcast.impl.socket.ContainerReflection.field;
+
 import java.lang.reflect.Field;
 import java.util.concurrent.Delayed;
 import java.util.concurrent.RejectedExecutionException;
@@ -60,7 +62,7 @@ public final class IdleTimerBypass {
         if (scheduler == null) {
             return false;
         }
-        Field field = ContainerReflection.field(session.getClass(), FIELD);
+        Field field = field(session.getClass(), FIELD);
         if (field == null || field.getType() != ScheduledExecutorService.class) {
             unavailable(session, "it has no ScheduledExecutorService field '" + FIELD + "'");
             return false;

@@ -1,5 +1,10 @@
 package dev.rowcast.impl.socket;
 
+import static dev.rowcast.impl.socket.ContainerReflection.call;
+import static dev.rowcast.impl.socket.ContainerReflection.field;
+import static dev.rowcast.impl.socket.ContainerReflection.method;
+import static dev.rowcast.impl.socket.ContainerReflection.read;
+
 import java.lang.reflect.Method;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -174,19 +179,19 @@ public final class LateInputGuard {
          * @return null when a link is missing
          */
         static Target of(Object session) throws ReflectiveOperationException {
-            Object remote = ContainerReflection.read(session, "basicRemote");
-            Object webSocket = ContainerReflection.read(remote, "webSocket");
-            Object protocol = ContainerReflection.read(webSocket, "protocolHandler");
-            Object writer = ContainerReflection.read(protocol, "writer");
-            Object proxy = ContainerReflection.read(writer, "tyrusHttpUpgradeHandler");
-            Object handler = proxy == null ? null : ContainerReflection.field(proxy.getClass(), "handler") != null
-                    ? ContainerReflection.read(proxy, "handler") : proxy;
-            Object connection = ContainerReflection.read(handler, "wc");
-            Object servletRequest = ContainerReflection.read(connection, "request");
-            Object grizzlyRequest = ContainerReflection.read(servletRequest, "coyoteRequest");
-            Object packet = grizzlyRequest == null ? null : ContainerReflection.call(grizzlyRequest, "getRequest");
-            Object tcp = packet == null ? null : ContainerReflection.call(packet, "getConnection");
-            if (tcp == null || ContainerReflection.method(packet.getClass(), "setContentBroken", boolean.class) == null) {
+            Object remote = read(session, "basicRemote");
+            Object webSocket = read(remote, "webSocket");
+            Object protocol = read(webSocket, "protocolHandler");
+            Object writer = read(protocol, "writer");
+            Object proxy = read(writer, "tyrusHttpUpgradeHandler");
+            Object handler = proxy == null ? null : field(proxy.getClass(), "handler") != null
+                    ? read(proxy, "handler") : proxy;
+            Object connection = read(handler, "wc");
+            Object servletRequest = read(connection, "request");
+            Object grizzlyRequest = read(servletRequest, "coyoteRequest");
+            Object packet = grizzlyRequest == null ? null : call(grizzlyRequest, "getRequest");
+            Object tcp = packet == null ? null : call(packet, "getConnection");
+            if (tcp == null || method(packet.getClass(), "setContentBroken", boolean.class) == null) {
                 return null;
             }
             return new Target(session, servletRequest, grizzlyRequest, packet, tcp);
@@ -199,11 +204,11 @@ public final class LateInputGuard {
          * @return whether it was marked
          */
         boolean guard() throws ReflectiveOperationException {
-            if (ContainerReflection.read(servletRequest, "coyoteRequest") != grizzlyRequest || ContainerReflection.call(grizzlyRequest, "getRequest") != packet
-                    || ContainerReflection.call(packet, "getConnection") != connection) {
+            if (read(servletRequest, "coyoteRequest") != grizzlyRequest || call(grizzlyRequest, "getRequest") != packet
+                    || call(packet, "getConnection") != connection) {
                 return false; // recycled: it is not ours any more
             }
-            ContainerReflection.method(packet.getClass(), "setContentBroken", boolean.class).invoke(packet, true);
+            method(packet.getClass(), "setContentBroken", boolean.class).invoke(packet, true);
             return true;
         }
 
@@ -213,11 +218,11 @@ public final class LateInputGuard {
          * @return false while the connection is still open
          */
         boolean forget() throws ReflectiveOperationException {
-            if (Boolean.TRUE.equals(ContainerReflection.call(connection, "isOpen"))) {
+            if (Boolean.TRUE.equals(call(connection, "isOpen"))) {
                 return false;
             }
-            Object attributes = ContainerReflection.call(connection, "getAttributes");
-            Method remove = ContainerReflection.method(attributes.getClass(), "removeAttribute", String.class);
+            Object attributes = call(connection, "getAttributes");
+            Method remove = method(attributes.getClass(), "removeAttribute", String.class);
             if (remove == null) {
                 throw new NoSuchMethodException(attributes.getClass().getName() + ".removeAttribute(String)");
             }

@@ -51,24 +51,17 @@ public final class RowcastEndpoint extends Endpoint {
     private final RowcastSettings settings;
     private final RowcastMetrics metrics;
     private final Senders senders;
-    private final IdleTimerBypass idleTimer;
-    private final UpgradeRequestRelease upgradeRelease;
-    private final ClosedSocketRelease closedRelease;
-    private final LateInputGuard lateInput;
+    private final ContainerWorkarounds workarounds;
 
     public RowcastEndpoint(ChangeDispatcher dispatcher, SubscriptionGate gate, HandshakeIdentities identities,
-            ScheduledExecutorService expiries, Connections connections, Senders senders, IdleTimerBypass idleTimer,
-            UpgradeRequestRelease upgradeRelease, ClosedSocketRelease closedRelease, LateInputGuard lateInput,
-            RowcastSettings settings,
-            RowcastMetrics metrics, Talk talk, Proposals proposals,
+            ScheduledExecutorService expiries, Connections connections, Senders senders,
+            ContainerWorkarounds workarounds, RowcastSettings settings, RowcastMetrics metrics, Talk talk,
+            Proposals proposals,
             Function<String, Optional<ReactiveEntityModel>> groups, UserRateLimit userLimit) {
         this.dispatcher = dispatcher;
         this.metrics = metrics;
         this.senders = senders;
-        this.idleTimer = idleTimer;
-        this.upgradeRelease = upgradeRelease;
-        this.closedRelease = closedRelease;
-        this.lateInput = lateInput;
+        this.workarounds = workarounds;
         metrics.knownErrors(java.util.Arrays.stream(ErrorCode.values()).map(ErrorCode::wireName).toList());
         this.protocol = new ProtocolHandler(dispatcher, gate, settings.maxFrameBytes(), expiries, metrics, talk,
                 proposals, groups, userLimit);
@@ -83,7 +76,7 @@ public final class RowcastEndpoint extends Endpoint {
         // Tyrus applies these to fragmented messages only; ProtocolHandler checks whole frames (1009 either way)
         session.setMaxTextMessageBufferSize(settings.maxFrameBytes());
         session.setMaxBinaryMessageBufferSize(settings.maxFrameBytes());
-        if (idleTimer.apply(session)) {
+        if (workarounds.idleTimer().apply(session)) {
             metrics.idleTimerBypassed();
         }
         ConnectionIdentity identity = identities.claim(session);
@@ -101,9 +94,9 @@ public final class RowcastEndpoint extends Endpoint {
         session.getUserProperties().put(CONNECTION, connection);
         connections.add(connection);
         // the identity, roles and expiry are copied by now: the container's copy of the handshake can go, on a read
-        UpgradeRequestRelease.Handle release = upgradeRelease.afterOpen(session);
+        UpgradeRequestRelease.Handle release = workarounds.upgradeRelease().afterOpen(session);
         session.getUserProperties().put(RELEASE, release);
-        session.getUserProperties().put(LATE_INPUT, lateInput.afterOpen(session));
+        session.getUserProperties().put(LATE_INPUT, workarounds.lateInput().afterOpen(session));
         session.addMessageHandler(PongMessage.class, pong -> {
             release.onRead();
             protocol.pong(connection, pong.getApplicationData());
@@ -150,7 +143,8 @@ public final class RowcastEndpoint extends Endpoint {
         if (session.getUserProperties().get(EXPIRY) instanceof ScheduledFuture<?> expiry) {
             expiry.cancel(false);
         }
-        closedRelease.closed(session); // else Payara's recycled request keeps this socket (ClosedSocketRelease)
+        // else Payara's recycled request keeps this socket (ClosedSocketRelease)
+        workarounds.closedRelease().closed(session);
     }
 
     @Override

@@ -1,5 +1,7 @@
 package dev.rowcast.impl.socket;
 
+import static dev.rowcast.impl.socket.ContainerReflection.field;
+
 import java.io.IOException;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
@@ -89,7 +91,7 @@ public final class SmallWriteBuffer implements Filter {
         while (current instanceof ServletResponseWrapper wrapper) {
             current = wrapper.getResponse();
         }
-        Field field = ContainerReflection.field(current.getClass(), "response");
+        Field field = field(current.getClass(), "response");
         Object catalina = field == null ? null : field.get(current);
         if (catalina == null) {
             return null;

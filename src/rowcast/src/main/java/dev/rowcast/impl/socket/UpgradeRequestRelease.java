@@ -1,5 +1,10 @@
 package dev.rowcast.impl.socket;
 
+import static dev.rowcast.impl.socket.ContainerReflection.call;
+import static dev.rowcast.impl.socket.ContainerReflection.field;
+import static dev.rowcast.impl.socket.ContainerReflection.read;
+import static dev.rowcast.impl.socket.ContainerReflection.write;
+
 import java.lang.reflect.Array;
 import java.lang.reflect.Field;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -172,15 +177,15 @@ public final class UpgradeRequestRelease {
          * @return null when a link is missing or of another type
          */
         static Target of(Object session) throws ReflectiveOperationException {
-            Object remote = ContainerReflection.read(session, "basicRemote");
-            Object webSocket = ContainerReflection.read(remote, "webSocket");
-            Object protocol = ContainerReflection.read(webSocket, "protocolHandler");
-            Object writer = ContainerReflection.read(protocol, "writer");
-            Object proxy = ContainerReflection.read(writer, "tyrusHttpUpgradeHandler");
-            Object handler = proxy == null ? null : has(proxy, "handler") ? ContainerReflection.read(proxy, "handler") : proxy;
-            Object connection = ContainerReflection.read(handler, "wc");
-            Object servletRequest = ContainerReflection.read(connection, "request");
-            Object grizzlyRequest = ContainerReflection.read(servletRequest, "coyoteRequest");
+            Object remote = read(session, "basicRemote");
+            Object webSocket = read(remote, "webSocket");
+            Object protocol = read(webSocket, "protocolHandler");
+            Object writer = read(protocol, "writer");
+            Object proxy = read(writer, "tyrusHttpUpgradeHandler");
+            Object handler = proxy == null ? null : has(proxy, "handler") ? read(proxy, "handler") : proxy;
+            Object connection = read(handler, "wc");
+            Object servletRequest = read(connection, "request");
+            Object grizzlyRequest = read(servletRequest, "coyoteRequest");
             if (grizzlyRequest == null || !has(handler, "upgradeInfo") || !has(servletRequest, "afterService")
                     || !has(servletRequest, "upgrade") || !has(grizzlyRequest, "parameters")) {
                 return null;
@@ -197,34 +202,34 @@ public final class UpgradeRequestRelease {
          */
         State state() throws ReflectiveOperationException {
             boolean closed = session instanceof Session socket && !socket.isOpen();
-            if (closed || !Boolean.TRUE.equals(ContainerReflection.read(servletRequest, "upgrade"))
-                    || ContainerReflection.read(servletRequest, "coyoteRequest") != grizzlyRequest) {
+            if (closed || !Boolean.TRUE.equals(read(servletRequest, "upgrade"))
+                    || read(servletRequest, "coyoteRequest") != grizzlyRequest) {
                 return State.GONE;
             }
-            return Boolean.TRUE.equals(ContainerReflection.read(servletRequest, "afterService")) ? State.OPEN : State.IN_HANDSHAKE;
+            return Boolean.TRUE.equals(read(servletRequest, "afterService")) ? State.OPEN : State.IN_HANDSHAKE;
         }
 
         void release() throws ReflectiveOperationException {
-            ContainerReflection.write(upgradeHandler, "upgradeInfo", null);
-            Object requestPacket = ContainerReflection.call(grizzlyRequest, "getRequest");
-            emptyHeaders(ContainerReflection.call(requestPacket, "getHeaders"));
-            Object response = ContainerReflection.call(grizzlyRequest, "getResponse");
-            emptyHeaders(ContainerReflection.call(ContainerReflection.call(response, "getResponse"), "getHeaders"));
-            Object parameters = ContainerReflection.read(grizzlyRequest, "parameters");
-            ContainerReflection.call(ContainerReflection.read(parameters, "tmpNameC"), "reset");
-            ContainerReflection.call(ContainerReflection.read(parameters, "tmpValueC"), "reset");
+            write(upgradeHandler, "upgradeInfo", null);
+            Object requestPacket = call(grizzlyRequest, "getRequest");
+            emptyHeaders(call(requestPacket, "getHeaders"));
+            Object response = call(grizzlyRequest, "getResponse");
+            emptyHeaders(call(call(response, "getResponse"), "getHeaders"));
+            Object parameters = read(grizzlyRequest, "parameters");
+            call(read(parameters, "tmpNameC"), "reset");
+            call(read(parameters, "tmpValueC"), "reset");
         }
 
         /** Grizzly's MimeHeaders keeps cleared fields for reuse; a new array of the same size lets them go. */
         private static void emptyHeaders(Object headers) throws ReflectiveOperationException {
-            ContainerReflection.call(headers, "clear");
-            Field field = ContainerReflection.field(headers.getClass(), "headers");
+            call(headers, "clear");
+            Field field = field(headers.getClass(), "headers");
             Object fields = field.get(headers);
             field.set(headers, Array.newInstance(fields.getClass().getComponentType(), Array.getLength(fields)));
         }
     }
 
     private static boolean has(Object target, String name) {
-        return ContainerReflection.field(target.getClass(), name) != null;
+        return field(target.getClass(), name) != null;
     }
 }
