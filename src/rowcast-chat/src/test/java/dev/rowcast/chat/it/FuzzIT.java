@@ -44,11 +44,7 @@ class FuzzIT extends DeployedChat {
 
         Fuzzer.Run run = Fuzzer.run(base, settings, new Fuzzer.Conversations(honest, shared, evesOwn),
                 () -> api.as("admin").call("GET", "api/it/heap", null).object().getJsonNumber("used").longValue(),
-                () -> api.as("admin").call("GET", "api/it/heap/histogram?top=20&match=" + java.net.URLEncoder.encode(
-                        "dev\\.rowcast\\.impl|tyrus\\.core\\.TyrusSession|TyrusWebSocket\\b|StandardSession\\b"
-                                + "|grizzly\\.nio\\.transport\\.TCPNIOConnection\\b|HttpServerFilter",
-                        java.nio.charset.StandardCharsets.UTF_8), null).object()
-                        .getString("histogram"));
+                this::histogram);
         String connections = dev.rowcast.chat.it.support.Metrics.scrape(base).rowcast().lines()
                 .filter(line -> line.contains("rowcast_connections")).collect(java.util.stream.Collectors.joining(
                         "\n  ", "server's connection meters after the run:\n  ", "\n"));
@@ -66,6 +62,16 @@ class FuzzIT extends DeployedChat {
                 () -> assertTrue(run.stats().frames() >= settings.frames() || run.stats().violationCount() > 0,
                         "frames sent: " + run.stats().frames()),
                 () -> assertTrue(grownMb <= settings.heapBoundMb(), "heap after full GC grew by " + grownMb + " MB"));
+    }
+
+    /** The server's live threads and the top of its class histogram after a full GC, with the classes watched. */
+    private String histogram() {
+        jakarta.json.JsonObject probe = api.as("admin").call("GET", "api/it/heap/histogram?top=20&match="
+                + java.net.URLEncoder.encode("dev\\.rowcast\\.impl|tyrus\\.core\\.TyrusSession|TyrusWebSocket\\b"
+                        + "|StandardSession\\b|grizzly\\.nio\\.transport\\.TCPNIOConnection\\b|HttpServerFilter",
+                        java.nio.charset.StandardCharsets.UTF_8), null).object();
+        return "threads: " + probe.getInt("threads") + ", of them http-thread-pool: " + probe.getInt("httpThreads")
+                + "\n" + probe.getString("histogram");
     }
 
     /** The server's TCP sockets on its port by state (from ss), to see connections the server never closed. */

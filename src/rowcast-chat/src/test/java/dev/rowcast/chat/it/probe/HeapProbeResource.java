@@ -12,7 +12,7 @@ import jakarta.ws.rs.core.MediaType;
 
 /**
  * Test probe: the server's heap after a full GC, for the fuzzer's before/after comparison, and the classes that hold
- * it (the JVM's class histogram, which runs a full GC first).
+ * it (the JVM's class histogram, which runs a full GC first), with the live threads.
  */
 @Path("it/heap")
 public class HeapProbeResource {
@@ -49,6 +49,10 @@ public class HeapProbeResource {
                 out.append(lines.get(i)).append('\n');
             }
         }
-        return Json.createObjectBuilder().add("histogram", out.toString()).build();
+        // the container's HTTP workers each cache recycled requests: their number explains much of the heap's growth
+        long http = Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().startsWith("http-thread-pool")).count();
+        return Json.createObjectBuilder().add("histogram", out.toString())
+                .add("threads", ManagementFactory.getThreadMXBean().getThreadCount()).add("httpThreads", http).build();
     }
 }
