@@ -506,6 +506,8 @@ final class ClientConnection implements Subscriber {
     private void closeQuietly(CloseReason reason) {
         try {
             if (session.isOpen()) {
+                // before the close frame: the client's answer to it must never be read as a new HTTP request
+                LateInputGuard.closing(session);
                 session.close(reason);
             }
         } catch (Throwable e) {

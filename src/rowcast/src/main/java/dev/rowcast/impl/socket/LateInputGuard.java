@@ -6,6 +6,7 @@ import static dev.rowcast.impl.socket.ContainerReflection.method;
 import static dev.rowcast.impl.socket.ContainerReflection.read;
 
 import java.lang.reflect.Method;
+import java.util.Map;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -68,11 +69,26 @@ public final class LateInputGuard {
         return new LateInputGuard(timers, delayMillis, guarded);
     }
 
+    /** The session's user property that holds its {@link Handle}. */
+    static final String PROPERTY = LateInputGuard.class.getName() + ".handle";
+
     /** One socket's guard. */
     public interface Handle {
 
-        /** From {@code onClose}: the connection's input from now on is dropped. */
+        /** The connection's input from now on is dropped: from {@code onClose}, or before the server closes. */
         void closed();
+    }
+
+    /**
+     * Guards a socket the server is about to close, before its close frame goes out: the client's answer to that frame
+     * then always finds its input dropped. From {@code onClose} alone it could be read first, as the server's close
+     * runs on another thread than the socket's reads.
+     */
+    static void closing(Session session) {
+        Map<String, Object> properties = session.getUserProperties();
+        if (properties != null && properties.get(PROPERTY) instanceof Handle handle) {
+            handle.closed();
+        }
     }
 
     private static final Handle NONE = () -> {

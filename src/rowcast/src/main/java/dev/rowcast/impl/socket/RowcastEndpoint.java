@@ -41,7 +41,6 @@ public final class RowcastEndpoint extends Endpoint {
     private static final String CONNECTION = ClientConnection.class.getName();
     private static final String EXPIRY = CONNECTION + ".expiry";
     private static final String RELEASE = CONNECTION + ".upgradeRelease";
-    private static final String LATE_INPUT = CONNECTION + ".lateInput";
 
     private final ChangeDispatcher dispatcher;
     private final ProtocolHandler protocol;
@@ -96,7 +95,7 @@ public final class RowcastEndpoint extends Endpoint {
         // the identity, roles and expiry are copied by now: the container's copy of the handshake can go, on a read
         UpgradeRequestRelease.Handle release = workarounds.upgradeRelease().afterOpen(session);
         session.getUserProperties().put(RELEASE, release);
-        session.getUserProperties().put(LATE_INPUT, workarounds.lateInput().afterOpen(session));
+        session.getUserProperties().put(LateInputGuard.PROPERTY, workarounds.lateInput().afterOpen(session));
         session.addMessageHandler(PongMessage.class, pong -> {
             release.onRead();
             protocol.pong(connection, pong.getApplicationData());
@@ -130,7 +129,7 @@ public final class RowcastEndpoint extends Endpoint {
         if (session.getUserProperties().get(RELEASE) instanceof UpgradeRequestRelease.Handle release) {
             release.cancel();
         }
-        if (session.getUserProperties().remove(LATE_INPUT) instanceof LateInputGuard.Handle guard) {
+        if (session.getUserProperties().remove(LateInputGuard.PROPERTY) instanceof LateInputGuard.Handle guard) {
             guard.closed(); // else Payara may serve the client's next bytes as a new request (LateInputGuard)
         }
         Object connection = session.getUserProperties().get(CONNECTION);

@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.lang.reflect.Proxy;
 import java.nio.charset.MalformedInputException;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -39,6 +41,7 @@ class ClientConnectionTest {
     private static final class FakeSession {
         final List<String> sent = new CopyOnWriteArrayList<>();
         volatile CloseReason closed;
+        final Map<String, Object> properties = new ConcurrentHashMap<>();
         final Session session;
 
         FakeSession(Consumer<String> sender) {
@@ -56,6 +59,7 @@ class ClientConnectionTest {
                         case "getAsyncRemote" -> remote;
                         case "isOpen" -> closed == null;
                         case "getId" -> "s";
+                        case "getUserProperties" -> properties;
                         case "close" -> {
                             closed = (CloseReason) args[0];
                             yield null;
@@ -70,6 +74,18 @@ class ClientConnectionTest {
                     new RateLimiter(100, 100, 5, now), new RateLimiter(1000, 1000, 0, now),
                     new RateLimiter(10, 10, 0, now));
         }
+    }
+
+    /** The client answers a close frame at once: its answer must find its input already dropped (LateInputGuard). */
+    @Test
+    void should_guard_late_input_before_the_close_frame_goes_out() {
+        FakeSession fake = new FakeSession(text -> { });
+        List<String> order = new CopyOnWriteArrayList<>();
+        fake.properties.put(LateInputGuard.PROPERTY,
+                (LateInputGuard.Handle) () -> order.add(fake.closed == null ? "guarded while open" : "guarded late"));
+        fake.connection().close(CloseCodes.reason(CloseCodes.CREDENTIAL_EXPIRED, "credential expired"));
+        assertEquals(List.of("guarded while open"), order);
+        assertEquals(CloseCodes.CREDENTIAL_EXPIRED.getCode(), fake.closed.getCloseCode().getCode());
     }
 
     @Test
