@@ -247,8 +247,8 @@ class DatabaseCaptureIT extends DeployedChat {
     }
 
     /**
-     * Waits until this database's listener is connected and listening, then terminates its backend. Only this database's: other
-     * builds on the same server run listeners of their own.
+     * Waits until this database's listener is connected and listening, then terminates its backend. Only this
+     * database's: other builds on the same server run listeners of their own.
      */
     private static int kill(Connection killer) throws SQLException, InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
