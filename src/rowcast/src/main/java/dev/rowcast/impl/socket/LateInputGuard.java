@@ -1,7 +1,6 @@
 package dev.rowcast.impl.socket;
 
 import static dev.rowcast.impl.socket.ContainerReflection.call;
-import static dev.rowcast.impl.socket.ContainerReflection.field;
 import static dev.rowcast.impl.socket.ContainerReflection.method;
 import static dev.rowcast.impl.socket.ContainerReflection.read;
 
@@ -188,29 +187,19 @@ public final class LateInputGuard {
         }
 
         /**
-         * Tyrus 2: session.basicRemote.webSocket.protocolHandler.writer (TyrusServletWriter) .tyrusHttpUpgradeHandler
-         * (a proxy) .handler; Payara 6: handler.wc (WebConnectionImpl) .request (Catalina) .coyoteRequest (Grizzly);
-         * Grizzly 4: getRequest() (the HttpRequestPacket the codec keeps), its getConnection().
+         * The handshake's request ({@link UpgradedRequest}); Grizzly 4: its getRequest() (the HttpRequestPacket the
+         * codec keeps), that packet's getConnection().
          *
          * @return null when a link is missing
          */
         static Target of(Object session) throws ReflectiveOperationException {
-            Object remote = read(session, "basicRemote");
-            Object webSocket = read(remote, "webSocket");
-            Object protocol = read(webSocket, "protocolHandler");
-            Object writer = read(protocol, "writer");
-            Object proxy = read(writer, "tyrusHttpUpgradeHandler");
-            Object handler = proxy == null ? null : field(proxy.getClass(), "handler") != null
-                    ? read(proxy, "handler") : proxy;
-            Object connection = read(handler, "wc");
-            Object servletRequest = read(connection, "request");
-            Object grizzlyRequest = read(servletRequest, "coyoteRequest");
-            Object packet = grizzlyRequest == null ? null : call(grizzlyRequest, "getRequest");
+            UpgradedRequest request = UpgradedRequest.of(session);
+            Object packet = request == null ? null : call(request.grizzlyRequest(), "getRequest");
             Object tcp = packet == null ? null : call(packet, "getConnection");
             if (tcp == null || method(packet.getClass(), "setContentBroken", boolean.class) == null) {
                 return null;
             }
-            return new Target(session, servletRequest, grizzlyRequest, packet, tcp);
+            return new Target(session, request.servletRequest(), request.grizzlyRequest(), packet, tcp);
         }
 
         /**
@@ -246,5 +235,4 @@ public final class LateInputGuard {
             return true;
         }
     }
-
 }

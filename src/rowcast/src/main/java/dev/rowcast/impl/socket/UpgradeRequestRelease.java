@@ -171,22 +171,19 @@ public final class UpgradeRequestRelease {
         }
 
         /**
-         * Tyrus 2: session.basicRemote.webSocket.protocolHandler.writer (TyrusServletWriter) .tyrusHttpUpgradeHandler
-         * (a proxy) .handler; Payara 6: handler.wc (WebConnectionImpl) .request (Catalina) .coyoteRequest (Grizzly).
+         * The handshake's request ({@link UpgradedRequest}), if its objects have the fields the release clears.
          *
          * @return null when a link is missing or of another type
          */
         static Target of(Object session) throws ReflectiveOperationException {
-            Object remote = read(session, "basicRemote");
-            Object webSocket = read(remote, "webSocket");
-            Object protocol = read(webSocket, "protocolHandler");
-            Object writer = read(protocol, "writer");
-            Object proxy = read(writer, "tyrusHttpUpgradeHandler");
-            Object handler = proxy == null ? null : has(proxy, "handler") ? read(proxy, "handler") : proxy;
-            Object connection = read(handler, "wc");
-            Object servletRequest = read(connection, "request");
-            Object grizzlyRequest = read(servletRequest, "coyoteRequest");
-            if (grizzlyRequest == null || !has(handler, "upgradeInfo") || !has(servletRequest, "afterService")
+            UpgradedRequest request = UpgradedRequest.of(session);
+            if (request == null) {
+                return null;
+            }
+            Object handler = request.handler();
+            Object servletRequest = request.servletRequest();
+            Object grizzlyRequest = request.grizzlyRequest();
+            if (!has(handler, "upgradeInfo") || !has(servletRequest, "afterService")
                     || !has(servletRequest, "upgrade") || !has(grizzlyRequest, "parameters")) {
                 return null;
             }
