@@ -14,8 +14,9 @@ import dev.rowcast.chat.it.support.WsClient;
 /**
  * Every container workaround off ({@code rowcast.connection.releaseUpgradeRequest},
  * {@code rowcast.outbound.idleTimerBypass}, {@code rowcast.container.releaseClosedSockets},
- * {@code rowcast.outbound.smallWriteBuffer}, {@code rowcast.container.dropInputAfterClose}): nothing is bypassed,
- * released, shrunk or guarded, and sockets behave as with them on. {@link UpgradeReleaseChecks} and
+ * {@code rowcast.outbound.smallWriteBuffer}, {@code rowcast.outbound.preframed},
+ * {@code rowcast.container.dropInputAfterClose}): nothing is bypassed, released, shrunk, pre-framed or guarded, and
+ * sockets behave as with them on. {@link UpgradeReleaseChecks} and
  * {@link WriteBufferChecks} run here with their workaround off; one deployment serves them all, which keeps the suite
  * short. (LateInputIT has the late-input guard on; off, its check fails.)
  */

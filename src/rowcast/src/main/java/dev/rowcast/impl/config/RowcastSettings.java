@@ -83,6 +83,7 @@ public record RowcastSettings(String endpointPath, int maxFrameBytes, int maxSub
     public static final String OUTBOUND_MAX_BATCH_BYTES = "rowcast.outbound.maxBatchBytes";
     public static final String OUTBOUND_IDLE_TIMER_BYPASS = "rowcast.outbound.idleTimerBypass";
     public static final String OUTBOUND_SMALL_WRITE_BUFFER = "rowcast.outbound.smallWriteBuffer";
+    public static final String OUTBOUND_PREFRAMED = "rowcast.outbound.preframed";
 
     /**
      * How frames leave the server.
@@ -94,8 +95,12 @@ public record RowcastSettings(String endpointPath, int maxFrameBytes, int maxSub
      *         scheduler (docs/architecture.md, "Platform notes")
      * @param smallWriteBuffer whether each handshake's response gets Grizzly's smallest write buffer, which Payara
      *         otherwise allocates anew (8 KB) for every message sent (docs/architecture.md, "Platform notes")
+     * @param preframed whether a frame that several sockets get is encoded as WebSocket bytes once and written to
+     *         each as it is, where the container would encode it again per socket (docs/architecture.md, "Platform
+     *         notes")
      */
-    public record Outbound(int senders, int maxBatchBytes, boolean idleTimerBypass, boolean smallWriteBuffer) {
+    public record Outbound(int senders, int maxBatchBytes, boolean idleTimerBypass, boolean smallWriteBuffer,
+            boolean preframed) {
 
         /** The number of sender threads to start. */
         public int senderThreads() {
@@ -106,7 +111,8 @@ public record RowcastSettings(String endpointPath, int maxFrameBytes, int maxSub
             return new Outbound(integer(parameters, OUTBOUND_SENDERS, 0, 0, 256, problems),
                     integer(parameters, OUTBOUND_MAX_BATCH_BYTES, 64 * 1024, 0, 16 * 1024 * 1024, problems),
                     onByDefault(parameters, OUTBOUND_IDLE_TIMER_BYPASS, problems),
-                    onByDefault(parameters, OUTBOUND_SMALL_WRITE_BUFFER, problems));
+                    onByDefault(parameters, OUTBOUND_SMALL_WRITE_BUFFER, problems),
+                    onByDefault(parameters, OUTBOUND_PREFRAMED, problems));
         }
 
         private static boolean onByDefault(Function<String, String> parameters, String name, List<String> problems) {

@@ -7,6 +7,7 @@ import dev.rowcast.impl.bridge.ChangeSize;
 import dev.rowcast.impl.model.ReactiveEntityModel;
 import dev.rowcast.impl.protocol.EventType;
 import dev.rowcast.impl.protocol.Frames;
+import dev.rowcast.impl.protocol.OutboundFrame;
 import dev.rowcast.impl.visibility.Seen;
 import dev.rowcast.impl.visibility.Visibility;
 import dev.rowcast.spi.Position;
@@ -26,7 +27,7 @@ final class StreamEventView {
     final ChangeText text;
     private final ReactiveEntityModel model;
     private final Visibility visibility;
-    private final Map<Seen, String> frames = new HashMap<>(2);
+    private final Map<Seen, OutboundFrame> frames = new HashMap<>(2);
     private long bytes = -1;
 
     StreamEventView(StreamId stream, Position position, EventType type, ChangeText text, ReactiveEntityModel model,
@@ -56,10 +57,10 @@ final class StreamEventView {
         return text.event(type, seen);
     }
 
-    /** The whole change frame. */
-    String frameFor(Viewer viewer) {
+    /** The whole change frame, shared by every subscriber with the same verdict. */
+    OutboundFrame frameFor(Viewer viewer) {
         Seen seen = seenBy(viewer);
-        return frames.computeIfAbsent(seen, s -> s.hidden() ? Frames.hidden(stream, position)
-                : Frames.change(stream, position, text.event(type, s)));
+        return frames.computeIfAbsent(seen, s -> OutboundFrame.of(s.hidden() ? Frames.hidden(stream, position)
+                : Frames.change(stream, position, text.event(type, s))));
     }
 }

@@ -18,6 +18,7 @@ import dev.rowcast.impl.model.ReactiveEntityModel;
 import dev.rowcast.impl.model.ScopeModel;
 import dev.rowcast.impl.protocol.EventType;
 import dev.rowcast.impl.protocol.Frames;
+import dev.rowcast.impl.protocol.OutboundFrame;
 import dev.rowcast.impl.visibility.Seen;
 import dev.rowcast.impl.visibility.Visibility;
 import dev.rowcast.spi.Position;
@@ -229,7 +230,7 @@ final class StreamPublisher {
                 metrics.lag(now - batch.committedNanos[i]);
             }
         }
-        Map<List<Object>, String> frames = new HashMap<>();
+        Map<List<Object>, OutboundFrame> frames = new HashMap<>();
         for (Subscription subscription : registry.of(stream)) {
             if (subscription.awaitsSnapshot()) {
                 continue; // its events are held for the snapshot
@@ -244,7 +245,7 @@ final class StreamPublisher {
 
     /** The batch frame one subscriber gets; shared with every subscriber who gets the same one. */
     private static void flushTo(Subscription subscription, StreamId stream, Batch batch,
-            Map<List<Object>, String> frames) {
+            Map<List<Object>, OutboundFrame> frames) {
         List<Object> key = new ArrayList<>();
         List<String> events = new ArrayList<>(batch.items.size());
         Position last = null;
@@ -261,7 +262,7 @@ final class StreamPublisher {
         }
         if (!events.isEmpty()) {
             Position at = last;
-            subscription.send(frames.computeIfAbsent(key, k -> Frames.batch(stream, at, events)));
+            subscription.send(frames.computeIfAbsent(key, k -> OutboundFrame.of(Frames.batch(stream, at, events))));
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.rowcast.impl.dispatch;
 
+import dev.rowcast.impl.protocol.OutboundFrame;
 import dev.rowcast.spi.Viewer;
 
 /** Where a subscription's frames go: one client socket, and who is behind it. */
@@ -7,6 +8,14 @@ public interface Subscriber {
 
     /** Queues a frame for sending; never blocks. */
     void send(String frame);
+
+    /**
+     * Queues a frame that other subscribers get too: a socket that sends it as a message of its own reuses the bytes
+     * encoded for the first one. Never blocks.
+     */
+    default void send(OutboundFrame frame) {
+        send(frame.text());
+    }
 
     Viewer viewer();
 

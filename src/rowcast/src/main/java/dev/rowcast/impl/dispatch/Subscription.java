@@ -7,6 +7,7 @@ import jakarta.json.JsonValue;
 
 import dev.rowcast.impl.metrics.ChannelMeters;
 import dev.rowcast.impl.model.ReactiveEntityModel;
+import dev.rowcast.impl.protocol.OutboundFrame;
 import dev.rowcast.spi.Position;
 import dev.rowcast.spi.StreamId;
 
@@ -65,6 +66,11 @@ final class Subscription {
 
     /** Sends one of the stream's frames (change, batch, snapshot, replayed change), counted for its channel. */
     void send(String frame) {
+        send(OutboundFrame.of(frame));
+    }
+
+    /** As {@link #send(String)}, for a frame other subscribers get too. */
+    void send(OutboundFrame frame) {
         ChannelMeters channel = meters;
         if (channel != null) {
             channel.sent(frame.length());

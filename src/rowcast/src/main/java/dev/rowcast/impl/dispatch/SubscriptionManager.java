@@ -250,7 +250,7 @@ final class SubscriptionManager {
             for (StreamEvent event : missed.get()) {
                 StreamEventView view = new StreamEventView(stream, event.position(), eventType(event),
                         new ChangeText(event.change()), model, visibility);
-                subscription.send(Frames.replayed(view.frameFor(subscriber.viewer())));
+                subscription.send(Frames.replayed(view.frameFor(subscriber.viewer()).text()));
             }
             metrics.replayServed(missed.get().size());
             // replayed up to the head: an open batch window must not send those again

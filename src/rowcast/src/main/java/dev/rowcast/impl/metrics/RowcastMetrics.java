@@ -46,6 +46,7 @@ public final class RowcastMetrics {
     private final Counter coalescedMessages;
     private final Counter coalescedFrames;
     private final Counter idleTimerBypassed;
+    private final Counter preframedSockets;
     private final Counter idleTimerRearmsSkipped;
     private final Counter upgradeRequestsReleased;
     private final Counter writeBuffersShrunk;
@@ -80,9 +81,11 @@ public final class RowcastMetrics {
                 null);
         idleTimerBypassed = meters.counter("rowcast_idle_timer_bypassed", "Sockets whose idle timer was taken off "
                 + "the container's managed scheduler (rowcast.outbound.idleTimerBypass)", null, null);
+        preframedSockets = meters.counter("rowcast_preframed_sockets", "Sockets that send frames encoded once for "
+                + "all their receivers (rowcast.outbound.preframed)", null, null);
         idleTimerRearmsSkipped = meters.counter("rowcast_idle_timer_rearms_skipped", "Idle-timer re-arms that cost "
-                + "nothing because the socket has no idle timeout (about one per message sent or received)", null,
-                null);
+                + "nothing because the socket has no idle timeout (one per message received, and per message sent "
+                + "unless pre-framed)", null, null);
         writeBuffersShrunk = meters.counter("rowcast_write_buffers_shrunk", "WebSocket handshakes whose container "
                 + "write buffer was made small (rowcast.outbound.smallWriteBuffer)", null, null);
         upgradeRequestsReleased = meters.counter("rowcast_upgrade_requests_released", "Sockets whose HTTP upgrade "
@@ -122,6 +125,14 @@ public final class RowcastMetrics {
 
     public long idleTimersBypassed() {
         return idleTimerBypassed.count();
+    }
+
+    public void preframedSocket() {
+        preframedSockets.inc();
+    }
+
+    public long preframedSockets() {
+        return preframedSockets.count();
     }
 
     public void writeBufferShrunk() {

@@ -28,6 +28,7 @@ import jakarta.websocket.Session;
 import dev.rowcast.impl.dispatch.Subscriber;
 import dev.rowcast.impl.metrics.RowcastMetrics;
 import dev.rowcast.impl.protocol.CloseCodes;
+import dev.rowcast.impl.protocol.OutboundFrame;
 import dev.rowcast.impl.security.ConnectionIdentity;
 
 /**
@@ -78,7 +79,7 @@ final class ClientConnection implements Subscriber {
     private final RemoteEndpoint.Async remote;
     private final ConnectionIdentity identity;
     private final long maxQueuedBytes;
-    private final Queue<String> outbound = new ConcurrentLinkedQueue<>();
+    private final Queue<OutboundFrame> outbound = new ConcurrentLinkedQueue<>();
     private final AtomicLong queuedBytes = new AtomicLong();
     /** Bytes the container took from us, and the part of them the client has shown it read. */
     private final AtomicLong handedBytes = new AtomicLong();
@@ -92,7 +93,7 @@ final class ClientConnection implements Subscriber {
     /** Bytes kept for this socket outside the queue: events held while its snapshot is read. */
     private final AtomicLong reservedBytes = new AtomicLong();
     /** The one frame allowed over the bound, until acknowledged; and the offset its last byte was handed at. */
-    private final AtomicReference<String> oversized = new AtomicReference<>();
+    private final AtomicReference<OutboundFrame> oversized = new AtomicReference<>();
     private volatile long oversizedEnd = Long.MAX_VALUE;
     private final RateLimiter replayBudget;
     private final RateLimiter snapshotBudget;
@@ -103,6 +104,7 @@ final class ClientConnection implements Subscriber {
     private volatile long receivedNanos = System.nanoTime();
     private final RowcastMetrics metrics;
     private final Senders senders;
+    private final Outlet outlet;
     /** The most characters sent as one {@code frames} message; 0: every frame is its own message (v1). */
     private final int maxBatchChars;
     private final Runnable pumpTask = this::pumpOnSender;
@@ -114,22 +116,22 @@ final class ClientConnection implements Subscriber {
     ClientConnection(Session session, ConnectionIdentity identity, long maxQueuedBytes, RateLimiter inbound,
             RateLimiter replayBudget, RateLimiter snapshotBudget) {
         this(session, identity, maxQueuedBytes, inbound, replayBudget, snapshotBudget, RowcastMetrics.local(),
-                Senders.inline(), 0, DEFAULT_PENDING_REQUESTS, DEFAULT_PENDING_BYTES);
+                new SendPath(Senders.inline(), Outlet.of(session.getAsyncRemote()), 0), DEFAULT_PENDING_REQUESTS,
+                DEFAULT_PENDING_BYTES);
     }
 
     /**
-     * @param senders where the pump runs
-     * @param maxBatchChars the most characters coalesced into one {@code frames} message; 0 for a v1 client
      * @param maxPendingRequests requests that may wait for the ones before them ({@link #inOrder})
      * @param maxPendingBytes their estimated bytes
      */
     ClientConnection(Session session, ConnectionIdentity identity, long maxQueuedBytes, RateLimiter inbound,
-            RateLimiter replayBudget, RateLimiter snapshotBudget, RowcastMetrics metrics, Senders senders,
-            int maxBatchChars, int maxPendingRequests, long maxPendingBytes) {
+            RateLimiter replayBudget, RateLimiter snapshotBudget, RowcastMetrics metrics, SendPath path,
+            int maxPendingRequests, long maxPendingBytes) {
         this.requests = new RequestChain(this, maxPendingRequests, maxPendingBytes);
         this.metrics = metrics;
-        this.senders = senders;
-        this.maxBatchChars = maxBatchChars;
+        this.senders = path.senders();
+        this.outlet = path.outlet();
+        this.maxBatchChars = path.maxBatchChars();
         this.session = session;
         this.remote = session.getAsyncRemote();
         this.identity = identity;
@@ -177,6 +179,12 @@ final class ClientConnection implements Subscriber {
      */
     @Override
     public void send(String frame) {
+        send(OutboundFrame.of(frame));
+    }
+
+    /** As {@link #send(String)}, for a frame other sockets get too: its bytes are encoded once for all of them. */
+    @Override
+    public void send(OutboundFrame frame) {
         try {
             queue(frame);
         } catch (Throwable e) {
@@ -184,7 +192,7 @@ final class ClientConnection implements Subscriber {
         }
     }
 
-    private void queue(String frame) {
+    private void queue(OutboundFrame frame) {
         if (closing.get()) {
             return;
         }
@@ -222,7 +230,7 @@ final class ClientConnection implements Subscriber {
 
     /** The oversized frame's bytes, which do not count against the bound until acknowledged. */
     private long exemptBytes() {
-        String frame = oversized.get();
+        OutboundFrame frame = oversized.get();
         return frame == null ? 0 : frame.length();
     }
 
@@ -277,7 +285,7 @@ final class ClientConnection implements Subscriber {
                     }
                     continue;
                 }
-                String frame = outbound.poll();
+                OutboundFrame frame = outbound.poll();
                 if (frame == null) {
                     pumping.set(false);
                     // a frame queued after poll() but before set(false) would otherwise wait for the next send
@@ -288,7 +296,7 @@ final class ClientConnection implements Subscriber {
                 }
                 phase.set(SENDING);
                 queuedBytes.addAndGet(-frame.length());
-                String message = frame == oversized.get() ? frame : coalesce(frame);
+                OutboundFrame message = frame == oversized.get() ? frame : coalesce(frame);
                 // ask for an acknowledgement well before the window is used up; the ping goes after the frame
                 long handed = handedBytes.addAndGet(message.length());
                 if (frame == oversized.get()) {
@@ -317,33 +325,33 @@ final class ClientConnection implements Subscriber {
      * objects already, so the message is built by concatenation, without parsing. A {@link StringJoiner} builds it
      * in one array of its final length (a {@code StringBuilder} grows and then copies: twice the garbage).
      */
-    private String coalesce(String first) {
-        String next = outbound.peek();
+    private OutboundFrame coalesce(OutboundFrame first) {
+        OutboundFrame next = outbound.peek();
         if (maxBatchChars == 0 || next == null || next == oversized.get()
                 || BATCH_OVERHEAD + first.length() + 1 + next.length() > maxBatchChars) {
             return first;
         }
-        StringJoiner batch = new StringJoiner(",", BATCH_START, BATCH_END).add(first);
+        StringJoiner batch = new StringJoiner(",", BATCH_START, BATCH_END).add(first.text());
         int length = BATCH_OVERHEAD + first.length();
         int frames = 1;
         while (next != null && next != oversized.get() && length + next.length() + 1 <= maxBatchChars) {
-            String taken = outbound.poll(); // only the pump polls, so this is next unless close() cleared the queue
+            OutboundFrame taken = outbound.poll(); // only the pump polls: this is next unless close() cleared the queue
             if (taken == null) {
                 break;
             }
             queuedBytes.addAndGet(-taken.length());
-            batch.add(taken);
+            batch.add(taken.text());
             length += taken.length() + 1;
             frames++;
             next = outbound.peek();
         }
         metrics.coalesced(frames);
-        return batch.toString();
+        return OutboundFrame.of(batch.toString());
     }
 
-    private boolean startSend(String frame) {
+    private boolean startSend(OutboundFrame message) {
         try {
-            remote.sendText(frame, onSent);
+            outlet.send(message, onSent);
             return true;
         } catch (IllegalStateException e) {
             // the socket closed under us; drop what is queued, the close handler cleans up

@@ -11,8 +11,8 @@ import dev.rowcast.impl.metrics.RowcastMetrics;
  * each on or off by its own setting (docs/architecture.md, "Platform notes"). The write buffer's is a servlet filter,
  * registered at boot.
  */
-public record ContainerWorkarounds(IdleTimerBypass idleTimer, UpgradeRequestRelease upgradeRelease,
-        ClosedSocketRelease closedRelease, LateInputGuard lateInput) {
+public record ContainerWorkarounds(IdleTimerBypass idleTimer, PreframedSend preframed,
+        UpgradeRequestRelease upgradeRelease, ClosedSocketRelease closedRelease, LateInputGuard lateInput) {
 
     /** How long after a close the closed-socket workarounds first look at the connection. */
     private static final long CLOSE_DELAY_MILLIS = 1_000;
@@ -23,6 +23,7 @@ public record ContainerWorkarounds(IdleTimerBypass idleTimer, UpgradeRequestRele
         return new ContainerWorkarounds(
                 settings.outbound().idleTimerBypass()
                         ? IdleTimerBypass.create(threads, metrics::idleTimerRearmSkipped) : IdleTimerBypass.off(),
+                settings.outbound().preframed() ? PreframedSend.create(metrics::preframedSocket) : PreframedSend.off(),
                 settings.releaseUpgradeRequest()
                         ? UpgradeRequestRelease.create(metrics::upgradeRequestReleased) : UpgradeRequestRelease.off(),
                 settings.container().releaseClosedSockets()

@@ -88,7 +88,8 @@ public final class RowcastEndpoint extends Endpoint {
                         now),
                 new RateLimiter(limits.catchUpEventsPerSecond(), limits.catchUpEventsBurst(), 0, now),
                 new RateLimiter(limits.catchUpSnapshotsPerSecond(), limits.catchUpSnapshotsBurst(), 0, now), metrics,
-                senders, maxBatchChars, limits.maxPendingRequests(), limits.maxPendingBytes());
+                new SendPath(senders, workarounds.preframed().outletFor(session), maxBatchChars),
+                limits.maxPendingRequests(), limits.maxPendingBytes());
         metrics.opened();
         session.getUserProperties().put(CONNECTION, connection);
         connections.add(connection);

@@ -8,6 +8,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 import dev.rowcast.impl.protocol.Frames;
+import dev.rowcast.impl.protocol.OutboundFrame;
 
 /**
  * Who is present on a stream, as its present sockets are told: decided by this instance alone, or with peers by
@@ -111,6 +112,7 @@ final class Members {
     }
 
     private static void tell(Room room, String frame) {
-        room.presentSockets().forEach(socket -> socket.send(frame));
+        OutboundFrame shared = OutboundFrame.of(frame);
+        room.presentSockets().forEach(socket -> socket.send(shared));
     }
 }

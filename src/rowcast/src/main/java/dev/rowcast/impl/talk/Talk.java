@@ -24,6 +24,7 @@ import dev.rowcast.impl.dispatch.StreamMembers;
 import dev.rowcast.impl.dispatch.Subscriber;
 import dev.rowcast.impl.protocol.ErrorCode;
 import dev.rowcast.impl.protocol.Frames;
+import dev.rowcast.impl.protocol.OutboundFrame;
 import dev.rowcast.spi.Broadcast;
 import dev.rowcast.spi.BroadcastPolicy;
 import dev.rowcast.spi.PresenceProfile;
@@ -172,7 +173,8 @@ public final class Talk implements StreamMembers, Peers.Listener {
         run(() -> {
             Room room = named.get(stream);
             if (room != null) {
-                room.subscribers.forEach(socket -> socket.send(frame));
+                OutboundFrame shared = OutboundFrame.of(frame);
+                room.subscribers.forEach(socket -> socket.send(shared));
             }
         });
     }
@@ -397,9 +399,10 @@ public final class Talk implements StreamMembers, Peers.Listener {
         if (room == null) {
             return;
         }
+        OutboundFrame shared = OutboundFrame.of(frame);
         for (Subscriber socket : room.subscribers) {
             if (socket != sender) {
-                socket.send(frame);
+                socket.send(shared);
             }
         }
     }

@@ -140,14 +140,17 @@ class RowcastSettingsTest {
     }
 
     @Test
-    void should_shrink_the_write_buffer_and_bypass_the_idle_timer_unless_told_not_to() {
+    void should_shrink_the_write_buffer_bypass_the_idle_timer_and_preframe_unless_told_not_to() {
         RowcastSettings.Outbound defaults = RowcastSettings.read(name -> null).outbound();
         assertTrue(defaults.smallWriteBuffer());
         assertTrue(defaults.idleTimerBypass());
+        assertTrue(defaults.preframed());
         RowcastSettings.Outbound off = RowcastSettings.read(Map.of(RowcastSettings.OUTBOUND_SMALL_WRITE_BUFFER,
-                "false", RowcastSettings.OUTBOUND_IDLE_TIMER_BYPASS, " False ")::get).outbound();
+                "false", RowcastSettings.OUTBOUND_IDLE_TIMER_BYPASS, " False ", RowcastSettings.OUTBOUND_PREFRAMED,
+                "false")::get).outbound();
         assertFalse(off.smallWriteBuffer());
         assertFalse(off.idleTimerBypass());
+        assertFalse(off.preframed());
         RowcastConfigurationException e = assertThrows(RowcastConfigurationException.class,
                 () -> RowcastSettings.read(Map.of(RowcastSettings.OUTBOUND_SMALL_WRITE_BUFFER, "maybe")::get));
         assertTrue(e.getMessage().contains(RowcastSettings.OUTBOUND_SMALL_WRITE_BUFFER + " is 'maybe'"),

@@ -101,7 +101,8 @@ class ClientConnectionSendingTest {
             long now = System.nanoTime();
             return new ClientConnection(session, ConnectionIdentity.ANONYMOUS, maxQueuedBytes,
                     new RateLimiter(100, 100, 5, now), new RateLimiter(1000, 1000, 0, now),
-                    new RateLimiter(10, 10, 0, now), RowcastMetrics.local(), senders, maxBatchChars,
+                    new RateLimiter(10, 10, 0, now), RowcastMetrics.local(),
+                    new SendPath(senders, Outlet.of(session.getAsyncRemote()), maxBatchChars),
                     ClientConnection.DEFAULT_PENDING_REQUESTS, ClientConnection.DEFAULT_PENDING_BYTES);
         }
 

@@ -168,14 +168,15 @@ public final class Deployments {
 
     /**
      * The upgrade-release WAR with every container workaround off: the release of upgrade requests, the idle-timer
-     * bypass, the release of closed sockets and the small write buffer. One deployment proves each off path, which has
-     * its own setting.
+     * bypass, pre-framed sends, the release of closed sockets, the small write buffer and the late-input guard. One
+     * deployment proves each off path, which has its own setting.
      */
     public static WebArchive chatWarWithWorkaroundsOff() {
         Map<String, String> params = new HashMap<>(upgradeReleaseParams(false));
         params.put("rowcast.outbound.idleTimerBypass", "false");
         params.put("rowcast.container.releaseClosedSockets", "false");
         params.put("rowcast.outbound.smallWriteBuffer", "false");
+        params.put("rowcast.outbound.preframed", "false");
         params.put("rowcast.container.dropInputAfterClose", "false");
         return withContextParams(chatWar(), params);
     }
