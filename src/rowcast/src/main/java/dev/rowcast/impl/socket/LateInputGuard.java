@@ -31,7 +31,11 @@ import jakarta.websocket.Session;
  * the connection's input, as it does for a request whose body is broken. Tyrus reads nothing after {@code onClose}.
  * A broken packet also stops the codec from letting go of it when the connection closes, and Grizzly's cached
  * responses still name their last (closed) connection: so once the TCP connection is closed, the guard removes the
- * packet from the connection's attributes itself, looking every {@code delayMillis} for a while.
+ * packet from the connection's attributes itself, looking every {@code delayMillis} for a while. It then resets the
+ * packet as the codec's recycling would, without handing it back to a cache: the request objects the container
+ * recycled keep naming their last packet until reused (up to 16 per HTTP worker thread, and one per thread in a
+ * thread-local), and through it the connection and the read buffer that held the handshake, up to 64 KiB each
+ * (docs/architecture.md, "Platform notes").
  * Guarded: each link is found by name; where one is missing nothing is changed and that is logged once.
  */
 public final class LateInputGuard {
@@ -218,7 +222,10 @@ public final class LateInputGuard {
         }
 
         /**
-         * Once the TCP connection is closed, removes the packet from its attributes, as the codec would have.
+         * Once the TCP connection is closed, removes the packet from its attributes, as the codec would have, and
+         * resets the packet if it still belongs to this connection (Grizzly 4's {@code reset()}: parsing state,
+         * headers, the header buffer and the connection let go; not {@code recycle()}, which would put it in a cache
+         * a second time if anything else recycled it too).
          *
          * @return false while the connection is still open
          */
@@ -232,6 +239,9 @@ public final class LateInputGuard {
                 throw new NoSuchMethodException(attributes.getClass().getName() + ".removeAttribute(String)");
             }
             remove.invoke(attributes, CODEC_REQUEST);
+            if (call(packet, "getConnection") == connection) {
+                call(packet, "reset");
+            }
             return true;
         }
     }

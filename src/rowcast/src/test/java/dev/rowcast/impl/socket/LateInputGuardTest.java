@@ -46,6 +46,9 @@ class LateInputGuardTest {
     static class Packet {
         private Connection connection = new Connection();
         private boolean isContentBroken;
+        /** The read buffer the headers were parsed from: up to 64 KiB. */
+        private byte[] headerBuffer = new byte[65_536];
+        private int resets;
 
         Packet() {
             connection.attributes.values.put(LateInputGuard.CODEC_REQUEST, this); // the codec's request in progress
@@ -57,6 +60,12 @@ class LateInputGuardTest {
 
         public void setContentBroken(boolean broken) {
             isContentBroken = broken;
+        }
+
+        protected void reset() {
+            resets++;
+            connection = null;
+            headerBuffer = null;
         }
     }
 
@@ -157,7 +166,31 @@ class LateInputGuardTest {
             Thread.sleep(10);
         }
         assertTrue(connection.attributes.values.isEmpty(), "let go of once the connection closed");
+        Packet packet = session.packet();
+        for (int i = 0; i < 100 && packet.resets == 0; i++) {
+            Thread.sleep(10);
+        }
+        assertEquals(1, packet.resets, "reset once: recycled requests that still name it keep nothing big");
+        assertEquals(null, packet.headerBuffer);
+        assertEquals(null, packet.connection);
         assertTrue(warnings.isEmpty(), warnings.toString());
+    }
+
+    @Test
+    void should_not_reset_a_packet_that_serves_another_connection_by_the_time_this_one_closed() throws Exception {
+        TyrusLikeSession session = new TyrusLikeSession();
+        guard.afterOpenOf(session).closed();
+        Packet packet = session.packet();
+        Connection closed = packet.connection;
+        packet.connection = new Connection(); // recycled and taken by another connection meanwhile
+        closed.open = false;
+        for (int i = 0; i < 100 && !closed.attributes.values.isEmpty(); i++) {
+            Thread.sleep(10);
+        }
+        Thread.sleep(50);
+        assertTrue(closed.attributes.values.isEmpty());
+        assertEquals(0, packet.resets, "another connection's packet is not ours to reset");
+        assertTrue(packet.headerBuffer != null);
     }
 
     @Test
