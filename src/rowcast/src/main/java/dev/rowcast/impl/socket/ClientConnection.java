@@ -3,8 +3,9 @@ package dev.rowcast.impl.socket;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Queue;
-import java.util.StringJoiner;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -71,9 +72,6 @@ final class ClientConnection implements Subscriber {
     static final Duration QUIET = Duration.ofMillis(200);
     /** The longest such a close waits for quiet: a client that never stops is cut anyway. */
     static final Duration LINGER = Duration.ofSeconds(3);
-    private static final String BATCH_START = "{\"type\":\"frames\",\"frames\":[";
-    private static final String BATCH_END = "]}";
-    private static final int BATCH_OVERHEAD = BATCH_START.length() + BATCH_END.length();
 
     private final Session session;
     private final RemoteEndpoint.Async remote;
@@ -322,31 +320,30 @@ final class ClientConnection implements Subscriber {
     /**
      * For a v2 client, the frame and those queued behind it (up to {@link #maxBatchChars}, never the oversized one)
      * as one {@code frames} message, in queue order; the frame alone when nothing waits behind it. Frames are JSON
-     * objects already, so the message is built by concatenation, without parsing. A {@link StringJoiner} builds it
-     * in one array of its final length (a {@code StringBuilder} grows and then copies: twice the garbage).
+     * objects already, so the message is their concatenation ({@link OutboundFrame#batch}): a pre-framed socket joins
+     * their encoded bytes, the standard one their texts.
      */
     private OutboundFrame coalesce(OutboundFrame first) {
         OutboundFrame next = outbound.peek();
         if (maxBatchChars == 0 || next == null || next == oversized.get()
-                || BATCH_OVERHEAD + first.length() + 1 + next.length() > maxBatchChars) {
+                || OutboundFrame.BATCH_OVERHEAD + first.length() + 1 + next.length() > maxBatchChars) {
             return first;
         }
-        StringJoiner batch = new StringJoiner(",", BATCH_START, BATCH_END).add(first.text());
-        int length = BATCH_OVERHEAD + first.length();
-        int frames = 1;
+        List<OutboundFrame> batch = new ArrayList<>();
+        batch.add(first);
+        int length = OutboundFrame.BATCH_OVERHEAD + first.length();
         while (next != null && next != oversized.get() && length + next.length() + 1 <= maxBatchChars) {
             OutboundFrame taken = outbound.poll(); // only the pump polls: this is next unless close() cleared the queue
             if (taken == null) {
                 break;
             }
             queuedBytes.addAndGet(-taken.length());
-            batch.add(taken.text());
+            batch.add(taken);
             length += taken.length() + 1;
-            frames++;
             next = outbound.peek();
         }
-        metrics.coalesced(frames);
-        return OutboundFrame.of(batch.toString());
+        metrics.coalesced(batch.size());
+        return OutboundFrame.batch(batch);
     }
 
     private boolean startSend(OutboundFrame message) {

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -36,6 +38,32 @@ class OutboundFrameTest {
         OutboundFrame frame = OutboundFrame.of("{\"type\":\"change\"}");
         assertSame(frame.wire(), frame.wire());
         assertEquals(17, frame.length());
+    }
+
+    /** Batches of frames of every length encoding, the whole batch passing 65,535 bytes in the last case. */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2, 3, 40})
+    void should_join_a_batch_from_its_frames_encoded_bytes_as_its_text_would_encode(int count) {
+        List<OutboundFrame> frames = new ArrayList<>();
+        List<String> texts = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            String text = "{\"n\":" + i + ",\"body\":\"Grüße 😀 " + "z".repeat(new int[] {3, 200, 70_000, 2_000}[i % 4])
+                    + "\"}";
+            texts.add(text);
+            OutboundFrame frame = OutboundFrame.of(text);
+            if (i % 2 == 0) {
+                frame.wire(); // already encoded for another socket
+            }
+            frames.add(frame);
+        }
+        String expected = "{\"type\":\"frames\",\"frames\":[" + String.join(",", texts) + "]}";
+        OutboundFrame preframed = OutboundFrame.batch(new ArrayList<>(frames));
+        assertEquals(expected.length(), preframed.length(), "counted without building the text");
+        assertEquals(expected, decode(preframed.wire()));
+        assertEquals(expected, preframed.text());
+        OutboundFrame standard = OutboundFrame.batch(new ArrayList<>(frames));
+        assertEquals(expected, standard.text());
+        assertEquals(expected, decode(standard.wire()));
     }
 
     /** A strict reader of one server frame: final, text, unmasked, the shortest length encoding, nothing after. */
