@@ -116,7 +116,8 @@ public final class OutboundFrame {
 
     /**
      * A text as one final, unmasked WebSocket text frame. Rowcast's frames hold no lone surrogate (JSON text escapes
-     * them, docs/protocol.md), so the UTF-8 encoding is exact.
+     * them, docs/protocol.md), so the UTF-8 encoding is exact; should one slip through, it is written as {@code ?}
+     * rather than failing the send (the container's strict encoder threw an Error there).
      */
     static byte[] encode(String text) {
         byte[] payload = text.getBytes(StandardCharsets.UTF_8);

@@ -33,8 +33,10 @@ import dev.rowcast.impl.protocol.OutboundFrame;
 import dev.rowcast.impl.security.ConnectionIdentity;
 
 /**
- * One client socket and its outbound queue. At most one asynchronous send is in flight per socket, so frames keep
- * their order, a slow socket only delays itself, and no sending thread ever waits on a client.
+ * One client socket and its outbound queue. Messages are handed to the container one at a time, the next once the
+ * container took the last, so frames keep their order, a slow socket only delays itself, and no sending thread ever
+ * waits on a client. (A pre-framed write counts as taken at once; what the container then queues is bounded by the
+ * window below.)
  * <p>
  * What the client has not yet read is bounded in bytes ({@code maxQueuedBytes}), and a client that falls that far
  * behind is closed with 4499 instead of growing the heap. The container completes a send as soon as its own write

@@ -6,12 +6,14 @@ import static dev.rowcast.impl.socket.ContainerReflection.method;
 import java.lang.reflect.Field;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
+import java.lang.reflect.UndeclaredThrowableException;
 import java.nio.ByteBuffer;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Logger;
 
+import jakarta.websocket.RemoteEndpoint;
 import jakarta.websocket.SendHandler;
 import jakarta.websocket.SendResult;
 import jakarta.websocket.Session;
@@ -66,9 +68,9 @@ public final class PreframedSend {
 
     /** The session's outlet: pre-framed where the container allows it, else the standard one. */
     Outlet outletFor(Session session) {
-        Outlet preframed = on && session.getNegotiatedExtensions().isEmpty()
-                ? preframed(session.getAsyncRemote()) : null;
-        return preframed != null ? preframed : Outlet.of(session.getAsyncRemote());
+        RemoteEndpoint.Async remote = session.getAsyncRemote();
+        Outlet preframed = on && session.getNegotiatedExtensions().isEmpty() ? preframed(remote) : null;
+        return preframed != null ? preframed : Outlet.of(remote);
     }
 
     /** As {@link #outletFor}, for any object shaped like Tyrus's async remote; null where it cannot be used. */
@@ -110,9 +112,9 @@ public final class PreframedSend {
             try {
                 written = (Future<?>) send.invoke(socket, ByteBuffer.wrap(message.wire()));
             } catch (InvocationTargetException e) {
-                throw rethrown(e.getCause());
+                throw unchecked(e.getCause());
             } catch (IllegalAccessException e) {
-                throw new IllegalStateException(e);
+                throw new UndeclaredThrowableException(e); // not "closed": the caller closes the socket with 1011
             }
             sent.onResult(outcome(written));
         }
@@ -135,14 +137,12 @@ public final class PreframedSend {
             }
         }
 
-        private static RuntimeException rethrown(Throwable cause) {
-            if (cause instanceof RuntimeException runtime) {
-                throw runtime; // IllegalStateException: closed, as sendText says it
-            }
+        /** What the container threw, as it threw it (IllegalStateException: closed, as sendText says it). */
+        private static RuntimeException unchecked(Throwable cause) {
             if (cause instanceof Error error) {
                 throw error;
             }
-            return new IllegalStateException(cause);
+            return cause instanceof RuntimeException runtime ? runtime : new UndeclaredThrowableException(cause);
         }
     }
 }

@@ -34,6 +34,12 @@ class OutboundFrameTest {
     }
 
     @Test
+    void should_write_a_lone_surrogate_that_slipped_through_as_a_question_mark_not_fail() {
+        String text = "{\"body\":\"a\ud800b\"}";
+        assertEquals("{\"body\":\"a?b\"}", decode(OutboundFrame.of(text).wire()));
+    }
+
+    @Test
     void should_encode_once_for_every_socket_that_sends_it() {
         OutboundFrame frame = OutboundFrame.of("{\"type\":\"change\"}");
         assertSame(frame.wire(), frame.wire());

@@ -85,6 +85,24 @@ class PreframedSendTest {
     }
 
     @Test
+    void should_count_a_write_the_container_queued_as_taken() {
+        WebSocket socket = new WebSocket();
+        socket.outcome = new CompletableFuture<>(); // the writer queued it: the client is not reading just now
+        preframed.preframed(new Remote(socket)).send(OutboundFrame.of("{}"), results::add);
+        assertTrue(results.get(0).isOK(), "the window, not the completion, bounds what the container holds");
+    }
+
+    @Test
+    void should_pass_on_what_the_container_throws_so_the_socket_is_closed_with_1011() {
+        WebSocket socket = new WebSocket();
+        socket.failure = new Error("java.nio.charset.MalformedInputException: Input length = 1");
+        Outlet outlet = preframed.preframed(new Remote(socket));
+        Error thrown = assertThrows(Error.class, () -> outlet.send(OutboundFrame.of("{}"), results::add));
+        assertSame(socket.failure, thrown, "not taken for a closed socket, whose frames are dropped silently");
+        assertTrue(results.isEmpty());
+    }
+
+    @Test
     void should_fall_back_for_another_container_and_say_so_once() {
         assertNull(preframed.preframed(new OtherRemote()));
         assertNull(preframed.preframed(new Remote(new Object())));
@@ -153,8 +171,12 @@ class PreframedSendTest {
         final List<byte[]> arrays = new ArrayList<>();
         Future<Object> outcome = CompletableFuture.completedFuture(null);
         boolean closed;
+        Error failure;
 
         public Future<Object> sendRawFrame(ByteBuffer frame) {
+            if (failure != null) {
+                throw failure;
+            }
             if (closed) {
                 throw new IllegalStateException("The connection has been closed.");
             }
