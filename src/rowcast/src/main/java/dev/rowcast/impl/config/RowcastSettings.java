@@ -65,6 +65,8 @@ public record RowcastSettings(String endpointPath, int maxFrameBytes, int maxSub
     public static final String DISPATCH_STUCK_MILLIS = "rowcast.dispatch.stuckMillis";
     /** How long the dispatch thread waits for more work, without being woken, after finding some. */
     public static final String DISPATCH_BATCH_WAIT_MICROS = "rowcast.dispatch.batchWaitMicros";
+    /** How long after running out of work the dispatch thread keeps waiting, in batch waits, before it sleeps. */
+    public static final String DISPATCH_LINGER_WINDOW_MICROS = "rowcast.dispatch.lingerWindowMicros";
     public static final String DISPATCH_MAX_LOST_STREAMS = "rowcast.dispatch.maxLostStreams";
     public static final String REPLAY_MAX_BYTES = "rowcast.replay.maxBytes";
     public static final String REPLAY_MAX_BYTES_PER_STREAM = "rowcast.replay.maxBytesPerStream";
@@ -206,11 +208,13 @@ public record RowcastSettings(String endpointPath, int maxFrameBytes, int maxSub
      * @param maxPendingBytes their estimated bytes
      * @param dispatchBatchWaitMicros after a wait that found work, the dispatch thread waits this long for more
      *        without being woken, so committing threads do not each pay for waking it; 0 wakes it per task
+     * @param dispatchLingerWindowMicros how long after running out of work the dispatch thread keeps taking such
+     *        waits before it sleeps until woken; at least one wait
      */
     public record EngineLimits(int dispatchMaxQueuedBytes, int stuckMillis, int maxLostStreams, int replayMaxBytes,
             int replayMaxBytesPerStream, int captureMaxTransactionBytes, int catchUpEventsPerSecond,
             int catchUpEventsBurst, int catchUpSnapshotsPerSecond, int catchUpSnapshotsBurst, int maxPendingRequests,
-            int maxPendingBytes, int dispatchBatchWaitMicros) {
+            int maxPendingBytes, int dispatchBatchWaitMicros, int dispatchLingerWindowMicros) {
 
         static EngineLimits read(Function<String, String> parameters, List<String> problems) {
             int max = Integer.MAX_VALUE;
@@ -227,7 +231,8 @@ public record RowcastSettings(String endpointPath, int maxFrameBytes, int maxSub
                     integer(parameters, CATCH_UP_SNAPSHOTS_BURST, 300, 1, 1_000_000, problems),
                     integer(parameters, MAX_PENDING_REQUESTS, 1_000, 1, 1_000_000, problems),
                     integer(parameters, MAX_PENDING_BYTES, 1024 * 1024, 4 * 1024, max, problems),
-                    integer(parameters, DISPATCH_BATCH_WAIT_MICROS, 200, 0, 100_000, problems));
+                    integer(parameters, DISPATCH_BATCH_WAIT_MICROS, 200, 0, 100_000, problems),
+                    integer(parameters, DISPATCH_LINGER_WINDOW_MICROS, 2_000, 0, 1_000_000, problems));
         }
     }
     public static final String CAPTURE_DATABASE = "rowcast.capture.database";

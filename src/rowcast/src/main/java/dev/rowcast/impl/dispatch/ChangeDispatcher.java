@@ -114,7 +114,8 @@ public final class ChangeDispatcher implements ChangeSink {
         this.metrics = metrics;
         RowcastSettings.EngineLimits limits = settings.engine();
         this.queue = new DispatchQueue(limits.dispatchMaxQueuedBytes(), settings.dispatchQueueCapacity(),
-                TimeUnit.MICROSECONDS.toNanos(limits.dispatchBatchWaitMicros()));
+                TimeUnit.MICROSECONDS.toNanos(limits.dispatchBatchWaitMicros()),
+                TimeUnit.MICROSECONDS.toNanos(limits.dispatchLingerWindowMicros()));
         this.observers = observers;
         this.stopWaitMillis = settings.shutdownFlushMillis();
         this.threads = threads;
@@ -450,8 +451,8 @@ public final class ChangeDispatcher implements ChangeSink {
                     continue;
                 }
                 // what queued meanwhile runs before the bookkeeping below, which then runs once per batch, not once
-                // per commit; a committing thread only wakes this one when it sleeps, and after a batch it lingers
-                // awake (rowcast.dispatch.batchWaitMicros), so under load nobody wakes it. Losses are repaired
+                // per commit; a committing thread only wakes this one when it sleeps, and once out of work it lingers
+                // (rowcast.dispatch.batchWaitMicros, lingerWindowMicros), so under load nobody wakes it. Losses are repaired
                 // before every task: no change committed after a lost one may reach a client first
                 repair();
                 for (int drained = 0; task != null; task = ++drained < DRAIN_BATCH ? queue.poll() : null) {

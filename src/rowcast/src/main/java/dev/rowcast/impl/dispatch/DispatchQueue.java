@@ -13,11 +13,12 @@ import java.util.concurrent.locks.LockSupport;
  * <p>
  * Waking a parked thread is a system call on the committing thread (a futex wake, often a context switch: about
  * 10 µs per commit in the write-path profile), so offering is lock-free and wakes the consumer only when it sleeps.
- * After a wait that found work the consumer does not sleep but <em>lingers</em>: it parks for {@code lingerNanos}
- * without asking to be woken, then takes everything that arrived meanwhile. Under a steady stream of commits it is
- * woken by its own timer once per batch, never by a committer; a commit after a quiet spell still wakes it at once.
- * When tasks come further apart than a linger (one commit every millisecond), it sleeps between them instead: a
- * linger would only add a wake-up of its own per task.
+ * When the consumer runs out of work it does not sleep at once but <em>lingers</em>: it parks for {@code lingerNanos}
+ * at a time without asking to be woken, and takes what arrived meanwhile as one batch, until {@code windowNanos}
+ * have passed without work. Commits that come closer together than the window (one writer on PostgreSQL: one every
+ * half millisecond) are then never woken for; the consumer pays one timer wake-up of its own per step instead. A
+ * task that finds it asleep after a quiet spell still wakes it at once. Tasks further apart than the window are
+ * sparse: the consumer then sleeps right after each, as a linger would only add wake-ups of its own.
  * One consumer thread at a time; any number of producers.
  */
 final class DispatchQueue {
@@ -39,18 +40,28 @@ final class DispatchQueue {
     private final long maxBytes;
     private final int maxChanges;
     private final long lingerNanos;
-    /** Consumer only: work came within a linger of the last wait, so the next one lingers. */
-    private boolean busy;
+    private final long windowNanos;
+    /** Consumer only: the last task came within the window after work ran out, so running out again lingers. */
+    private boolean lingering;
+    /** Consumer only: the queue was found empty since the last task was taken, at {@link #idleSinceNanos}. */
+    private boolean idle = true;
+    private long idleSinceNanos;
 
     DispatchQueue(long maxBytes, int maxChanges) {
-        this(maxBytes, maxChanges, 0);
+        this(maxBytes, maxChanges, 0, 0);
     }
 
-    /** @param lingerNanos how long the consumer waits for more work, unwakeable, after a wait that found some; 0: never */
-    DispatchQueue(long maxBytes, int maxChanges, long lingerNanos) {
+    /**
+     * @param lingerNanos one unwakeable wait for more work once the queue ran out; 0: the consumer never lingers
+     * @param windowNanos how long after running out of work the consumer keeps lingering before it sleeps; at least
+     *        one linger
+     */
+    DispatchQueue(long maxBytes, int maxChanges, long lingerNanos, long windowNanos) {
         this.maxBytes = maxBytes;
         this.maxChanges = maxChanges;
         this.lingerNanos = Math.max(0, lingerNanos);
+        this.windowNanos = Math.max(this.lingerNanos, windowNanos);
+        this.idleSinceNanos = System.nanoTime() - this.windowNanos; // a first task is sparse: nothing came before it
     }
 
     /** Enqueues the task if it fits both bounds. */
@@ -97,48 +108,60 @@ final class DispatchQueue {
     }
 
     /**
-     * Takes the next task, waiting up to {@code timeoutNanos}: first lingering, if the last wait found work, then
-     * asleep until a producer wakes it.
+     * Takes the next task, waiting up to {@code timeoutNanos}: first lingering, if the last task came soon enough
+     * after work last ran out, then asleep until a producer wakes it.
      *
      * @return the task, or {@code null} when none came in time
      * @throws InterruptedException if the consumer was interrupted (the flag is cleared, as by a blocking queue)
      */
     Task poll(long timeoutNanos) throws InterruptedException {
         Task task = tasks.poll();
-        boolean lingerNext = task != null;
-        if (task == null && busy && lingerNanos > 0 && timeoutNanos > 0) {
-            long linger = Math.min(lingerNanos, timeoutNanos);
-            long start = System.nanoTime();
-            LockSupport.parkNanos(this, linger);
-            interrupted();
-            task = tasks.poll();
-            lingerNext = task != null;
-            timeoutNanos -= System.nanoTime() - start;
-        }
         if (task == null && timeoutNanos > 0) {
-            long start = System.nanoTime();
-            sleeper.set(Thread.currentThread());
-            // a task offered before the line above saw no sleeper: look again before parking, or it would wait
-            task = tasks.poll();
-            if (task == null) {
-                LockSupport.parkNanos(this, timeoutNanos);
-                sleeper.set(null);
-                interrupted(); // before taking a task, which the throw would lose
-                task = tasks.poll();
+            long now = System.nanoTime();
+            if (!idle) {
+                idle = true;
+                idleSinceNanos = now;
             }
-            sleeper.set(null);
-            // lingers next time only if tasks come that fast: for sparse ones a linger is one more wake-up for nothing
-            lingerNext = task != null && System.nanoTime() - start < lingerNanos;
+            // a timeout (the caller's deadline) may end a linger early; the next call goes on where it stopped
+            while (lingering && task == null && timeoutNanos > 0 && now - idleSinceNanos < windowNanos) {
+                LockSupport.parkNanos(this, Math.min(lingerNanos, timeoutNanos));
+                interrupted();
+                task = tasks.poll();
+                long later = System.nanoTime();
+                timeoutNanos -= later - now;
+                now = later;
+            }
+            if (task == null && timeoutNanos > 0) {
+                task = sleep(timeoutNanos);
+            }
         }
-        busy = lingerNext;
+        if (task != null && idle) {
+            idle = false;
+            lingering = lingerNanos > 0 && System.nanoTime() - idleSinceNanos < windowNanos;
+        }
         return taken(task);
+    }
+
+    /** Parks until a producer wakes it or the timeout passes. */
+    private Task sleep(long timeoutNanos) throws InterruptedException {
+        sleeper.set(Thread.currentThread());
+        // a task offered before the line above saw no sleeper: look again before parking, or it would wait
+        Task task = tasks.poll();
+        if (task == null) {
+            LockSupport.parkNanos(this, timeoutNanos);
+            sleeper.set(null);
+            interrupted(); // before taking a task, which the throw would lose
+            task = tasks.poll();
+        }
+        sleeper.set(null);
+        return task;
     }
 
     /** A park returns on interrupt and would return at once ever after: clear the flag and say so. */
     private void interrupted() throws InterruptedException {
         if (Thread.interrupted()) {
             sleeper.set(null);
-            busy = false;
+            lingering = false;
             throw new InterruptedException();
         }
     }

@@ -64,6 +64,7 @@ class RowcastSettingsTest {
         assertEquals(64 * 1024 * 1024, engine.dispatchMaxQueuedBytes());
         assertEquals(30_000, engine.stuckMillis());
         assertEquals(200, engine.dispatchBatchWaitMicros());
+        assertEquals(2_000, engine.dispatchLingerWindowMicros());
         assertEquals(10_000, engine.maxLostStreams());
         assertEquals(64 * 1024 * 1024, engine.replayMaxBytes());
         assertEquals(1024 * 1024, engine.replayMaxBytesPerStream());
@@ -77,10 +78,14 @@ class RowcastSettingsTest {
     @Test
     void should_read_the_engine_bounds_and_refuse_bad_ones() {
         Map<String, String> params = Map.of(RowcastSettings.DISPATCH_STUCK_MILLIS, "1000",
-                RowcastSettings.CATCH_UP_SNAPSHOTS_BURST, "3", RowcastSettings.DISPATCH_BATCH_WAIT_MICROS, "0");
+                RowcastSettings.CATCH_UP_SNAPSHOTS_BURST, "3", RowcastSettings.DISPATCH_BATCH_WAIT_MICROS, "0",
+                RowcastSettings.DISPATCH_LINGER_WINDOW_MICROS, "0");
         RowcastSettings.EngineLimits engine = RowcastSettings.read(params::get).engine();
         assertEquals(1_000, engine.stuckMillis());
         assertEquals(0, engine.dispatchBatchWaitMicros(), "0 wakes the dispatch thread for every task");
+        assertEquals(0, engine.dispatchLingerWindowMicros(), "0: at most one batch wait");
+        assertThrows(RowcastConfigurationException.class,
+                () -> RowcastSettings.read(Map.of(RowcastSettings.DISPATCH_LINGER_WINDOW_MICROS, "-1")::get));
         assertThrows(RowcastConfigurationException.class,
                 () -> RowcastSettings.read(Map.of(RowcastSettings.DISPATCH_BATCH_WAIT_MICROS, "100001")::get));
         assertEquals(3, engine.catchUpSnapshotsBurst());

@@ -3,6 +3,7 @@ package dev.rowcast.impl.dispatch;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -41,7 +42,7 @@ class DispatchQueueTest {
 
     @Test
     void should_wake_a_sleeping_consumer_once_however_many_tasks_arrive() throws Exception {
-        DispatchQueue queue = new DispatchQueue(1_000_000, 1_000, TimeUnit.SECONDS.toNanos(60));
+        DispatchQueue queue = new DispatchQueue(1_000_000, 1_000, TimeUnit.SECONDS.toNanos(60), 0);
         CompletableFuture<DispatchQueue.Task> taken = new CompletableFuture<>();
         Thread consumer = new Thread(() -> {
             try {
@@ -65,13 +66,12 @@ class DispatchQueueTest {
 
     @Test
     void should_not_be_woken_by_tasks_offered_while_it_lingers_after_work() throws Exception {
-        DispatchQueue queue = new DispatchQueue(1_000_000, 1_000, TimeUnit.SECONDS.toNanos(60));
-        queue.offer(10, 1, NOTHING);
+        DispatchQueue queue = new DispatchQueue(1_000_000, 1_000, TimeUnit.SECONDS.toNanos(60), 0);
+        becomeLingering(queue);
         CompletableFuture<Throwable> lingered = new CompletableFuture<>();
         Thread consumer = new Thread(() -> {
             try {
-                assertNotNull(queue.poll(TimeUnit.MINUTES.toNanos(10)), "the first task was there");
-                queue.poll(TimeUnit.MINUTES.toNanos(10)); // found work last time: lingers for 60 s
+                queue.poll(TimeUnit.MINUTES.toNanos(10)); // out of work again: lingers for 60 s
                 lingered.complete(null);
             } catch (Throwable e) {
                 lingered.complete(e);
@@ -95,9 +95,69 @@ class DispatchQueueTest {
 
     @Test
     @Timeout(120)
+    void should_keep_lingering_through_the_window_so_that_tasks_further_apart_than_one_wait_wake_nobody()
+            throws Exception {
+        // one writer on PostgreSQL commits about every 0.5 ms, more than one 0.2 ms wait apart
+        DispatchQueue queue = new DispatchQueue(1_000_000, 1_000, TimeUnit.MILLISECONDS.toNanos(1),
+                TimeUnit.SECONDS.toNanos(30));
+        becomeLingering(queue);
+        takeTasksOfferedApart(queue, 20, TimeUnit.MILLISECONDS.toNanos(5));
+        assertEquals(0, queue.wakeups(), "each task came within the window after work ran out");
+    }
+
+    @Test
+    @Timeout(120)
+    void should_sleep_and_be_woken_for_tasks_further_apart_than_the_window() throws Exception {
+        // the same tasks, with a window of one wait: the consumer sleeps between them and each wakes it
+        DispatchQueue queue = new DispatchQueue(1_000_000, 1_000, TimeUnit.MILLISECONDS.toNanos(1), 0);
+        becomeLingering(queue);
+        takeTasksOfferedApart(queue, 20, TimeUnit.MILLISECONDS.toNanos(5));
+        assertTrue(queue.wakeups() >= 10, "asleep between tasks 5 ms apart: " + queue.wakeups());
+    }
+
+    @Test
+    void should_go_on_lingering_after_a_wait_that_its_caller_cut_short() throws Exception {
+        DispatchQueue queue = new DispatchQueue(1_000_000, 1_000, TimeUnit.MILLISECONDS.toNanos(1),
+                TimeUnit.SECONDS.toNanos(30));
+        becomeLingering(queue);
+        assertNull(queue.poll(TimeUnit.MILLISECONDS.toNanos(3)), "the caller's deadline, inside the window");
+        takeTasksOfferedApart(queue, 3, TimeUnit.MILLISECONDS.toNanos(5));
+        assertEquals(0, queue.wakeups(), "the window was still open: the next wait lingered again");
+    }
+
+    /**
+     * Takes a task (the first is sparse: nothing came before it), runs out of work, then takes a task at once: it came
+     * within the window, so the next wait lingers.
+     */
+    private static void becomeLingering(DispatchQueue queue) throws InterruptedException {
+        queue.offer(10, 1, NOTHING);
+        assertNotNull(queue.poll(TimeUnit.SECONDS.toNanos(60)));
+        assertNull(queue.poll(TimeUnit.MILLISECONDS.toNanos(1)));
+        queue.offer(10, 1, NOTHING);
+        assertNotNull(queue.poll(TimeUnit.SECONDS.toNanos(60)));
+    }
+
+    /** Takes, on this thread, {@code count} tasks that another thread offers {@code gapNanos} apart. */
+    private static void takeTasksOfferedApart(DispatchQueue queue, int count, long gapNanos) throws Exception {
+        Thread producer = new Thread(() -> {
+            for (int i = 0; i < count; i++) {
+                LockSupport.parkNanos(gapNanos);
+                queue.offer(10, 1, NOTHING);
+            }
+        });
+        producer.start();
+        for (int i = 0; i < count; i++) {
+            assertNotNull(queue.poll(TimeUnit.SECONDS.toNanos(60)), "task " + i);
+        }
+        producer.join();
+    }
+
+    @Test
+    @Timeout(120)
     void should_lose_no_wake_up_between_many_producers_and_a_sleeping_consumer() throws Exception {
         // a lost wake-up would leave the consumer asleep with tasks queued, past the test's timeout
-        DispatchQueue queue = new DispatchQueue(Long.MAX_VALUE, Integer.MAX_VALUE, TimeUnit.MICROSECONDS.toNanos(20));
+        DispatchQueue queue = new DispatchQueue(Long.MAX_VALUE, Integer.MAX_VALUE, TimeUnit.MICROSECONDS.toNanos(20),
+                TimeUnit.MICROSECONDS.toNanos(100));
         int producers = 4;
         int each = 20_000;
         AtomicInteger ran = new AtomicInteger();
@@ -132,7 +192,7 @@ class DispatchQueueTest {
 
     @Test
     void should_clear_an_interrupt_of_a_sleeping_consumer_and_report_it() {
-        DispatchQueue queue = new DispatchQueue(1_000, 10, 0);
+        DispatchQueue queue = new DispatchQueue(1_000, 10, 0, 0);
         Thread.currentThread().interrupt();
         assertThrows(InterruptedException.class, () -> queue.poll(TimeUnit.SECONDS.toNanos(60)));
         assertFalse(Thread.currentThread().isInterrupted(), "left set, every later wait would return at once");
