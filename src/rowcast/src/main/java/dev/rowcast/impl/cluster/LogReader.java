@@ -5,13 +5,13 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 import dev.rowcast.impl.bridge.CaptureBridge;
 import dev.rowcast.impl.bridge.CapturedChange;
+import dev.rowcast.impl.outbox.HandOverProgress;
 import dev.rowcast.impl.outbox.OutboxDecoder;
 import dev.rowcast.spi.Position;
 import dev.rowcast.spi.StreamId;
@@ -40,7 +40,6 @@ final class LogReader implements Runnable {
     private final ClusterMeters meters;
     /** Whether every Redis connection of this instance is up: a resync must find the replay store's connected. */
     private final BooleanSupplier connected;
-    private final Object progress = new Object();
     private volatile boolean running = true;
     private volatile Thread thread;
     /** Whether the last read of the log succeeded; readiness is DOWN while it does not. */
@@ -52,7 +51,7 @@ final class LogReader implements Runnable {
     private String transactionId;
     private long transactionLastRow;
     /** Every relayed outbox row up to this id was handed to the engine. */
-    private long delivered;
+    private final HandOverProgress delivered = new HandOverProgress(0);
 
     LogReader(RedisCommands<String, String> redis, Keys keys, OutboxDecoder decoder, Runnable resyncFollowed,
             ClusterMeters meters) {
@@ -75,7 +74,7 @@ final class LogReader implements Runnable {
                 List.of(keys.log, keys.logSeq, keys.cursor), List.of());
         lastId = (String) end.get(0);
         lastSeq = Long.parseLong((String) end.get(1));
-        delivered = Long.parseLong((String) end.get(2));
+        delivered.set(Long.parseLong((String) end.get(2)));
     }
 
     /** The log seq this reader starts after; events at or before it were never delivered here. */
@@ -144,7 +143,7 @@ final class LogReader implements Runnable {
                 List.of(keys.log, keys.logSeq, keys.cursor), List.of());
         long cursor = Long.parseLong((String) end.get(2));
         if (Long.parseLong((String) end.get(1)) == lastSeq && cursor >= 0) {
-            advance(cursor);
+            delivered.advanceTo(cursor);
         }
     }
 
@@ -193,36 +192,15 @@ final class LogReader implements Runnable {
         CaptureBridge.complete(CaptureBridge.takeTicket(), List.copyOf(transaction), null);
         transaction.clear();
         transactionId = null;
-        advance(transactionLastRow);
-    }
-
-    private void advance(long outboxId) {
-        synchronized (progress) {
-            if (outboxId > delivered) {
-                delivered = outboxId;
-                progress.notifyAll();
-            }
-        }
+        delivered.advanceTo(transactionLastRow);
     }
 
     boolean awaitDelivered(long id, long timeoutMillis) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
-        synchronized (progress) {
-            while (delivered < id) {
-                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-                if (left <= 0) {
-                    return false;
-                }
-                progress.wait(left);
-            }
-            return true;
-        }
+        return delivered.awaitReached(id, timeoutMillis);
     }
 
     long delivered() {
-        synchronized (progress) {
-            return delivered;
-        }
+        return delivered.current();
     }
 
     void stop() {

@@ -45,13 +45,12 @@ final class OutboxReader implements Runnable, ReadinessContributor, OutboxSnapsh
     private final int retentionSeconds;
     /** 0: woken by NOTIFY; more: polling mode, the trigger sends no NOTIFY and the outbox is read this often. */
     private final int pollMillis;
-    private final Object progress = new Object();
     private volatile boolean running = true;
     private volatile Thread thread;
     /** Whether the reader holds a listening connection; readiness is DOWN while it does not. */
     private volatile boolean connected;
     /** Every outbox row up to this id has been handed to the engine. */
-    private long cursor;
+    private final HandOverProgress cursor;
     private long lastPrune;
 
     OutboxReader(ConnectionSource database, OutboxDecoder decoder, int retentionSeconds, int pollMillis,
@@ -62,7 +61,7 @@ final class OutboxReader implements Runnable, ReadinessContributor, OutboxSnapsh
         this.relay = relay;
         this.decoder = decoder;
         this.retentionSeconds = retentionSeconds;
-        this.cursor = startCursor;
+        this.cursor = new HandOverProgress(startCursor);
         this.lastPrune = System.nanoTime();
     }
 
@@ -172,24 +171,12 @@ final class OutboxReader implements Runnable, ReadinessContributor, OutboxSnapsh
      */
     @Override
     public boolean awaitHandedOver(long id, long timeoutMillis) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
-        synchronized (progress) {
-            while (cursor < id) {
-                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-                if (left <= 0) {
-                    return false;
-                }
-                progress.wait(left);
-            }
-            return true;
-        }
+        return cursor.awaitReached(id, timeoutMillis);
     }
 
     @Override
     public long cursorNow() {
-        synchronized (progress) {
-            return cursor;
-        }
+        return cursor.current();
     }
 
     /** Reads until the outbox has nothing after the cursor. A transaction cut by the page end waits for the next. */
@@ -272,11 +259,7 @@ final class OutboxReader implements Runnable, ReadinessContributor, OutboxSnapsh
                 // one reader thread takes them, so tickets follow outbox (commit) order
                 CaptureBridge.complete(CaptureBridge.takeTicket(), changes, null);
             }
-            long through = rows.get(stop - 1).id();
-            synchronized (progress) {
-                cursor = through;
-                progress.notifyAll();
-            }
+            cursor.set(rows.get(stop - 1).id());
             start = stop;
         }
     }
@@ -307,9 +290,7 @@ final class OutboxReader implements Runnable, ReadinessContributor, OutboxSnapsh
         if (from < 0) {
             return false;
         }
-        synchronized (progress) {
-            cursor = from;
-        }
+        cursor.set(from);
         return true;
     }
 

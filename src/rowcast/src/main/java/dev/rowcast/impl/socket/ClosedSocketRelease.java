@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Logger;
 
 import jakarta.websocket.Session;
@@ -60,8 +59,8 @@ public final class ClosedSocketRelease {
     private final ScheduledExecutorService timers;
     private final long delayMillis;
     private final Runnable released;
-    private final AtomicBoolean reportedHandler = new AtomicBoolean();
-    private final AtomicBoolean reportedMap = new AtomicBoolean();
+    private final OneTimeWarning handlerWarning = new OneTimeWarning(LOG);
+    private final OneTimeWarning mapWarning = new OneTimeWarning(LOG);
 
     private ClosedSocketRelease(ScheduledExecutorService timers, long delayMillis, Runnable released) {
         this.timers = timers;
@@ -153,7 +152,7 @@ public final class ClosedSocketRelease {
             }
             return true;
         } catch (ReflectiveOperationException | RuntimeException e) {
-            unavailable(reportedHandler, "the upgrade handler", handler, e.toString());
+            unavailable(handlerWarning, "the upgrade handler", handler, e.toString());
             return false;
         }
     }
@@ -165,7 +164,7 @@ public final class ClosedSocketRelease {
                 return null; // not connected through a servlet upgrade: nothing of it to keep
             }
             if (handlerClass(current.getClass()) == null) {
-                unavailable(reportedHandler, "the upgrade handler", session,
+                unavailable(handlerWarning, "the upgrade handler", session,
                         "its writer's handler is a " + current.getClass().getName());
                 return null;
             }
@@ -175,7 +174,7 @@ public final class ClosedSocketRelease {
             }
             return current;
         } catch (ReflectiveOperationException | RuntimeException e) {
-            unavailable(reportedHandler, "the upgrade handler", session, e.toString());
+            unavailable(handlerWarning, "the upgrade handler", session, e.toString());
             return null;
         }
     }
@@ -186,10 +185,10 @@ public final class ClosedSocketRelease {
             if (map instanceof Map<?, ?> sessions) {
                 return sessions;
             }
-            unavailable(reportedMap, "the component map entry", session, "no map at " + MAP_PATH);
+            unavailable(mapWarning, "the component map entry", session, "no map at " + MAP_PATH);
             return null;
         } catch (ReflectiveOperationException | RuntimeException e) {
-            unavailable(reportedMap, "the component map entry", session, e.toString());
+            unavailable(mapWarning, "the component map entry", session, e.toString());
             return null;
         }
     }
@@ -214,12 +213,10 @@ public final class ClosedSocketRelease {
         return null;
     }
 
-    private void unavailable(AtomicBoolean reported, String what, Object of, String why) {
-        if (reported.compareAndSet(false, true)) {
-            LOG.warning(() -> "ROWCAST-095: cannot release " + what + " of a closed socket ("
-                    + of.getClass().getName() + ": " + why + "); on Payara 6 with Tyrus 2.1 closed sockets may then "
-                    + "stay in memory. Fix: none needed on another container; set "
-                    + "rowcast.container.releaseClosedSockets to false to silence this.");
-        }
+    private void unavailable(OneTimeWarning warning, String what, Object of, String why) {
+        warning.warn(() -> "ROWCAST-095: cannot release " + what + " of a closed socket ("
+                + of.getClass().getName() + ": " + why + "); on Payara 6 with Tyrus 2.1 closed sockets may then "
+                + "stay in memory. Fix: none needed on another container; set "
+                + "rowcast.container.releaseClosedSockets to false to silence this.");
     }
 }

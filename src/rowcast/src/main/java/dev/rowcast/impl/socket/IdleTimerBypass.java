@@ -10,7 +10,6 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Logger;
 
 import jakarta.websocket.Session;
@@ -36,7 +35,7 @@ public final class IdleTimerBypass {
     private static final String FIELD = "service";
 
     private final Scheduler scheduler;
-    private final AtomicBoolean reported = new AtomicBoolean();
+    private final OneTimeWarning warning = new OneTimeWarning(LOG);
 
     private IdleTimerBypass(Scheduler scheduler) {
         this.scheduler = scheduler;
@@ -77,12 +76,10 @@ public final class IdleTimerBypass {
     }
 
     private void unavailable(Object session, String why) {
-        if (reported.compareAndSet(false, true)) {
-            LOG.warning(() -> "ROWCAST-094: cannot take the idle timer of " + session.getClass().getName()
-                    + " off the container's scheduler (" + why + "); every send pays for re-arming it. Delivery "
-                    + "is correct, only slower. Fix: none needed; set rowcast.outbound.idleTimerBypass to false to "
-                    + "silence this.");
-        }
+        warning.warn(() -> "ROWCAST-094: cannot take the idle timer of " + session.getClass().getName()
+                + " off the container's scheduler (" + why + "); every send pays for re-arming it. Delivery "
+                + "is correct, only slower. Fix: none needed; set rowcast.outbound.idleTimerBypass to false to "
+                + "silence this.");
     }
 
     public void stop() {

@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Logger;
 
 import jakarta.websocket.Session;
@@ -50,7 +49,7 @@ public final class LateInputGuard {
     private final ScheduledExecutorService timers;
     private final long delayMillis;
     private final Runnable guarded;
-    private final AtomicBoolean reported = new AtomicBoolean();
+    private final OneTimeWarning warning = new OneTimeWarning(LOG);
 
     private LateInputGuard(ScheduledExecutorService timers, long delayMillis, Runnable guarded) {
         this.timers = timers;
@@ -121,13 +120,11 @@ public final class LateInputGuard {
     }
 
     private void unavailable(Object session, String why) {
-        if (reported.compareAndSet(false, true)) {
-            LOG.warning(() -> "ROWCAST-064: cannot make the container drop what a client sends after its socket "
-                    + "closed, for " + session.getClass().getName() + " (" + why + "). On Payara 6 such input can be "
-                    + "served as a second HTTP request (NullPointerExceptions in the container's log, now and then a "
-                    + "later handshake left unanswered); delivery is otherwise correct. Fix: none needed on other "
-                    + "servers; set rowcast.container.dropInputAfterClose to false to silence this.");
-        }
+        warning.warn(() -> "ROWCAST-064: cannot make the container drop what a client sends after its socket "
+                + "closed, for " + session.getClass().getName() + " (" + why + "). On Payara 6 such input can be "
+                + "served as a second HTTP request (NullPointerExceptions in the container's log, now and then a "
+                + "later handshake left unanswered); delivery is otherwise correct. Fix: none needed on other "
+                + "servers; set rowcast.container.dropInputAfterClose to false to silence this.");
     }
 
     private final class Pending implements Handle {

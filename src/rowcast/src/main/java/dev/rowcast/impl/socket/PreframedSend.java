@@ -10,7 +10,6 @@ import java.lang.reflect.UndeclaredThrowableException;
 import java.nio.ByteBuffer;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Logger;
 
 import jakarta.websocket.RemoteEndpoint;
@@ -49,7 +48,7 @@ public final class PreframedSend {
 
     private final boolean on;
     private final Runnable used;
-    private final AtomicBoolean reported = new AtomicBoolean();
+    private final OneTimeWarning warning = new OneTimeWarning(LOG);
 
     private PreframedSend(boolean on, Runnable used) {
         this.on = on;
@@ -96,11 +95,9 @@ public final class PreframedSend {
     }
 
     private void unavailable(Object remote, String why) {
-        if (reported.compareAndSet(false, true)) {
-            LOG.warning(() -> "ROWCAST-065: cannot send pre-framed messages through " + remote.getClass().getName()
-                    + " (" + why + "); every socket frames and encodes each message again. Delivery is correct, only "
-                    + "slower. Fix: none needed; set rowcast.outbound.preframed to false to silence this.");
-        }
+        warning.warn(() -> "ROWCAST-065: cannot send pre-framed messages through " + remote.getClass().getName()
+                + " (" + why + "); every socket frames and encodes each message again. Delivery is correct, only "
+                + "slower. Fix: none needed; set rowcast.outbound.preframed to false to silence this.");
     }
 
     /** One socket's pre-framed outlet. */

@@ -5,7 +5,6 @@ import static dev.rowcast.impl.socket.ContainerReflection.field;
 import java.io.IOException;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Logger;
 
 import jakarta.servlet.Filter;
@@ -39,7 +38,7 @@ public final class SmallWriteBuffer implements Filter {
     static final int BUFFER_BYTES = 512;
 
     private final Runnable shrunk;
-    private final AtomicBoolean reported = new AtomicBoolean();
+    private final OneTimeWarning warning = new OneTimeWarning(LOG);
 
     /** @param shrunk told once per handshake whose write buffer was made small */
     public SmallWriteBuffer(Runnable shrunk) {
@@ -101,11 +100,9 @@ public final class SmallWriteBuffer implements Filter {
     }
 
     private void unavailable(Object response, String why) {
-        if (reported.compareAndSet(false, true)) {
-            LOG.warning(() -> "ROWCAST-067: cannot shrink the write buffer of " + response.getClass().getName()
-                    + " (" + why + "); each WebSocket message may cost the container a buffer of its default size "
-                    + "(8 KB on Payara). Delivery is correct, only more garbage. Fix: none needed; set "
-                    + "rowcast.outbound.smallWriteBuffer to false to silence this.");
-        }
+        warning.warn(() -> "ROWCAST-067: cannot shrink the write buffer of " + response.getClass().getName()
+                + " (" + why + "); each WebSocket message may cost the container a buffer of its default size "
+                + "(8 KB on Payara). Delivery is correct, only more garbage. Fix: none needed; set "
+                + "rowcast.outbound.smallWriteBuffer to false to silence this.");
     }
 }

@@ -7,7 +7,6 @@ import static dev.rowcast.impl.socket.ContainerReflection.write;
 
 import java.lang.reflect.Array;
 import java.lang.reflect.Field;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Logger;
 
 import jakarta.websocket.Session;
@@ -41,7 +40,7 @@ public final class UpgradeRequestRelease {
     private static final Logger LOG = Logger.getLogger(UpgradeRequestRelease.class.getName());
 
     private final Runnable released;
-    private final AtomicBoolean reported = new AtomicBoolean();
+    private final OneTimeWarning warning = new OneTimeWarning(LOG);
 
     private UpgradeRequestRelease(Runnable released) {
         this.released = released;
@@ -102,11 +101,9 @@ public final class UpgradeRequestRelease {
     }
 
     private void unavailable(Object session, String why) {
-        if (reported.compareAndSet(false, true)) {
-            LOG.warning(() -> "ROWCAST-099: cannot release the HTTP upgrade request of " + session.getClass().getName()
-                    + " (" + why + "); each open socket keeps about 10 KB more heap. Delivery is correct. Fix: none "
-                    + "needed; set rowcast.connection.releaseUpgradeRequest to false to silence this.");
-        }
+        warning.warn(() -> "ROWCAST-099: cannot release the HTTP upgrade request of " + session.getClass().getName()
+                + " (" + why + "); each open socket keeps about 10 KB more heap. Delivery is correct. Fix: none "
+                + "needed; set rowcast.connection.releaseUpgradeRequest to false to silence this.");
     }
 
     /** One socket's release, until it ran or the socket closed. */

@@ -11,6 +11,7 @@ final class LogCapture extends Handler {
 
     private final Logger logger;
     private final List<String> messages = new CopyOnWriteArrayList<>();
+    private final List<LogRecord> records = new CopyOnWriteArrayList<>();
 
     LogCapture(Class<?> source) {
         this.logger = Logger.getLogger(source.getName());
@@ -19,6 +20,11 @@ final class LogCapture extends Handler {
     /** Live: sees every message logged while attached. */
     List<String> messages() {
         return messages;
+    }
+
+    /** Live: the records behind {@link #messages()}, for their level, source and throwable. */
+    List<LogRecord> records() {
+        return records;
     }
 
     void attach() {
@@ -31,6 +37,7 @@ final class LogCapture extends Handler {
 
     @Override
     public void publish(LogRecord record) {
+        records.add(record);
         messages.add(record.getMessage());
     }
 
