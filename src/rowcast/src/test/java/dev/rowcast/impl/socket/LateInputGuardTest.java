@@ -14,119 +14,18 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import dev.rowcast.impl.socket.ContainerFakes.Connection;
+import dev.rowcast.impl.socket.ContainerFakes.GrizzlyRequest;
+import dev.rowcast.impl.socket.ContainerFakes.OtherSession;
+import dev.rowcast.impl.socket.ContainerFakes.Packet;
+import dev.rowcast.impl.socket.ContainerFakes.TyrusLikeSession;
+
 /**
- * The late-input guard against objects shaped like Tyrus 2's session and servlet upgrade, Payara 6's
- * WebConnectionImpl and Catalina request, and Grizzly 4's request and request packet (the names it follows). Real
- * sockets on Payara: LateInputIT.
+ * The late-input guard against {@link ContainerFakes}: objects shaped like Tyrus 2's session and servlet upgrade,
+ * Payara 6's WebConnectionImpl and Catalina request, and Grizzly 4's request and request packet (the names it follows).
+ * Real sockets on Payara: LateInputIT.
  */
 class LateInputGuardTest {
-
-    // --- shaped like Grizzly 4 ---
-    static class Attributes {
-        final java.util.Map<String, Object> values = new java.util.concurrent.ConcurrentHashMap<>();
-
-        public Object removeAttribute(String name) {
-            return values.remove(name);
-        }
-    }
-
-    static class Connection {
-        volatile boolean open = true;
-        final Attributes attributes = new Attributes();
-
-        public boolean isOpen() {
-            return open;
-        }
-
-        public Attributes getAttributes() {
-            return attributes;
-        }
-    }
-
-    static class Packet {
-        private Connection connection = new Connection();
-        private boolean isContentBroken;
-        /** The read buffer the headers were parsed from: up to 64 KiB. */
-        private byte[] headerBuffer = new byte[65_536];
-        private int resets;
-
-        Packet() {
-            connection.attributes.values.put(LateInputGuard.CODEC_REQUEST, this); // the codec's request in progress
-        }
-
-        public Connection getConnection() {
-            return connection;
-        }
-
-        public void setContentBroken(boolean broken) {
-            isContentBroken = broken;
-        }
-
-        protected void reset() {
-            resets++;
-            connection = null;
-            headerBuffer = null;
-        }
-    }
-
-    static class GrizzlyRequest {
-        protected Packet request = new Packet();
-
-        public Packet getRequest() {
-            return request;
-        }
-    }
-
-    // --- shaped like Payara 6 ---
-    static class CatalinaRequest {
-        protected GrizzlyRequest coyoteRequest = new GrizzlyRequest();
-    }
-
-    static class WebConnectionImpl {
-        private CatalinaRequest request = new CatalinaRequest();
-    }
-
-    // --- shaped like Tyrus 2 ---
-    static class UpgradeHandler {
-        private WebConnectionImpl wc = new WebConnectionImpl();
-    }
-
-    static class UpgradeHandlerProxy extends UpgradeHandler {
-        private UpgradeHandler handler = new UpgradeHandler();
-    }
-
-    static class ServletWriter {
-        private final UpgradeHandlerProxy tyrusHttpUpgradeHandler = new UpgradeHandlerProxy();
-    }
-
-    static class ProtocolHandler {
-        private volatile Object writer = new ServletWriter();
-    }
-
-    static class WebSocket {
-        private final ProtocolHandler protocolHandler = new ProtocolHandler();
-    }
-
-    static class Remote {
-        final WebSocket webSocket = new WebSocket();
-    }
-
-    static class TyrusLikeSession {
-        private final Remote basicRemote = new Remote();
-
-        CatalinaRequest request() {
-            return ((ServletWriter) basicRemote.webSocket.protocolHandler.writer).tyrusHttpUpgradeHandler.handler.wc
-                    .request;
-        }
-
-        Packet packet() {
-            return request().coyoteRequest.request;
-        }
-    }
-
-    /** Another container's session. */
-    static class OtherSession {
-    }
 
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor();
     private final AtomicInteger guarded = new AtomicInteger();

@@ -13,125 +13,17 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import dev.rowcast.impl.socket.ContainerFakes.GrizzlyRequest;
+import dev.rowcast.impl.socket.ContainerFakes.MimeHeaders;
+import dev.rowcast.impl.socket.ContainerFakes.OtherSession;
+import dev.rowcast.impl.socket.ContainerFakes.TyrusLikeSession;
+
 /**
- * The upgrade-request release against objects shaped like Tyrus 2's session and servlet upgrade, Payara 6's
- * WebConnectionImpl and Catalina request, and Grizzly 4's request (the field names it follows). Real sockets on
- * Payara: UpgradeReleaseIT and WorkaroundsOffIT.
+ * The upgrade-request release against {@link ContainerFakes}: objects shaped like Tyrus 2's session and servlet
+ * upgrade, Payara 6's WebConnectionImpl and Catalina request, and Grizzly 4's request (the field names it follows).
+ * Real sockets on Payara: UpgradeReleaseIT and WorkaroundsOffIT.
  */
 class UpgradeRequestReleaseTest {
-
-    // --- shaped like Grizzly 4 ---
-    static class MimeHeaderField {
-    }
-
-    static class MimeHeaders {
-        private MimeHeaderField[] headers = {new MimeHeaderField(), new MimeHeaderField(), null};
-        private int count = 2;
-
-        public void clear() {
-            count = 0;
-        }
-    }
-
-    static class Packet {
-        final MimeHeaders headers = new MimeHeaders();
-
-        public MimeHeaders getHeaders() {
-            return headers;
-        }
-    }
-
-    static class GrizzlyResponse {
-        final Packet packet = new Packet();
-
-        public Packet getResponse() {
-            return packet;
-        }
-    }
-
-    static class CharChunk {
-        char[] buff = new char[1024];
-
-        public void reset() {
-            buff = null;
-        }
-    }
-
-    static class Parameters {
-        final CharChunk tmpNameC = new CharChunk();
-        final CharChunk tmpValueC = new CharChunk();
-    }
-
-    static class GrizzlyRequest {
-        protected final Parameters parameters = new Parameters();
-        protected Packet request = new Packet();
-        protected GrizzlyResponse response = new GrizzlyResponse();
-
-        public Packet getRequest() {
-            return request;
-        }
-
-        public GrizzlyResponse getResponse() {
-            return response;
-        }
-    }
-
-    // --- shaped like Payara 6 ---
-    static class CatalinaRequest {
-        protected GrizzlyRequest coyoteRequest = new GrizzlyRequest();
-        private boolean upgrade = true;
-        private boolean afterService;
-    }
-
-    static class WebConnectionImpl {
-        private CatalinaRequest request = new CatalinaRequest();
-    }
-
-    // --- shaped like Tyrus 2 ---
-    static class UpgradeHandler {
-        private WebConnectionImpl wc = new WebConnectionImpl();
-        private Object upgradeInfo = new Object();
-    }
-
-    static class UpgradeHandlerProxy extends UpgradeHandler {
-        private UpgradeHandler handler = new UpgradeHandler();
-    }
-
-    static class ServletWriter {
-        private final UpgradeHandlerProxy tyrusHttpUpgradeHandler = new UpgradeHandlerProxy();
-    }
-
-    static class ProtocolHandler {
-        private volatile Object writer = new ServletWriter();
-    }
-
-    static class WebSocket {
-        private final ProtocolHandler protocolHandler = new ProtocolHandler();
-    }
-
-    static class Remote {
-        final WebSocket webSocket = new WebSocket();
-    }
-
-    static class TyrusLikeSession {
-        private final Remote basicRemote = new Remote();
-
-        UpgradeHandler handler() {
-            return ((ServletWriter) basicRemote.webSocket.protocolHandler.writer).tyrusHttpUpgradeHandler.handler;
-        }
-
-        CatalinaRequest request() {
-            return handler().wc.request;
-        }
-
-        GrizzlyRequest grizzly() {
-            return request().coyoteRequest;
-        }
-    }
-
-    /** Another container's session. */
-    static class OtherSession {
-    }
 
     private final AtomicInteger released = new AtomicInteger();
     private final UpgradeRequestRelease release = UpgradeRequestRelease.create(released::incrementAndGet);
