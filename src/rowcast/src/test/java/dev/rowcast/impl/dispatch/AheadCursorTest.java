@@ -113,8 +113,8 @@ class AheadCursorTest {
         dispatcher.complete(CaptureBridge.takeTicket(), List.of(change), null);
     }
 
-    private ChangeDispatcherTest.Recording follow() throws InterruptedException {
-        ChangeDispatcherTest.Recording socket = new ChangeDispatcherTest.Recording("alice");
+    private RecordingSubscriber follow() throws InterruptedException {
+        RecordingSubscriber socket = new RecordingSubscriber("alice");
         dispatcher.subscribe(socket, TOPIC_7, NOTE, null, null);
         assertEquals("subscribed", socket.next().getString("type"));
         return socket;
@@ -127,16 +127,16 @@ class AheadCursorTest {
     @Test
     void should_wait_for_this_instance_to_reach_a_cursor_from_a_faster_one_then_send_exactly_what_follows()
             throws Exception {
-        ChangeDispatcherTest.Recording follower = follow(); // alice joined the stream here at seq 0
+        RecordingSubscriber follower = follow(); // alice joined the stream here at seq 0
         CapturedChange one = relay(1);
         CapturedChange two = relay(2);
         CapturedChange three = relay(3);
         deliver(one);
         assertEquals(1, seq(follower.next()));
         // the faster instance sent alice seq 2; she moves here, where only seq 1 was delivered yet
-        ChangeDispatcherTest.Recording moved = new ChangeDispatcherTest.Recording("alice");
+        RecordingSubscriber moved = new RecordingSubscriber("alice");
         dispatcher.subscribe(moved, TOPIC_7, NOTE, null, new Position(EPOCH, 2));
-        assertNull(moved.frames.poll(300, TimeUnit.MILLISECONDS), "it waits for this instance to reach seq 2");
+        assertNull(moved.unread.poll(300, TimeUnit.MILLISECONDS), "it waits for this instance to reach seq 2");
         deliver(two);
         deliver(three);
         JsonObject subscribed = moved.next();
@@ -144,7 +144,7 @@ class AheadCursorTest {
         JsonObject next = moved.next();
         assertEquals("change", next.getString("type"), "not replay_unavailable: " + next);
         assertEquals(3, seq(next), "exactly what followed the cursor");
-        assertNull(moved.frames.poll(300, TimeUnit.MILLISECONDS), "and nothing twice");
+        assertNull(moved.unread.poll(300, TimeUnit.MILLISECONDS), "and nothing twice");
         deliver(relay(4));
         assertEquals(4, seq(moved.next()), "then live");
     }
@@ -152,10 +152,10 @@ class AheadCursorTest {
     @Test
     void should_answer_a_cursor_this_instance_never_reaches_with_replay_unavailable_after_the_bound() throws Exception {
         follow();
-        ChangeDispatcherTest.Recording moved = new ChangeDispatcherTest.Recording("alice");
+        RecordingSubscriber moved = new RecordingSubscriber("alice");
         long sent = System.nanoTime();
         dispatcher.subscribe(moved, TOPIC_7, NOTE, null, new Position(EPOCH, 9));
-        assertNull(moved.frames.poll(SubscriptionManager.AHEAD_WAIT_MILLIS / 2, TimeUnit.MILLISECONDS),
+        assertNull(moved.unread.poll(SubscriptionManager.AHEAD_WAIT_MILLIS / 2, TimeUnit.MILLISECONDS),
                 "it waits first");
         assertEquals("subscribed", moved.next().getString("type"));
         JsonObject error = moved.next();
@@ -167,7 +167,7 @@ class AheadCursorTest {
     @Test
     void should_answer_a_waiting_subscribe_before_an_unsubscribe_of_the_same_stream() throws Exception {
         follow();
-        ChangeDispatcherTest.Recording moved = new ChangeDispatcherTest.Recording("alice");
+        RecordingSubscriber moved = new RecordingSubscriber("alice");
         dispatcher.subscribe(moved, TOPIC_7, NOTE, null, new Position(EPOCH, 9));
         dispatcher.unsubscribe(moved, TOPIC_7, null);
         assertEquals("subscribed", moved.next().getString("type"));

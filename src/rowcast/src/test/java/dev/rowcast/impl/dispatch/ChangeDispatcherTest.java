@@ -2,23 +2,17 @@ package dev.rowcast.impl.dispatch;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.StringReader;
-import java.security.Principal;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 
 import org.junit.jupiter.api.AfterEach;
@@ -32,10 +26,8 @@ import dev.rowcast.impl.config.RowcastSettings;
 import dev.rowcast.impl.model.ColumnModel;
 import dev.rowcast.impl.model.ReactiveEntityModel;
 import dev.rowcast.impl.model.ScopeModel;
-import dev.rowcast.impl.security.ConnectionIdentity;
 import dev.rowcast.spi.RowFilter;
 import dev.rowcast.spi.StreamId;
-import dev.rowcast.spi.Viewer;
 
 /** The dispatch engine on its own thread: nothing a plug-in or a subscriber throws stops it or is silent. */
 class ChangeDispatcherTest {
@@ -47,15 +39,12 @@ class ChangeDispatcherTest {
 
     private ChangeDispatcher dispatcher;
 
-    /** A socket that keeps what it is sent; its send may be made to fail. */
-    static final class Recording implements Subscriber {
-        final LinkedBlockingQueue<String> frames = new LinkedBlockingQueue<>();
-        final ConnectionIdentity identity;
+    /** A recording socket whose send of a frame with {@link #failOn} fails, once, with an Error. */
+    static final class Recording extends RecordingSubscriber {
         volatile String failOn;
 
         Recording(String user) {
-            Principal principal = () -> user;
-            identity = new ConnectionIdentity(principal, Set.of(), null);
+            super(user);
         }
 
         @Override
@@ -65,23 +54,7 @@ class ChangeDispatcherTest {
                 failOn = null;
                 throw new OutOfMemoryError("probe: this send fails with an Error");
             }
-            frames.add(frame);
-        }
-
-        @Override
-        public Viewer viewer() {
-            return identity;
-        }
-
-        @Override
-        public boolean isOpen() {
-            return true;
-        }
-
-        JsonObject next() throws InterruptedException {
-            String frame = frames.poll(5, TimeUnit.SECONDS);
-            assertNotNull(frame, "a frame within 5 s");
-            return Json.createReader(new StringReader(frame)).readObject();
+            super.send(frame);
         }
     }
 

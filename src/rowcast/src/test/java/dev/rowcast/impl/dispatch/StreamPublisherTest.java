@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.security.Principal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +19,6 @@ import dev.rowcast.impl.bridge.CapturedChange;
 import dev.rowcast.impl.model.ColumnModel;
 import dev.rowcast.impl.model.ReactiveEntityModel;
 import dev.rowcast.impl.model.ScopeModel;
-import dev.rowcast.impl.security.ConnectionIdentity;
 import dev.rowcast.impl.visibility.Visibility;
 import dev.rowcast.spi.Position;
 import dev.rowcast.spi.ReplayStore;
@@ -28,7 +26,6 @@ import dev.rowcast.spi.RowFilter;
 import dev.rowcast.spi.RowVisibility;
 import dev.rowcast.spi.StreamEvent;
 import dev.rowcast.spi.StreamId;
-import dev.rowcast.spi.Viewer;
 
 /** Fan-out: one text per (change, stream) for everyone who sees the same thing, however many subscribers. */
 class StreamPublisherTest {
@@ -37,32 +34,6 @@ class StreamPublisherTest {
             "id", "id", List.of(new ColumnModel("topic", "topic", false), new ColumnModel("text", "text", false)),
             List.of(new ScopeModel("topic", "topic", Long.class)), null, List.of(), Map.of(), 0);
     private static final StreamId TOPIC_7 = new StreamId("note", "topic", 7L);
-
-    /** A socket that keeps what it is sent. */
-    private static final class Recording implements Subscriber {
-        final List<String> frames = new ArrayList<>();
-        final ConnectionIdentity identity;
-
-        Recording(String user) {
-            Principal principal = () -> user;
-            identity = new ConnectionIdentity(principal, Set.of(), null);
-        }
-
-        @Override
-        public void send(String frame) {
-            frames.add(frame);
-        }
-
-        @Override
-        public Viewer viewer() {
-            return identity;
-        }
-
-        @Override
-        public boolean isOpen() {
-            return true;
-        }
-    }
 
     /** Runs dispatch-thread work at once, as the tests run on one thread. */
     static final SubscriptionManager.Tasks DIRECT = new SubscriptionManager.Tasks() {
@@ -83,10 +54,10 @@ class StreamPublisherTest {
                 Map.of("id", id, "topic", 7L, "text", text), Map.of()));
     }
 
-    private static List<Recording> subscribe(SubscriptionRegistry registry, String... users) {
-        List<Recording> sockets = new ArrayList<>();
+    private static List<RecordingSubscriber> subscribe(SubscriptionRegistry registry, String... users) {
+        List<RecordingSubscriber> sockets = new ArrayList<>();
         for (String user : users) {
-            Recording socket = new Recording(user);
+            RecordingSubscriber socket = new RecordingSubscriber(user);
             registry.add(new Subscription(socket, TOPIC_7, NOTE, null));
             sockets.add(socket);
         }
@@ -96,7 +67,7 @@ class StreamPublisherTest {
     @Test
     void should_send_every_subscriber_the_same_text_instance() {
         SubscriptionRegistry registry = new SubscriptionRegistry();
-        List<Recording> sockets = subscribe(registry, "a", "b", "c");
+        List<RecordingSubscriber> sockets = subscribe(registry, "a", "b", "c");
         MemoryReplayStore store = new MemoryReplayStore(16, 16, s -> true);
         String epoch = store.head(TOPIC_7).epoch();
         CapturedChange insert = insert(1, "hello");
@@ -104,7 +75,7 @@ class StreamPublisherTest {
                 .publish(insert);
         String first = sockets.get(0).frames.get(0);
         assertTrue(first.contains("\"text\":\"hello\""), first);
-        for (Recording socket : sockets) {
+        for (RecordingSubscriber socket : sockets) {
             assertEquals(1, socket.frames.size());
             assertSame(first, socket.frames.get(0), "serialized once, not once per subscriber");
         }
@@ -133,7 +104,7 @@ class StreamPublisherTest {
         RowFilter redactForEve = (viewer, row) -> viewer.principal().getName().equals("eve")
                 ? RowVisibility.without("text") : RowVisibility.VISIBLE;
         SubscriptionRegistry registry = new SubscriptionRegistry();
-        List<Recording> sockets = subscribe(registry, "a", "b", "eve");
+        List<RecordingSubscriber> sockets = subscribe(registry, "a", "b", "eve");
         new StreamPublisher(registry, new MemoryReplayStore(16, 16, s -> true), new Visibility(List.of(redactForEve)),
                 new Repairs(100), Long.MAX_VALUE)
                 .publish(insert(2, "secret"));
@@ -158,7 +129,7 @@ class StreamPublisherTest {
         String epoch = store.head(TOPIC_7).epoch();
         SubscriptionManager manager = new SubscriptionManager(registry, store, 10, Runnable::run, DIRECT, () -> 0,
                 visibility, stream -> { });
-        Recording socket = new Recording("b");
+        RecordingSubscriber socket = new RecordingSubscriber("b");
         manager.subscribe(socket, TOPIC_7, NOTE, null, null); // joins at seq 0
         new StreamPublisher(registry, store, visibility, new Repairs(100), Long.MAX_VALUE).publish(insert(3, "x"));
         manager.subscribe(socket, TOPIC_7, NOTE, null, new Position(epoch, 0)); // catches up from its join
@@ -195,7 +166,7 @@ class StreamPublisherTest {
             }
         };
         SubscriptionRegistry registry = new SubscriptionRegistry();
-        Recording byId = new Recording("a");
+        RecordingSubscriber byId = new RecordingSubscriber("a");
         registry.add(new Subscription(byId, new StreamId("note", "id", 5L), twoScopes, null));
         Repairs repairs = new Repairs(100);
         new StreamPublisher(registry, failsOnTopic, new Visibility(List.of()), repairs, Long.MAX_VALUE)
@@ -208,7 +179,7 @@ class StreamPublisherTest {
     void should_resync_a_subscriber_whose_stream_changed_epoch_under_it() {
         SubscriptionRegistry registry = new SubscriptionRegistry();
         MemoryReplayStore store = new MemoryReplayStore(16, 16, s -> true);
-        Recording socket = new Recording("a");
+        RecordingSubscriber socket = new RecordingSubscriber("a");
         Subscription subscription = new Subscription(socket, TOPIC_7, NOTE, null);
         subscription.liveAfter(new Position("an-epoch-the-store-dropped", 3));
         registry.add(subscription);
@@ -223,7 +194,7 @@ class StreamPublisherTest {
         ReactiveEntityModel batched = new ReactiveEntityModel("Note", Object.class, "note", "note", "id", "id",
                 NOTE.columns(), NOTE.scopes(), null, List.of(), Map.of(), 10_000);
         SubscriptionRegistry registry = new SubscriptionRegistry();
-        Recording socket = new Recording("a");
+        RecordingSubscriber socket = new RecordingSubscriber("a");
         Subscription subscription = new Subscription(socket, TOPIC_7, batched, null);
         registry.add(subscription);
         StreamPublisher publisher = new StreamPublisher(registry, new MemoryReplayStore(16, 16, s -> true),

@@ -6,15 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.StringReader;
-import java.security.Principal;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import jakarta.json.Json;
@@ -34,12 +30,10 @@ import dev.rowcast.impl.model.ColumnModel;
 import dev.rowcast.impl.model.ReactiveEntityModel;
 import dev.rowcast.impl.model.ScopeModel;
 import dev.rowcast.impl.model.SnapshotModel;
-import dev.rowcast.impl.security.ConnectionIdentity;
 import dev.rowcast.spi.Position;
 import dev.rowcast.spi.ReplayStore;
 import dev.rowcast.spi.StreamEvent;
 import dev.rowcast.spi.StreamId;
-import dev.rowcast.spi.Viewer;
 
 /**
  * No subscription ends silently: one whose resync or subscribe fails ends with {@code subscription_lost}, and a socket
@@ -107,16 +101,16 @@ class SubscriptionLossTest {
         }
     }
 
-    /** A socket that keeps what it is sent; sending it a frame with {@link #failOn} throws. */
-    static final class Socket implements Subscriber {
-        final LinkedBlockingQueue<String> frames = new LinkedBlockingQueue<>();
-        final ConnectionIdentity identity;
+    /**
+     * A recording socket: sending it a frame with {@link #failOn} throws; it is closed once the engine reports a failed
+     * send.
+     */
+    static final class Socket extends RecordingSubscriber {
         volatile String failOn;
         volatile Throwable closedFor;
 
         Socket(String user) {
-            Principal principal = () -> user;
-            identity = new ConnectionIdentity(principal, Set.of(), null);
+            super(user);
         }
 
         @Override
@@ -125,7 +119,7 @@ class SubscriptionLossTest {
             if (marker != null && frame.contains(marker)) {
                 throw new IllegalStateException("probe: this send fails");
             }
-            frames.add(frame);
+            super.send(frame);
         }
 
         @Override
@@ -134,19 +128,8 @@ class SubscriptionLossTest {
         }
 
         @Override
-        public Viewer viewer() {
-            return identity;
-        }
-
-        @Override
         public boolean isOpen() {
             return closedFor == null;
-        }
-
-        JsonObject next() throws InterruptedException {
-            String frame = frames.poll(5, TimeUnit.SECONDS);
-            assertNotNull(frame, "a frame within 5 s");
-            return Json.createReader(new StringReader(frame)).readObject();
         }
     }
 
@@ -216,7 +199,7 @@ class SubscriptionLossTest {
         assertEquals("elsewhere", text(other.next()), "another stream is untouched");
 
         assertEquals(0, subscriptionsOf("lost"), "the server holds nothing for it");
-        assertNull(lost.frames.poll(), "nothing more of the lost subscription follows");
+        assertNull(lost.unread.poll(), "nothing more of the lost subscription follows");
         assertNull(lost.closedFor, "told, not closed");
 
         // subscribing again from its last position: the epoch is gone, so replay_unavailable, then live changes
@@ -259,7 +242,7 @@ class SubscriptionLossTest {
         assertEquals(0, subscriptionsOf("doomed"));
         assertNotNull(doomed.closedFor, "its socket is closed (1011) rather than left stale");
         assertFalse(doomed.isOpen());
-        assertTrue(doomed.frames.isEmpty());
+        assertTrue(doomed.unread.isEmpty());
     }
 
     @Test

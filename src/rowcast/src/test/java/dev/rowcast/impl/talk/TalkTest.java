@@ -3,11 +3,8 @@ package dev.rowcast.impl.talk;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.security.Principal;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -19,10 +16,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import dev.rowcast.impl.config.RowcastSettings;
-import dev.rowcast.impl.dispatch.Subscriber;
-import dev.rowcast.impl.security.ConnectionIdentity;
+import dev.rowcast.impl.dispatch.RecordingSubscriber;
 import dev.rowcast.spi.StreamId;
-import dev.rowcast.spi.Viewer;
 
 class TalkTest {
 
@@ -35,29 +30,10 @@ class TalkTest {
         thread.shutdownNow();
     }
 
-    static final class Socket implements Subscriber {
-        final List<String> frames = new CopyOnWriteArrayList<>();
-        final Viewer viewer;
-        volatile boolean open = true;
-
+    /** A recording socket that also picks out the frames of one type. */
+    static final class Socket extends RecordingSubscriber {
         Socket(String user) {
-            Principal principal = user == null ? null : () -> user;
-            viewer = new ConnectionIdentity(principal, Set.of(), null);
-        }
-
-        @Override
-        public void send(String frame) {
-            frames.add(frame);
-        }
-
-        @Override
-        public Viewer viewer() {
-            return viewer;
-        }
-
-        @Override
-        public boolean isOpen() {
-            return open;
+            super(user);
         }
 
         List<String> of(String type) {
