@@ -496,6 +496,12 @@ function startSlow(port, topics, maxSeconds, script) {
  * the server writes to (a label: h2 or postgresql); --asprof <libasyncProfiler.so> adds a CPU profile of the
  * committing thread, one more round of each entity.
  */
+/** The middle value; for an even count, the mean of the two middle ones. */
+function median(xs) {
+  const sorted = xs.slice().sort((a, b) => a - b), mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
 async function write(o) {
   const port = o.port, pid = o.pid, db = o.db ?? 'h2';
   // rounds are time-bounded: short counted rounds were dominated by JIT and GC noise
@@ -530,18 +536,18 @@ async function write(o) {
       });
     }
   }
-  const median = (xs) => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   const pick = (reactive, k) => median(rows.filter((x) => x.reactive === reactive).map((x) => x[k]));
-  // the committing thread's cost of each captured change, round by round (one change per commit): the plain round
-  // next to it is the baseline, so drift between rounds cancels
-  const extra = [];
+  // the cost, round by round: the plain round next to it is the baseline, so drift between rounds (JIT, the
+  // database's files, neighbours) cancels; the committing thread's extra CPU is per captured change (one per commit)
+  const extra = [], ratio = [];
   for (let r = 0; r < rounds; r++) {
     const [plain, reactive] = [false, true].map((x) => rows.find((y) => y.round === r + 1 && y.reactive === x));
     extra.push(reactive.threadCpuUsPerCommit - plain.threadCpuUsPerCommit);
+    ratio.push(reactive.commitsPerSec / plain.commitsPerSec);
   }
   return {
     scenario: 'write', db, roundSeconds: seconds, rounds, rows,
-    threadCpuUsPerChange: median(extra),
+    threadCpuUsPerChange: median(extra), throughputRatio: median(ratio),
     profile: o.asprof ? { plain: await committingProfile(port, pid, false, seconds, o.asprof),
       reactive: await committingProfile(port, pid, true, seconds, o.asprof) } : null,
     samples: o.jstack ? { plain: await jstackSamples(port, pid, false, Number(o.jstack)),
