@@ -9,7 +9,8 @@
 #
 # Env: BENCH_PORT (18080), BENCH_QUICK=1 (smaller counts, for trying the script), BENCH_LOAD_WAIT (seconds to wait
 # for the machine to be idle, under 0.3 busy cores, before measuring; 180), BENCH_HTTP_THREADS (Payara Micro's
-# --maxHttpThreads, 32), BENCH_HTTP_QUEUE (that pool's task queue, 16384).
+# --maxHttpThreads, 32), BENCH_HTTP_QUEUE (that pool's task queue, 16384), BENCH_KEEP_PROFILES (a path prefix: keep the
+# write path's committing-thread profiles there, as collapsed stacks named <prefix>-plain|reactive-<commits>-commits).
 #
 #   scripts/benchmark.sh write-path # commits/s of 16 JDBC writers with and without database capture, on PostgreSQL
 #

@@ -2,7 +2,7 @@
 // node bench.mjs <scenario> --port P --pid SERVER_PID [options]; prints one JSON object on stdout.
 // Scenarios: fanout, latency, cluster, write, idle (see scripts/benchmark.sh for the parameters it uses).
 import { execFileSync, fork, spawn } from 'node:child_process';
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import WebSocket from 'ws';
 
@@ -591,6 +591,8 @@ async function committingProfile(port, pid, reactive, seconds, lib) {
     if (/dev\/rowcast\/impl\/.*LockSupport\.unpark/.test(stack)) sums.wake += samples;
     for (const [k, re] of Object.entries(buckets)) if (re.test(stack)) sums[k] += samples;
   }
+  // for a differential look at what else the committing thread does (scripts/benchmark.sh, BENCH_KEEP_PROFILES)
+  if (process.env.BENCH_KEEP_PROFILES) copyFileSync(file, `${process.env.BENCH_KEEP_PROFILES}-${reactive ? 'reactive' : 'plain'}-${d.n}-commits.collapsed`);
   rmSync(file, { force: true });
   const us = (x) => x * intervalUs / d.n;
   return { event, intervalUs, commits: d.n, threadCpuUsPerCommit: d.threadCpuUs / d.n, sampledUsPerCommit: us(sums.total),

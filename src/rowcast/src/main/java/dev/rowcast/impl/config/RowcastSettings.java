@@ -209,7 +209,8 @@ public record RowcastSettings(String endpointPath, int maxFrameBytes, int maxSub
      * @param dispatchBatchWaitMicros after a wait that found work, the dispatch thread waits this long for more
      *        without being woken, so committing threads do not each pay for waking it; 0 wakes it per task
      * @param dispatchLingerWindowMicros how long after running out of work the dispatch thread keeps taking such
-     *        waits before it sleeps until woken; at least one wait
+     *        waits before it sleeps until woken; at least one wait (the default: on two cores its own timer wake-ups
+     *        cost commits more than the wakes they save, docs/benchmarks.md finding 7)
      */
     public record EngineLimits(int dispatchMaxQueuedBytes, int stuckMillis, int maxLostStreams, int replayMaxBytes,
             int replayMaxBytesPerStream, int captureMaxTransactionBytes, int catchUpEventsPerSecond,
@@ -232,7 +233,7 @@ public record RowcastSettings(String endpointPath, int maxFrameBytes, int maxSub
                     integer(parameters, MAX_PENDING_REQUESTS, 1_000, 1, 1_000_000, problems),
                     integer(parameters, MAX_PENDING_BYTES, 1024 * 1024, 4 * 1024, max, problems),
                     integer(parameters, DISPATCH_BATCH_WAIT_MICROS, 200, 0, 100_000, problems),
-                    integer(parameters, DISPATCH_LINGER_WINDOW_MICROS, 2_000, 0, 1_000_000, problems));
+                    integer(parameters, DISPATCH_LINGER_WINDOW_MICROS, 0, 0, 1_000_000, problems));
         }
     }
     public static final String CAPTURE_DATABASE = "rowcast.capture.database";

@@ -15,10 +15,11 @@ import java.util.concurrent.locks.LockSupport;
  * 10 µs per commit in the write-path profile), so offering is lock-free and wakes the consumer only when it sleeps.
  * When the consumer runs out of work it does not sleep at once but <em>lingers</em>: it parks for {@code lingerNanos}
  * at a time without asking to be woken, and takes what arrived meanwhile as one batch, until {@code windowNanos}
- * have passed without work. Commits that come closer together than the window (one writer on PostgreSQL: one every
- * half millisecond) are then never woken for; the consumer pays one timer wake-up of its own per step instead. A
- * task that finds it asleep after a quiet spell still wakes it at once. Tasks further apart than the window are
- * sparse: the consumer then sleeps right after each, as a linger would only add wake-ups of its own.
+ * have passed without work. Commits that come closer together than the window are then never woken for; the
+ * consumer pays one timer wake-up of its own per step instead (which on two cores costs the committing path more than
+ * the wakes it saves: docs/benchmarks.md, finding 7, so the window defaults to one step). A task that finds it asleep
+ * after a quiet spell still wakes it at once. Tasks further apart than the window are sparse: the consumer then
+ * sleeps right after each, as a linger would only add wake-ups of its own.
  * One consumer thread at a time; any number of producers.
  */
 final class DispatchQueue {

@@ -64,7 +64,7 @@ class RowcastSettingsTest {
         assertEquals(64 * 1024 * 1024, engine.dispatchMaxQueuedBytes());
         assertEquals(30_000, engine.stuckMillis());
         assertEquals(200, engine.dispatchBatchWaitMicros());
-        assertEquals(2_000, engine.dispatchLingerWindowMicros());
+        assertEquals(0, engine.dispatchLingerWindowMicros(), "one batch wait");
         assertEquals(10_000, engine.maxLostStreams());
         assertEquals(64 * 1024 * 1024, engine.replayMaxBytes());
         assertEquals(1024 * 1024, engine.replayMaxBytesPerStream());
@@ -79,11 +79,11 @@ class RowcastSettingsTest {
     void should_read_the_engine_bounds_and_refuse_bad_ones() {
         Map<String, String> params = Map.of(RowcastSettings.DISPATCH_STUCK_MILLIS, "1000",
                 RowcastSettings.CATCH_UP_SNAPSHOTS_BURST, "3", RowcastSettings.DISPATCH_BATCH_WAIT_MICROS, "0",
-                RowcastSettings.DISPATCH_LINGER_WINDOW_MICROS, "0");
+                RowcastSettings.DISPATCH_LINGER_WINDOW_MICROS, "2000");
         RowcastSettings.EngineLimits engine = RowcastSettings.read(params::get).engine();
         assertEquals(1_000, engine.stuckMillis());
         assertEquals(0, engine.dispatchBatchWaitMicros(), "0 wakes the dispatch thread for every task");
-        assertEquals(0, engine.dispatchLingerWindowMicros(), "0: at most one batch wait");
+        assertEquals(2_000, engine.dispatchLingerWindowMicros());
         assertThrows(RowcastConfigurationException.class,
                 () -> RowcastSettings.read(Map.of(RowcastSettings.DISPATCH_LINGER_WINDOW_MICROS, "-1")::get));
         assertThrows(RowcastConfigurationException.class,
