@@ -117,6 +117,7 @@ final class DispatchQueue {
      */
     Task poll(long timeoutNanos) throws InterruptedException {
         Task task = tasks.poll();
+        boolean foundLingering = false;
         if (task == null && timeoutNanos > 0) {
             long now = System.nanoTime();
             if (!idle) {
@@ -128,6 +129,7 @@ final class DispatchQueue {
                 LockSupport.parkNanos(this, Math.min(lingerNanos, timeoutNanos));
                 interrupted();
                 task = tasks.poll();
+                foundLingering = task != null;
                 long later = System.nanoTime();
                 timeoutNanos -= later - now;
                 now = later;
@@ -138,7 +140,9 @@ final class DispatchQueue {
         }
         if (task != null && idle) {
             idle = false;
-            lingering = lingerNanos > 0 && System.nanoTime() - idleSinceNanos < windowNanos;
+            // a task found by a linger came within it, however long the park overshot; a woken one came just now
+            lingering = lingerNanos > 0
+                    && (foundLingering || System.nanoTime() - idleSinceNanos < windowNanos);
         }
         return taken(task);
     }

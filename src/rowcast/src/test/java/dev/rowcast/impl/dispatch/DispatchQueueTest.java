@@ -107,6 +107,17 @@ class DispatchQueueTest {
 
     @Test
     @Timeout(120)
+    void should_go_on_lingering_when_every_linger_finds_work() throws Exception {
+        // the default window is one wait: a task found at the end of that wait (the park always takes the whole wait)
+        // still came within it, so the next wait lingers too, and a steady stream of commits never wakes the consumer
+        DispatchQueue queue = new DispatchQueue(1_000_000, 1_000, TimeUnit.MILLISECONDS.toNanos(200), 0);
+        becomeLingering(queue);
+        takeTasksOfferedApart(queue, 60, TimeUnit.MILLISECONDS.toNanos(5));
+        assertEquals(0, queue.wakeups(), "each linger found the tasks that came during it");
+    }
+
+    @Test
+    @Timeout(120)
     void should_sleep_and_be_woken_for_tasks_further_apart_than_the_window() throws Exception {
         // the same tasks, with a window of one wait: the consumer sleeps between them and each wakes it
         DispatchQueue queue = new DispatchQueue(1_000_000, 1_000, TimeUnit.MILLISECONDS.toNanos(1), 0);
