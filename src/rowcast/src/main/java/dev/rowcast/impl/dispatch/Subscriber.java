@@ -6,15 +6,15 @@ import dev.rowcast.spi.Viewer;
 /** Where a subscription's frames go: one client socket, and who is behind it. */
 public interface Subscriber {
 
-    /** Queues a frame for sending; never blocks. */
-    void send(String frame);
-
     /**
-     * Queues a frame that other subscribers get too: a socket that sends it as a message of its own reuses the bytes
-     * encoded for the first one. Never blocks.
+     * Queues a frame for sending; never blocks. A frame that other subscribers get too is one {@code OutboundFrame}
+     * for all of them: a socket that sends it as a message of its own reuses the bytes encoded for the first one.
      */
-    default void send(OutboundFrame frame) {
-        send(frame.text());
+    void send(OutboundFrame frame);
+
+    /** Queues a frame of this subscriber's own (an answer, an error). */
+    default void send(String frame) {
+        send(OutboundFrame.of(frame));
     }
 
     Viewer viewer();

@@ -178,12 +178,6 @@ final class ClientConnection implements Subscriber {
      * the dispatch thread, which serves every socket. A frame that cannot be sent closes this socket with 1011.
      */
     @Override
-    public void send(String frame) {
-        send(OutboundFrame.of(frame));
-    }
-
-    /** As {@link #send(String)}, for a frame other sockets get too: its bytes are encoded once for all of them. */
-    @Override
     public void send(OutboundFrame frame) {
         try {
             queue(frame);

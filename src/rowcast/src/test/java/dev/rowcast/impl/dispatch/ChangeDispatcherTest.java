@@ -26,6 +26,7 @@ import dev.rowcast.impl.config.RowcastSettings;
 import dev.rowcast.impl.model.ColumnModel;
 import dev.rowcast.impl.model.ReactiveEntityModel;
 import dev.rowcast.impl.model.ScopeModel;
+import dev.rowcast.impl.protocol.OutboundFrame;
 import dev.rowcast.spi.RowFilter;
 import dev.rowcast.spi.StreamId;
 
@@ -48,9 +49,9 @@ class ChangeDispatcherTest {
         }
 
         @Override
-        public void send(String frame) {
+        public void send(OutboundFrame frame) {
             String marker = failOn;
-            if (marker != null && frame.contains(marker)) {
+            if (marker != null && frame.text().contains(marker)) {
                 failOn = null;
                 throw new OutOfMemoryError("probe: this send fails with an Error");
             }

@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 
+import dev.rowcast.impl.protocol.OutboundFrame;
 import dev.rowcast.impl.security.ConnectionIdentity;
 import dev.rowcast.spi.Viewer;
 
@@ -38,9 +39,10 @@ public class RecordingSubscriber implements Subscriber {
     }
 
     @Override
-    public void send(String frame) {
-        frames.add(frame);
-        unread.add(frame);
+    public void send(OutboundFrame frame) {
+        String text = frame.text();
+        frames.add(text);
+        unread.add(text);
     }
 
     @Override

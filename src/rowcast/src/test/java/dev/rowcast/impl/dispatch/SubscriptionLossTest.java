@@ -30,6 +30,7 @@ import dev.rowcast.impl.model.ColumnModel;
 import dev.rowcast.impl.model.ReactiveEntityModel;
 import dev.rowcast.impl.model.ScopeModel;
 import dev.rowcast.impl.model.SnapshotModel;
+import dev.rowcast.impl.protocol.OutboundFrame;
 import dev.rowcast.spi.Position;
 import dev.rowcast.spi.ReplayStore;
 import dev.rowcast.spi.StreamEvent;
@@ -114,9 +115,9 @@ class SubscriptionLossTest {
         }
 
         @Override
-        public void send(String frame) {
+        public void send(OutboundFrame frame) {
             String marker = failOn;
-            if (marker != null && frame.contains(marker)) {
+            if (marker != null && frame.text().contains(marker)) {
                 throw new IllegalStateException("probe: this send fails");
             }
             super.send(frame);
