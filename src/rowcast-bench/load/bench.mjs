@@ -490,18 +490,18 @@ function startSlow(port, topics, maxSeconds, script) {
   });
 }
 
-/**
- * Write-path cost, with no subscribers: alternating rounds of n commits of the plain and the @Reactive entity.
- * Reports commits/s and CPU per commit (server process, and the committing thread alone). --db names the database
- * the server writes to (a label: h2 or postgresql); --asprof <libasyncProfiler.so> adds a CPU profile of the
- * committing thread, one more round of each entity.
- */
 /** The middle value; for an even count, the mean of the two middle ones. */
 function median(xs) {
   const sorted = xs.slice().sort((a, b) => a - b), mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
+/**
+ * Write-path cost, with no subscribers: alternating rounds of n commits of the plain and the @Reactive entity.
+ * Reports commits/s and CPU per commit (server process, and the committing thread alone). --db names the database
+ * the server writes to (a label: h2 or postgresql); --asprof <libasyncProfiler.so> adds a CPU profile of the
+ * committing thread, one more round of each entity.
+ */
 async function write(o) {
   const port = o.port, pid = o.pid, db = o.db ?? 'h2';
   // rounds are time-bounded: short counted rounds were dominated by JIT and GC noise

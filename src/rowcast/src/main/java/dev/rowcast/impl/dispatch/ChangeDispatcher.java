@@ -452,8 +452,8 @@ public final class ChangeDispatcher implements ChangeSink {
                 }
                 // what queued meanwhile runs before the bookkeeping below, which then runs once per batch, not once
                 // per commit; a committing thread only wakes this one when it sleeps, and once out of work it lingers
-                // (rowcast.dispatch.batchWaitMicros, lingerWindowMicros), so under load nobody wakes it. Losses are repaired
-                // before every task: no change committed after a lost one may reach a client first
+                // (rowcast.dispatch.batchWaitMicros, lingerWindowMicros), so under load nobody wakes it. Losses are
+                // repaired before every task: no change committed after a lost one may reach a client first
                 repair();
                 for (int drained = 0; task != null; task = ++drained < DRAIN_BATCH ? queue.poll() : null) {
                     unit(task.work());
