@@ -113,9 +113,7 @@ public final class ChangeDispatcher implements ChangeSink {
             Executor snapshotReaders, RowcastMetrics metrics) {
         this.metrics = metrics;
         RowcastSettings.EngineLimits limits = settings.engine();
-        this.queue = new DispatchQueue(limits.dispatchMaxQueuedBytes(), settings.dispatchQueueCapacity(),
-                TimeUnit.MICROSECONDS.toNanos(limits.dispatchBatchWaitMicros()),
-                TimeUnit.MICROSECONDS.toNanos(limits.dispatchLingerWindowMicros()));
+        this.queue = DispatchQueue.of(settings);
         this.observers = observers;
         this.stopWaitMillis = settings.shutdownFlushMillis();
         this.threads = threads;

@@ -1,10 +1,13 @@
 package dev.rowcast.impl.dispatch;
 
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
+
+import dev.rowcast.impl.config.RowcastSettings;
 
 /**
  * The dispatch thread's task queue, bounded by the estimated bytes of every task waiting in it and by the number of
@@ -47,6 +50,14 @@ final class DispatchQueue {
     /** Consumer only: the queue was found empty since the last task was taken, at {@link #idleSinceNanos}. */
     private boolean idle = true;
     private long idleSinceNanos;
+
+    /** The engine's queue, bounded and lingering as the settings say. */
+    static DispatchQueue of(RowcastSettings settings) {
+        RowcastSettings.EngineLimits limits = settings.engine();
+        return new DispatchQueue(limits.dispatchMaxQueuedBytes(), settings.dispatchQueueCapacity(),
+                TimeUnit.MICROSECONDS.toNanos(limits.dispatchBatchWaitMicros()),
+                TimeUnit.MICROSECONDS.toNanos(limits.dispatchLingerWindowMicros()));
+    }
 
     DispatchQueue(long maxBytes, int maxChanges) {
         this(maxBytes, maxChanges, 0, 0);
@@ -190,6 +201,14 @@ final class DispatchQueue {
 
     int size() {
         return (int) Math.max(0, counts.get() >> 32);
+    }
+
+    long lingerNanos() {
+        return lingerNanos;
+    }
+
+    long windowNanos() {
+        return windowNanos;
     }
 
     /** How often a producer had to wake the consumer: at most once per sleep, not once per task. */

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -17,6 +18,8 @@ import java.util.concurrent.locks.LockSupport;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+
+import dev.rowcast.impl.config.RowcastSettings;
 
 class DispatchQueueTest {
 
@@ -38,6 +41,19 @@ class DispatchQueueTest {
         queue.poll();
         assertEquals(550, queue.bytes());
         assertTrue(queue.offer(100, 2, NOTHING));
+    }
+
+    @Test
+    void should_take_its_wait_and_window_from_the_settings() {
+        DispatchQueue standard = DispatchQueue.of(RowcastSettings.read(name -> null));
+        assertEquals(TimeUnit.MICROSECONDS.toNanos(200), standard.lingerNanos());
+        assertEquals(standard.lingerNanos(), standard.windowNanos(), "off by default: one wait");
+
+        DispatchQueue windowed = DispatchQueue.of(RowcastSettings.read(Map.of(
+                RowcastSettings.DISPATCH_BATCH_WAIT_MICROS, "100",
+                RowcastSettings.DISPATCH_LINGER_WINDOW_MICROS, "2000")::get));
+        assertEquals(TimeUnit.MICROSECONDS.toNanos(100), windowed.lingerNanos());
+        assertEquals(TimeUnit.MILLISECONDS.toNanos(2), windowed.windowNanos());
     }
 
     @Test
